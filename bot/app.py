@@ -1,0 +1,104 @@
+"""The composition root: the one place that builds and wires a running warta.
+
+``build_application`` makes the PTB ``Application`` with warta's services in
+``bot_data``; its lifecycle hooks upgrade the database, set the command menus and start
+the background sweeps. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.chats import ChatService
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.items import ItemService
+from bot.people import PeopleService
+from bot.services import Services, utc_now
+from handlers import register
+from handlers.common import WartaApp, WartaContext
+from handlers.intake import retry_downloads
+from handlers.start import set_default_menus
+from storage.blobs import LocalBlobStore
+from storage.db import create_engine, make_sessions, upgrade_database_async
+
+log = logging.getLogger(__name__)
+
+DOWNLOAD_SWEEP = timedelta(minutes=1)
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    engine = create_engine(settings.effective_database_url)
+    sessions = make_sessions(engine)
+    zone = ZoneInfo(settings.timezone)
+    services = Services(
+        settings=settings,
+        people=PeopleService(
+            sessions,
+            settings.admin_ids,
+            timedelta(hours=settings.invite_ttl_hours),
+            settings.default_language,
+        ),
+        items=ItemService(
+            sessions, settings.time_standards, settings.code_prefix, zone, settings.categories
+        ),
+        chats=ChatService(sessions),
+        blobs=LocalBlobStore(settings.media_dir),
+        t=Translator(settings.default_language),
+        zone=zone,
+        engine=engine,
+        clock=clock,
+    )
+    return services
+
+
+def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> WartaApp:
+    """Build warta's PTB application; ``clock`` lets tests move time."""
+    services = build_services(settings, clock)
+    app: Application[Any, WartaContext, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(ContextTypes(context=WartaContext))
+        # Honours 429 retry_after and Telegram's per-chat and group limits.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .connect_timeout(10)
+        .read_timeout(30)
+        .write_timeout(120)  # uploads of videos on a slow uplink
+        .get_updates_read_timeout(settings.poll_timeout + 10)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["services"] = services
+    register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
+    services: Services = app.bot_data["services"]
+    services.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_database_async(services.settings.effective_database_url)
+    context = WartaContext(app)
+    try:
+        await set_default_menus(context)
+    except Exception:  # a menu is not worth refusing to start over
+        log.warning("could not set the command menus", exc_info=True)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            retry_downloads, interval=DOWNLOAD_SWEEP, first=DOWNLOAD_SWEEP, name="download-sweep"
+        )
+    log.info("warta is up as @%s", app.bot.username)
+
+
+async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
+    services: Services = app.bot_data["services"]
+    if services.engine is not None:
+        await services.engine.dispose()

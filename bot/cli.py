@@ -1,0 +1,129 @@
+"""``warta`` command line: run the bot, manage the database, check the set-up.
+
+warta run            start the bot (long polling)
+warta db upgrade     apply database migrations
+warta db status      show the schema revision
+warta doctor         check configuration, database and data folder
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure
+
+BOTFATHER_HELP = """\
+warta needs a Telegram bot token (WARTA_TELEGRAM_TOKEN).
+
+  1. In Telegram, open @BotFather and send /newbot.
+  2. Choose a display name, then a username ending in "bot".
+  3. BotFather replies with a token like 123456789:AA...; paste it below.
+
+It is kept in the .env file in this folder (readable only by you) and never logged.
+"""
+
+
+def _ask_for_token(settings: Settings) -> Settings:
+    """On a terminal, ask for the missing token once and remember it in .env."""
+    if settings.telegram_token is not None or not sys.stdin.isatty():
+        return settings
+    print(BOTFATHER_HELP)
+    token = getpass.getpass("Token: ").strip()
+    if not token:
+        return settings
+    env_file = Path(".env")
+    with env_file.open("a", encoding="utf-8") as handle:
+        handle.write(f"WARTA_TELEGRAM_TOKEN={token}\n")
+    env_file.chmod(0o600)
+    os.environ["WARTA_TELEGRAM_TOKEN"] = token
+    return load_settings()
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
+
+
+def cmd_run(settings: Settings) -> int:
+    from telegram import Update
+
+    from bot.app import build_application
+    from storage.db import upgrade_database
+
+    settings = _ask_for_token(settings)
+    token = settings.token()  # fails with the BotFather explanation when missing
+    configure(secrets=[token])
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.effective_database_url)
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+    return 0
+
+
+def cmd_db(settings: Settings, action: str) -> int:
+    from storage.db import current_revision, head_revision, upgrade_database
+
+    configure(secrets=_secrets(settings))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.effective_database_url
+    if action == "upgrade":
+        upgrade_database(url)
+        print(f"database at revision {current_revision(url)}")
+    else:
+        current = current_revision(url)
+        head = head_revision()
+        print(f"database revision: {current or 'none'} (newest: {head})")
+        return 0 if current == head else 1
+    return 0
+
+
+def cmd_doctor(settings: Settings) -> int:
+    from storage.db import current_revision, head_revision
+
+    problems = 0
+    print(f"data folder      {settings.data_dir.resolve()}")
+    print(f"database         {'custom' if settings.database_url else 'embedded SQLite'}")
+    try:
+        current = current_revision(settings.effective_database_url)
+        state = "up to date" if current == head_revision() else f"needs upgrade ({current})"
+        print(f"schema           {state}")
+    except Exception as error:  # report, don't crash: this is the diagnostic command
+        problems += 1
+        print(f"schema           unreachable: {type(error).__name__}")
+    print(f"token            {'set' if settings.telegram_token else 'MISSING'}")
+    problems += settings.telegram_token is None
+    print(f"admins           {len(settings.admin_ids) or 'NONE (set WARTA_ADMIN_IDS)'}")
+    problems += not settings.admin_ids
+    print(f"bot API          {settings.telegram_api_url}")
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="warta", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the bot")
+    db = sub.add_parser("db", help="database")
+    db.add_argument("action", choices=["upgrade", "status"])
+    sub.add_parser("doctor", help="check the set-up")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            return cmd_run(settings)
+        if args.command == "db":
+            return cmd_db(settings, args.action)
+        return cmd_doctor(settings)
+    except ConfigError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The bundle of services one running warta uses, built once by the app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.chats import ChatService
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.items import ItemService
+from bot.people import PeopleService
+from storage.blobs import BlobStore
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    people: PeopleService
+    items: ItemService
+    chats: ChatService
+    blobs: BlobStore
+    t: Translator
+    zone: ZoneInfo
+    engine: AsyncEngine | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def now(self) -> datetime:
+        return self.clock()

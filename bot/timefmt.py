@@ -1,0 +1,68 @@
+"""Times as an Indonesian office reads them: ``Kamis, 26 Nov 2026 10.15 WIB``.
+
+Deadlines are shown both as a clock time and relative to now ("2 j 10 mnt lagi",
+"terlambat 35 mnt"). Pure functions: the caller passes ``now``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from bot.i18n import Translator
+
+_PATTERNS = {
+    "id": ("EEEE, d MMM y HH.mm", "EEE, d MMM HH.mm", "HH.mm"),
+    "en": ("EEEE, d MMM y HH:mm", "EEE, d MMM HH:mm", "HH:mm"),
+}
+
+_ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(zone: ZoneInfo) -> str:
+    return _ZONE_NAMES.get(zone.key, zone.key)
+
+
+def _pattern(language: str, index: int) -> str:
+    return _PATTERNS.get(language, _PATTERNS["id"])[index]
+
+
+def full(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """``Kamis, 26 Nov 2026 10.15 WIB``."""
+    local = moment.astimezone(zone)
+    return f"{format_datetime(local, _pattern(language, 0), locale=language)} {zone_label(zone)}"
+
+
+def short(moment: datetime, zone: ZoneInfo, language: str, now: datetime | None = None) -> str:
+    """``10.15 WIB`` today, ``Jum, 27 Nov 10.15 WIB`` on another day."""
+    local = moment.astimezone(zone)
+    same_day = now is not None and now.astimezone(zone).date() == local.date()
+    pattern = _pattern(language, 2 if same_day else 1)
+    return f"{format_datetime(local, pattern, locale=language)} {zone_label(zone)}"
+
+
+def duration(delta: timedelta, t: Translator, language: str) -> str:
+    """``2 j 10 mnt`` / ``1 hr 5 d`` style compact duration, minutes rounded up."""
+    minutes = max(0, int(-(-delta.total_seconds() // 60)))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(t("time.days", language, n=days))
+    if hours:
+        parts.append(t("time.hours", language, n=hours))
+    if mins or not parts:
+        parts.append(t("time.minutes", language, n=mins))
+    return " ".join(parts)
+
+
+def deadline(due: datetime, now: datetime, zone: ZoneInfo, t: Translator, language: str) -> str:
+    """``13.15 WIB (2 j 10 mnt lagi)`` or ``13.15 WIB (terlambat 35 mnt)``."""
+    clock = short(due, zone, language, now)
+    if due >= now:
+        relative = t("time.left", language, d=duration(due - now, t, language))
+    else:
+        relative = t("time.late", language, d=duration(now - due, t, language))
+    return f"{clock} ({relative})"

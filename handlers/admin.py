@@ -1,0 +1,298 @@
+"""Setting the office up: invites per role, people and their roles, binding team chats."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+
+from bot.chats import Purpose
+from bot.people import roles_of
+from bot.text import esc
+from bot.workflow import Role, WorkflowError, summarize_roles
+from handlers.buttons import Tap, button
+from handlers.common import WartaContext, acting_person, has_role, language_of, reply
+from handlers.start import role_names, update_menu
+from storage.models import Invite, Person
+
+PROMPT_SECTION = "section"
+
+
+async def _admin(
+    update: Update, context: WartaContext, *, tell: bool = True
+) -> tuple[Person | None, str]:
+    """The acting admin, or None (after saying so, unless it was a button tap)."""
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    if not has_role(person, Role.ADMIN):
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                context.services.t("error.admin_only", language), show_alert=True
+            )
+        elif tell:
+            await reply(update, context.services.t("error.admin_only", language))
+        return None, language
+    return person, language
+
+
+def _role_from(text: str) -> Role | None:
+    aliases = {
+        "petugas": Role.OFFICER,
+        "officer": Role.OFFICER,
+        "it": Role.IT,
+        "timit": Role.IT,
+        "editor": Role.EDITOR,
+        "webmaster": Role.EDITOR,
+        "pejabat": Role.OFFICIAL,
+        "official": Role.OFFICIAL,
+        "publisher": Role.PUBLISHER,
+        "penerbit": Role.PUBLISHER,
+        "admin": Role.ADMIN,
+    }
+    return aliases.get(text.lower().replace(" ", ""))
+
+
+async def invite(update: Update, context: WartaContext) -> None:
+    """/undang [role] [section]: make a one-time invite link, or offer the roles."""
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    t = context.services.t
+    if update.effective_chat is not None and update.effective_chat.type != ChatType.PRIVATE:
+        await reply(update, t("invite.private_only", language))
+        return
+    args = context.args or []
+    role = _role_from(args[0]) if args else None
+    if role is None:
+        rows = [
+            [button(t(f"role.{r.value}", language), "inv", r.value)]
+            for r in summarize_roles(set(Role))
+        ]
+        await reply(
+            update, t("invite.choose_role", language), reply_markup=InlineKeyboardMarkup(rows)
+        )
+        return
+    section = " ".join(args[1:]) or None
+    if role is Role.OFFICER and section is None:
+        await ask_section(update, context, admin, language)
+        return
+    await _make_invite(update, context, admin, role, section, language)
+
+
+async def ask_section(update: Update, context: WartaContext, admin: Person, language: str) -> None:
+    from handlers.prompts import ask  # the prompt machinery lives with the replies
+
+    await ask(update, context, admin, PROMPT_SECTION, language, "prompt.section")
+
+
+async def _make_invite(
+    update: Update,
+    context: WartaContext,
+    admin: Person,
+    role: Role,
+    section: str | None,
+    language: str,
+) -> None:
+    services = context.services
+    try:
+        created = await services.people.create_invite(admin, role, section, services.now())
+    except WorkflowError as error:
+        await reply(update, services.t(error.key, language, **error.params))
+        return
+    await reply(update, invite_text(created, context, language))
+
+
+def invite_text(created: Invite, context: WartaContext, language: str) -> str:
+    services = context.services
+    from bot import timefmt
+
+    link = f"https://t.me/{context.bot.username}?start={created.token}"
+    role = services.t(f"role.{created.role}", language)
+    if created.section:
+        role += f" · {created.section}"
+    expires = timefmt.full(created.expires_at, services.zone, language)
+    return services.t(
+        "invite.created", language, role=esc(role), link=esc(link), expires=esc(expires)
+    )
+
+
+async def tap_invite(update: Update, context: WartaContext, tap: Tap) -> None:
+    """An admin chose a role for a new invite."""
+    query = update.callback_query
+    assert query is not None
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    role = _role_from(tap.str_arg(0))
+    await query.answer()
+    if role is None:
+        return
+    if role is Role.OFFICER:
+        await ask_section(update, context, admin, language)
+        return
+    await _make_invite(update, context, admin, role, None, language)
+
+
+async def section_given(update: Update, context: WartaContext, admin: Person, text: str) -> None:
+    """The admin typed the officer's section: make the invite."""
+    await _make_invite(update, context, admin, Role.OFFICER, text, admin.language)
+
+
+async def people(update: Update, context: WartaContext) -> None:
+    """/orang: everyone registered, one button each to change their roles."""
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    everyone = await context.services.people.list_people()
+    t = context.services.t
+    lines = [t("people.title", language, n=len(everyone))]
+    rows = []
+    for person in everyone:
+        roles = role_names(person, context, language) or t("people.no_roles", language)
+        section = f" · {person.section}" if person.section else ""
+        lines.append(f"• <b>{esc(person.full_name)}</b>{esc(section)} — {esc(roles)}")
+        rows.append([button(person.full_name[:40], "ppl", person.id)])
+    await reply(
+        update, "\n".join(lines)[:4000], reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    )
+
+
+def person_keyboard(person: Person, context: WartaContext, language: str) -> InlineKeyboardMarkup:
+    t = context.services.t
+    held = roles_of(person)
+    rows = []
+    for role in summarize_roles(set(Role)):
+        mark = "✅" if role in held else "▫️"
+        rows.append(
+            [
+                button(
+                    f"{mark} {t(f'role.{role.value}', language)}",
+                    "rol",
+                    person.id,
+                    role.value,
+                    0 if role in held else 1,
+                )
+            ]
+        )
+    rows.append([button(t("button.revoke_all", language), "rvk", person.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def person_text(person: Person, context: WartaContext, language: str) -> str:
+    t = context.services.t
+    roles = role_names(person, context, language) or t("people.no_roles", language)
+    return t(
+        "people.person",
+        language,
+        name=esc(person.full_name),
+        username=esc("@" + person.username if person.username else "-"),
+        section=esc(person.section or "-"),
+        roles=esc(roles),
+    )
+
+
+async def tap_person(update: Update, context: WartaContext, tap: Tap) -> None:
+    query = update.callback_query
+    assert query is not None
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    person = await context.services.people.get(tap.int_arg(0))
+    await query.answer()
+    if person is None:
+        return
+    await query.edit_message_text(
+        person_text(person, context, language),
+        parse_mode="HTML",
+        reply_markup=person_keyboard(person, context, language),
+    )
+
+
+async def tap_role(update: Update, context: WartaContext, tap: Tap) -> None:
+    """Grant or revoke one role, or all of them."""
+    query = update.callback_query
+    assert query is not None
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    services = context.services
+    try:
+        if tap.verb == "rvk":
+            person = await services.people.revoke_all(admin, tap.int_arg(0), services.now())
+        else:
+            role = Role(tap.str_arg(1))
+            person = await services.people.set_role(
+                admin, tap.int_arg(0), role, bool(tap.int_arg(2)), services.now()
+            )
+    except (WorkflowError, ValueError) as error:
+        key = error.key if isinstance(error, WorkflowError) else "error.bad_button"
+        await query.answer(services.t(key, language), show_alert=True)
+        return
+    await query.answer(services.t("people.saved", language))
+    await query.edit_message_text(
+        person_text(person, context, language),
+        parse_mode="HTML",
+        reply_markup=person_keyboard(person, context, language),
+    )
+    await update_menu(context, person)
+
+
+async def bind(update: Update, context: WartaContext) -> None:
+    """/ikat <purpose> inside a group: this group becomes the IT team / webmaster / ... chat."""
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    t = context.services.t
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        await reply(update, t("bind.group_only", language))
+        return
+    args = context.args or []
+    purpose = _purpose_from(args[0]) if args else None
+    if purpose is None:
+        rows = [[button(t(f"purpose.{p.value}", language), "bind", p.value)] for p in Purpose]
+        await reply(update, t("bind.choose", language), reply_markup=InlineKeyboardMarkup(rows))
+        return
+    await _bind(update, context, admin, purpose, language)
+
+
+def _purpose_from(text: str) -> Purpose | None:
+    aliases = {
+        "it": Purpose.IT,
+        "timit": Purpose.IT,
+        "editor": Purpose.EDITOR,
+        "webmaster": Purpose.EDITOR,
+        "pejabat": Purpose.OFFICIAL,
+        "official": Purpose.OFFICIAL,
+        "publisher": Purpose.PUBLISHER,
+        "penerbit": Purpose.PUBLISHER,
+        "log": Purpose.LOG,
+    }
+    return aliases.get(text.lower())
+
+
+async def _bind(
+    update: Update, context: WartaContext, admin: Person, purpose: Purpose, language: str
+) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    await services.chats.bind(admin, purpose, chat.id, chat.title, services.now())
+    await context.bot.send_message(
+        chat.id,
+        services.t(
+            "bind.done", language, purpose=esc(services.t(f"purpose.{purpose.value}", language))
+        ),
+        parse_mode="HTML",
+    )
+
+
+async def tap_bind(update: Update, context: WartaContext, tap: Tap) -> None:
+    query = update.callback_query
+    assert query is not None
+    admin, language = await _admin(update, context)
+    if admin is None:
+        return
+    purpose = _purpose_from(tap.str_arg(0))
+    await query.answer()
+    if purpose is not None:
+        await _bind(update, context, admin, purpose, language)

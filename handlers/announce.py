@@ -1,0 +1,297 @@
+"""Telling people: the cards in every chat, the hand-over messages, the outcomes.
+
+Runs after a move has been committed, so a failure here can leave a card out of date
+but never an item half-moved. Each step of the chain goes to its team chat when one is
+bound, otherwise to each holder of the role in private, so a small office can start
+without groups.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+
+from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.chats import Purpose
+from bot.items import Outcome
+from bot.post import compose
+from bot.text import esc, excerpt
+from bot.workflow import Action, Role, State
+from handlers.cards import live_media, render_card
+from handlers.common import WartaContext, guarded
+from storage.models import Item, Media, Person
+
+log = logging.getLogger(__name__)
+
+VISUAL_KINDS = ("photo", "video")
+ALBUM_LIMIT = 10
+
+
+async def chat_language(context: WartaContext, chat_id: int) -> str:
+    if chat_id > 0:
+        person = await context.services.people.get(chat_id)
+        if person is not None:
+            return person.language
+    return context.services.settings.default_language
+
+
+async def show_card(
+    context: WartaContext,
+    item: Item,
+    chat_id: int,
+    audience: str,
+    *,
+    repost: bool = False,
+) -> None:
+    """Draw the item's one card in this chat: edit it in place, or post it anew at the
+    bottom (``repost``) when new messages have pushed it out of sight."""
+    services = context.services
+    language = await chat_language(context, chat_id)
+    officer = await services.items.officer_of(item)
+    last = await services.items.last_event(item.id)
+    view = render_card(item, audience, language, services, officer, last)
+    existing = await services.chats.card(item.id, chat_id)
+    if existing is not None and not repost:
+        try:
+            edited = await guarded(
+                context,
+                chat_id,
+                lambda cid: context.bot.edit_message_text(
+                    view.text,
+                    chat_id=cid,
+                    message_id=existing.message_id,
+                    reply_markup=view.markup,
+                    parse_mode=ParseMode.HTML,
+                ),
+            )
+            if existing.audience != audience:
+                await services.chats.save_card(item.id, chat_id, existing.message_id, audience)
+            del edited
+            return
+        except BadRequest as error:
+            if "not found" not in error.message.lower():
+                raise
+            # The card was deleted in the chat: fall through and post a new one.
+    sent = await guarded(
+        context,
+        chat_id,
+        lambda cid: context.bot.send_message(
+            cid, view.text, reply_markup=view.markup, parse_mode=ParseMode.HTML
+        ),
+    )
+    if sent is None:
+        return
+    await services.chats.save_card(item.id, sent.chat_id, sent.message_id, audience)
+    if existing is not None and existing.message_id != sent.message_id:
+        await _delete_quietly(context, chat_id, existing.message_id)
+
+
+async def _delete_quietly(context: WartaContext, chat_id: int, message_id: int) -> None:
+    try:
+        await context.bot.delete_message(chat_id, message_id)
+    except BadRequest:
+        # Too old to delete (48 h) or already gone; the old card simply stays.
+        log.debug("could not delete old card %s/%s", chat_id, message_id)
+
+
+async def refresh_cards(context: WartaContext, item: Item) -> None:
+    for card in await context.services.chats.cards_of(item.id):
+        await show_card(context, item, card.chat_id, card.audience)
+
+
+AlbumItem = InputMediaPhoto | InputMediaVideo | InputMediaDocument
+
+
+def _album_item(media: Media, caption: str | None) -> AlbumItem:
+    mode = ParseMode.HTML if caption else None
+    if media.kind == "photo":
+        return InputMediaPhoto(media.telegram_file_id, caption=caption, parse_mode=mode)
+    if media.kind == "video":
+        return InputMediaVideo(media.telegram_file_id, caption=caption, parse_mode=mode)
+    return InputMediaDocument(media.telegram_file_id, caption=caption, parse_mode=mode)
+
+
+def _albums(media: Sequence[Media], caption: str | None) -> list[list[AlbumItem]]:
+    """Photos and videos together, documents apart; at most ten per album. The caption
+    goes on the very first item, as Telegram shows an album's caption under it."""
+    visual = [m for m in media if m.kind in VISUAL_KINDS]
+    documents = [m for m in media if m.kind == "document"]
+    albums: list[list[AlbumItem]] = []
+    pending_caption = caption
+    for group in (visual, documents):
+        for start in range(0, len(group), ALBUM_LIMIT):
+            album = []
+            for m in group[start : start + ALBUM_LIMIT]:
+                album.append(_album_item(m, pending_caption))
+                pending_caption = None
+            albums.append(album)
+    return albums
+
+
+async def send_media(
+    context: WartaContext, chat_id: int, media: Sequence[Media], caption: str | None = None
+) -> None:
+    """Post files to a chat as albums (a lone file as itself)."""
+    # Animations (GIFs) cannot join an album; they go one by one.
+    for m in media:
+        if m.kind == "animation":
+            await guarded(context, chat_id, partial(_send_animation, context, m.telegram_file_id))
+    for album in _albums(media, caption):
+        if len(album) > 1:
+            await guarded(context, chat_id, partial(_send_album, context, album))
+        else:
+            await guarded(context, chat_id, partial(_send_one, context, album[0]))
+
+
+async def _send_animation(context: WartaContext, file_id: str, chat_id: int) -> Message:
+    return await context.bot.send_animation(chat_id, file_id)
+
+
+async def _send_album(
+    context: WartaContext, album: list[AlbumItem], chat_id: int
+) -> tuple[Message, ...]:
+    return await context.bot.send_media_group(chat_id, album)
+
+
+async def _send_one(context: WartaContext, one: AlbumItem, chat_id: int) -> Message:
+    bot = context.bot
+    media = one.media
+    assert isinstance(media, str)  # always a Telegram file id here
+    caption = one.caption if isinstance(one.caption, str) else None
+    mode = ParseMode.HTML if caption else None
+    if isinstance(one, InputMediaPhoto):
+        return await bot.send_photo(chat_id, media, caption=caption, parse_mode=mode)
+    if isinstance(one, InputMediaVideo):
+        return await bot.send_video(chat_id, media, caption=caption, parse_mode=mode)
+    return await bot.send_document(chat_id, media, caption=caption, parse_mode=mode)
+
+
+async def send_preview(context: WartaContext, chat_id: int, item: Item) -> None:
+    """Post the item exactly as the public will see it."""
+    media = live_media(item)
+    visual = [m for m in media if m.kind in VISUAL_KINDS]
+    post = compose(item.title, item.body, item.category, item.section, bool(visual))
+    if visual:
+        # The cover leads the album, as it will on the channel.
+        if item.cover_media_id is not None:
+            visual.sort(key=lambda m: m.id != item.cover_media_id)
+        ordered = visual + [m for m in media if m.kind not in VISUAL_KINDS]
+        await send_media(context, chat_id, ordered, caption=post.caption)
+    else:
+        await _send_text(context, chat_id, post.caption)
+        await send_media(context, chat_id, media)
+    for part in post.follow_ups:
+        await _send_text(context, chat_id, part)
+
+
+async def _send_text(context: WartaContext, chat_id: int, text: str) -> Message | None:
+    return await guarded(
+        context,
+        chat_id,
+        lambda cid: context.bot.send_message(
+            cid, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        ),
+    )
+
+
+async def notify(context: WartaContext, chat_id: int, key: str, **params: object) -> None:
+    """A short new message, in the chat's language (parameters are escaped here)."""
+    language = await chat_language(context, chat_id)
+    text = context.services.t(key, language, **{k: esc(v) for k, v in params.items()})
+    await _send_text(context, chat_id, text)
+
+
+async def targets(context: WartaContext, purpose: Purpose) -> list[int]:
+    """The team chat for ``purpose`` or, when none is bound, each holder in private."""
+    chat_id = await context.services.chats.chat_for(purpose)
+    if chat_id is not None:
+        return [chat_id]
+    role = purpose.role
+    if role is None:
+        return []
+    holders = await context.services.people.holders(role)
+    return [p.id for p in holders if not p.unreachable]
+
+
+async def hand_over(
+    context: WartaContext, item: Item, purpose: Purpose, *, preview: bool = False
+) -> None:
+    """Give the item to the next step's people: its files (or preview) and its card."""
+    audience = purpose.value
+    for chat_id in await targets(context, purpose):
+        if preview:
+            await send_preview(context, chat_id, item)
+        else:
+            await send_media(context, chat_id, live_media(item))
+        await show_card(context, item, chat_id, audience, repost=True)
+
+
+async def announce(context: WartaContext, outcome: Outcome) -> None:
+    """Everything people must see after one committed move."""
+    item, action = outcome.item, outcome.transition.action
+    await refresh_cards(context, item)
+    if not outcome.transition.changes_state:
+        return
+    actor = outcome.actor.full_name
+    code, title = item.code, excerpt(item.title, 80)
+    note = outcome.transition.note or ""
+    officer_chat = outcome.officer.id
+    if action is Action.SUBMIT:
+        await hand_over(context, item, Purpose.IT)
+    elif action is Action.ACCEPT:
+        await hand_over(context, item, Purpose.EDITOR)
+        await notify(context, officer_chat, "notify.accepted", code=code, title=title, name=actor)
+    elif action is Action.SEND_BACK:
+        await notify(
+            context, officer_chat, "notify.sent_back", code=code, title=title, name=actor, note=note
+        )
+        await show_card(context, item, officer_chat, "officer", repost=True)
+    elif action is Action.SEND_TO_OFFICIAL:
+        await hand_over(context, item, Purpose.OFFICIAL, preview=True)
+    elif action is Action.REQUEST_CHANGES:
+        for chat_id in await targets(context, Purpose.EDITOR):
+            await notify(
+                context, chat_id, "notify.changes", code=code, title=title, name=actor, note=note
+            )
+            await show_card(context, item, chat_id, "editor", repost=True)
+    elif action in (Action.APPROVE, Action.REJECT):
+        key = "notify.approved" if action is Action.APPROVE else "notify.rejected"
+        for chat_id in await _earlier_chain(context, outcome.officer):
+            await notify(context, chat_id, key, code=code, title=title, name=actor, note=note)
+        if action is Action.APPROVE:
+            await hand_over(context, item, Purpose.PUBLISHER, preview=True)
+
+
+async def _earlier_chain(context: WartaContext, officer: Person) -> list[int]:
+    """The officer, the IT team and the editors: everyone before the official."""
+    chats = [officer.id]
+    for purpose in (Purpose.IT, Purpose.EDITOR):
+        for chat_id in await targets(context, purpose):
+            if chat_id not in chats:
+                chats.append(chat_id)
+    return chats
+
+
+async def tell_log_chat(context: WartaContext, text: str) -> None:
+    chat_id = await context.services.chats.chat_for(Purpose.LOG)
+    if chat_id is None:
+        return
+    await guarded(context, chat_id, lambda cid: context.bot.send_message(cid, text[:4000]))
+
+
+__all__ = [
+    "Role",
+    "State",
+    "announce",
+    "hand_over",
+    "notify",
+    "refresh_cards",
+    "send_media",
+    "send_preview",
+    "show_card",
+    "tell_log_chat",
+]

@@ -1,0 +1,237 @@
+"""The living card of an item, as each audience sees it, and its buttons.
+
+Buttons come from :func:`bot.workflow.allowed_actions` for the audience's role, so a card
+never offers a move the SOP refuses; the person who taps is checked again on the tap.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import timefmt
+from bot.items import view_of
+from bot.services import Services
+from bot.text import TEXT_LIMIT, esc, excerpt, truncate
+from bot.workflow import Action, Actor, Role, State, allowed_actions
+from handlers.buttons import button
+from storage.models import Event, Item, Media, Person
+
+AUDIENCE_ROLE = {
+    "officer": Role.OFFICER,
+    "it": Role.IT,
+    "editor": Role.EDITOR,
+    "official": Role.OFFICIAL,
+    "publisher": Role.PUBLISHER,
+}
+
+STATE_ICON = {
+    State.COLLECTING: "📝",
+    State.SUBMITTED: "📥",
+    State.EDITING: "✏️",
+    State.REVIEW: "🔎",
+    State.APPROVED: "✅",
+    State.PUBLISHED: "🌐",
+    State.REJECTED: "⛔",
+    State.WITHDRAWN: "🗑",
+    State.UNPUBLISHED: "🚫",
+}
+
+BODY_EXCERPT = 280
+
+# Moves shown as their own button on a card, in this order; the editor's content
+# actions get their own layout below.
+_MOVE_BUTTONS = (
+    Action.SUBMIT,
+    Action.ACCEPT,
+    Action.SEND_BACK,
+    Action.SEND_TO_OFFICIAL,
+    Action.APPROVE,
+    Action.REQUEST_CHANGES,
+    Action.REJECT,
+    Action.WITHDRAW,
+)
+
+
+@dataclass(frozen=True)
+class CardView:
+    text: str
+    markup: InlineKeyboardMarkup | None
+
+
+def live_media(item: Item) -> list[Media]:
+    return [m for m in item.media if not m.dropped]
+
+
+def media_summary(item: Item, services: Services, language: str) -> str:
+    counts = Counter(m.kind for m in live_media(item))
+    if not counts:
+        return services.t("card.no_media", language)
+    parts = []
+    for kind in ("photo", "video", "animation", "document"):
+        if counts.get(kind):
+            parts.append(services.t(f"media.count.{kind}", language, n=counts[kind]))
+    return " · ".join(parts)
+
+
+def _audience_actor(item: Item, audience: str) -> Actor:
+    role = AUDIENCE_ROLE[audience]
+    # The officer's card is in the officer's own chat; group cards act for the role,
+    # and the person who taps is checked against the rules on the tap itself.
+    person_id = item.officer_id if role is Role.OFFICER else 0
+    return Actor(person_id=person_id, roles=frozenset({role}))
+
+
+def render_card(
+    item: Item,
+    audience: str,
+    language: str,
+    services: Services,
+    officer: Person | None = None,
+    last_event: Event | None = None,
+) -> CardView:
+    t = services.t
+    now = services.now()
+    state = State(item.state)
+    lines = [
+        f"{STATE_ICON[state]} <b>{esc(item.code)}</b> — {esc(t(f'state.{state.value}', language))}"
+    ]
+    title = item.title or t("card.no_title", language)
+    lines.append(f"<b>{esc(title)}</b>")
+    body_cut = False
+    if item.body:
+        short_body = excerpt(item.body, BODY_EXCERPT)
+        body_cut = short_body != item.body.strip()
+        lines.append(f"<i>{esc(short_body)}</i>")
+    lines.append("")
+    lines.append("📎 " + esc(media_summary(item, services, language)))
+    if officer is not None:
+        who = esc(officer.full_name)
+        if item.section:
+            who += f" · {esc(item.section)}"
+        lines.append(f"👤 {who}")
+    if item.category:
+        lines.append("🏷 " + esc(t("card.category", language, category=item.category)))
+    lines.append(_status_line(item, state, now, services, language))
+    if item.last_note and state in (State.COLLECTING, State.EDITING, State.REJECTED):
+        lines.append("💬 " + esc(t("card.note", language, note=excerpt(item.last_note, 600))))
+    if last_event is not None and last_event.action not in ("created",):
+        lines.append(_last_event_line(last_event, now, services, language))
+    text = truncate("\n".join(lines), TEXT_LIMIT)
+    return CardView(text=text, markup=_keyboard(item, audience, language, services, body_cut))
+
+
+def _status_line(item: Item, state: State, now: datetime, services: Services, language: str) -> str:
+    t = services.t
+    since = timefmt.short(item.state_entered_at, services.zone, language, now)
+    line = "🕒 " + t("card.since", language, since=since)
+    if item.step_due_at is not None:
+        due = timefmt.deadline(item.step_due_at, now, services.zone, t, language)
+        late = item.step_due_at < now
+        line += "\n" + ("⚠️ " if late else "⏰ ") + t("card.due", language, due=due)
+    return esc(line)
+
+
+def _last_event_line(event: Event, now: datetime, services: Services, language: str) -> str:
+    t = services.t
+    when = timefmt.short(event.created_at, services.zone, language, now)
+    action = t(f"event.{event.action}", language)
+    return "🧾 " + esc(
+        t("card.last_event", language, action=action, name=event.actor_name or "-", when=when)
+    )
+
+
+def _keyboard(
+    item: Item, audience: str, language: str, services: Services, body_cut: bool
+) -> InlineKeyboardMarkup | None:
+    t = services.t
+    view = view_of(item)
+    allowed = set(allowed_actions(view, _audience_actor(item, audience)))
+    rows: list[list[InlineKeyboardButton]] = []
+    if audience == "editor" and view.state is State.EDITING:
+        rows.append(
+            [
+                button(
+                    t("button.edit_title", language),
+                    "act",
+                    Action.EDIT_TITLE,
+                    item.id,
+                    item.version,
+                ),
+                button(
+                    t("button.edit_body", language), "act", Action.EDIT_BODY, item.id, item.version
+                ),
+            ]
+        )
+        media_row = [button(t("button.category", language), "cat", item.id, item.version, -1)]
+        if Action.DROP_MEDIA in allowed:
+            media_row.append(button(t("button.media", language), "med", item.id, item.version))
+        rows.append(media_row)
+        rows.append([button(t("button.preview", language), "pre", item.id)])
+    moves = [a for a in _MOVE_BUTTONS if a in allowed]
+    if audience == "officer" and view.state is State.COLLECTING:
+        rows.append([button(t("button.add", language), "add", item.id)])
+    for action in moves:
+        rows.append(
+            [button(t(f"button.{action.value}", language), "act", action, item.id, item.version)]
+        )
+    if audience in ("official", "publisher") and view.state in (State.REVIEW, State.APPROVED):
+        rows.append([button(t("button.preview", language), "pre", item.id)])
+    extras = [button(t("button.history", language), "his", item.id)]
+    if body_cut:
+        extras.insert(0, button(t("button.full", language), "full", item.id))
+    rows.append(extras)
+    return InlineKeyboardMarkup(rows)
+
+
+def media_keyboard(item: Item, language: str, services: Services) -> InlineKeyboardMarkup:
+    """One row per file: drop it, or make a photo the cover."""
+    t = services.t
+    rows = []
+    for media in live_media(item):
+        label = t(f"media.one.{media.kind}", language, n=media.position)
+        if media.file_name:
+            label += f" {media.file_name}"
+        if item.cover_media_id == media.id:
+            label = "⭐ " + label
+        row = [
+            InlineKeyboardButton(truncate(label, 30), callback_data=f"card:{item.id}"),
+        ]
+        row.append(button(t("button.drop", language), "drop", item.id, item.version, media.id))
+        if media.kind == "photo" and item.cover_media_id != media.id:
+            row.append(button(t("button.cover", language), "cov", item.id, item.version, media.id))
+        rows.append(row)
+    rows.append([button(t("button.back", language), "card", item.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def category_keyboard(item: Item, language: str, services: Services) -> InlineKeyboardMarkup:
+    t = services.t
+    rows = []
+    for index, name in enumerate(services.items.categories):
+        label = ("✓ " if item.category == name else "") + name
+        rows.append([button(label, "cat", item.id, item.version, index)])
+    rows.append([button(t("button.back", language), "card", item.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def history_text(item: Item, events: list[Event], language: str, services: Services) -> str:
+    t = services.t
+    now = services.now()
+    lines = [
+        "📜 " + esc(t("history.title", language, code=item.code)),
+        esc(t("history.now", language, state=t(f"state.{item.state}", language))),
+        "",
+    ]
+    for event in events:
+        when = timefmt.short(event.created_at, services.zone, language, now)
+        role = t(f"role.{event.actor_role}", language) if event.actor_role else "-"
+        line = f"• {esc(when)} — <b>{esc(t(f'event.{event.action}', language))}</b>"
+        line += f"\n  {esc(event.actor_name or '-')} ({esc(role)})"
+        if event.note:
+            line += f"\n  💬 {esc(excerpt(event.note, 300))}"
+        lines.append(line)
+    return truncate("\n".join(lines), TEXT_LIMIT)

@@ -1,0 +1,120 @@
+"""What every handler shares: the typed context, who is acting, and safe Telegram calls.
+
+Telegram noise is handled here once, for exact reasons only: a message that did not
+change ("message is not modified"), a person who blocked the bot, a group that became a
+supergroup. Everything else propagates to the error handler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Message, Update, User
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.people import TelegramUser, roles_of
+from bot.services import Services
+from bot.workflow import Role
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class WartaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """A callback context that hands handlers the typed service bundle."""
+
+    @property
+    def services(self) -> Services:
+        services = self.application.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+
+WartaApp = Application[
+    ExtBot[None], WartaContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]
+
+
+def telegram_user(user: User) -> TelegramUser:
+    return TelegramUser(
+        id=user.id,
+        full_name=user.full_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+async def acting_person(update: Update, context: WartaContext) -> Person | None:
+    """The registered person behind this update, or None for a stranger."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    return await context.services.people.recognise(telegram_user(user), context.services.now())
+
+
+def language_of(person: Person | None, context: WartaContext, update: Update | None = None) -> str:
+    """Private chats speak the person's language; groups speak the office default."""
+    chat = update.effective_chat if update is not None else None
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        return context.services.settings.default_language
+    if person is not None:
+        return person.language
+    if update is not None and update.effective_user is not None:
+        code = (update.effective_user.language_code or "").split("-")[0]
+        if code in ("id", "en"):
+            return code
+    return context.services.settings.default_language
+
+
+def has_role(person: Person | None, role: Role) -> bool:
+    return role in roles_of(person)
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> Message | None:
+    message = update.effective_message
+    if message is None:
+        return None
+    kwargs.setdefault("parse_mode", ParseMode.HTML)
+    kwargs.setdefault("disable_web_page_preview", True)
+    return await message.reply_text(text, do_quote=False, **kwargs)
+
+
+async def guarded(
+    context: WartaContext,
+    chat_id: int,
+    call: Callable[[int], Awaitable[T]],
+) -> T | None:
+    """Run one Telegram call to ``chat_id``, absorbing the failures that have a known meaning.
+
+    - the chat became a supergroup: remember the new id and try once more there;
+    - a person blocked the bot: mark them unreachable, carry on with the others;
+    - an edit that changes nothing: nothing to do.
+    Returns None when the call could not be made.
+    """
+    try:
+        return await call(chat_id)
+    except ChatMigrated as migrated:
+        new_id = migrated.new_chat_id
+        await context.services.chats.migrate_chat(chat_id, new_id)
+        log.info("chat %s migrated to %s", chat_id, new_id)
+        return await call(new_id)
+    except Forbidden:
+        log.warning("cannot write to chat %s: the bot was blocked or removed", chat_id)
+        if chat_id > 0:
+            await context.services.people.mark_unreachable(chat_id)
+        return None
+    except BadRequest as error:
+        if "message is not modified" in error.message.lower():
+            return None
+        raise

@@ -1,0 +1,45 @@
+"""The last line of defence: log, tell the log chat the technical detail, tell the person
+a plain sentence. State changes are single transactions, so an error here never leaves an
+item half-moved; at worst a card is out of date until the next change."""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, TimedOut
+
+from handlers.announce import tell_log_chat
+from handlers.common import WartaContext, language_of
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: WartaContext) -> None:
+    """Report an unexpected error once, to the right people, in the right detail."""
+    error = context.error
+    if isinstance(error, (TimedOut, NetworkError)) and not isinstance(error, Forbidden):
+        # A weak network is weather, not a bug: PTB retries polling by itself.
+        log.warning("network trouble: %s", error)
+        return
+    log.error("unexpected error while handling an update", exc_info=error)
+    detail = "".join(traceback.format_exception(error)) if error else "?"
+    summary = f"⚠️ warta error: {type(error).__name__}: {error}\n\n{detail[-3000:]}"
+    try:
+        await tell_log_chat(context, summary)
+    except Exception:  # the log chat itself may be the problem; the log file has it all
+        log.exception("could not report the error to the log chat")
+    if not isinstance(update, Update):
+        return
+    t = context.services.t
+    language = language_of(None, context, update)
+    text = t("error.unexpected", language)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(html.escape(text), do_quote=False)
+    except Exception:
+        log.exception("could not tell the user about the error")

@@ -1,0 +1,253 @@
+"""SOP step 1: an officer sends photos, videos, documents and text from a phone.
+
+Every file goes into the officer's open draft (one is opened when needed) and is
+downloaded at once into the blob store. An album arrives as separate updates sharing a
+``media_group_id`` with no end marker, so the draft card is redrawn by a short
+debounced job instead of once per file: the officer sees one card, after the last file.
+
+```mermaid
+flowchart TD
+    file[photo / video / document] --> big{over download limit?}
+    big -- yes --> refuse[explain, keep nothing]
+    big -- no --> draft[into the open draft, row first]
+    draft --> download[download the original, sha256]
+    download --> card[redraw the card once the album settles]
+    text[text] --> prompt{question open?}
+    prompt -- yes --> answer[answer it]
+    prompt -- no --> draft
+```
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.items import IncomingMedia, StaleItem
+from bot.text import esc
+from bot.workflow import Role, State, WorkflowError
+from handlers.announce import show_card
+from handlers.cards import render_card
+from handlers.common import WartaContext, acting_person, has_role, language_of, reply
+from handlers.outcomes import explain
+from handlers.prompts import answer
+from handlers.start import help_text
+from storage.models import Media, Person
+
+log = logging.getLogger(__name__)
+
+CARD_JOB = "draft-card-{item_id}"
+
+
+def incoming_media(message: Message) -> IncomingMedia | None:
+    """The one file in a message, described the same way whatever its kind."""
+    if message.photo:
+        largest = message.photo[-1]
+        return IncomingMedia(
+            kind="photo",
+            telegram_file_id=largest.file_id,
+            telegram_unique_id=largest.file_unique_id,
+            media_group_id=message.media_group_id,
+            mime_type="image/jpeg",
+            size=largest.file_size,
+            source_message_id=message.message_id,
+        )
+    for kind in ("video", "animation", "document"):
+        attachment = getattr(message, kind)
+        if attachment is not None:
+            return IncomingMedia(
+                kind=kind,
+                telegram_file_id=attachment.file_id,
+                telegram_unique_id=attachment.file_unique_id,
+                media_group_id=message.media_group_id,
+                file_name=getattr(attachment, "file_name", None),
+                mime_type=getattr(attachment, "mime_type", None),
+                size=attachment.file_size,
+                source_message_id=message.message_id,
+            )
+    return None
+
+
+async def _officer(update: Update, context: WartaContext) -> Person | None:
+    """The officer sending material, or None after explaining why they cannot."""
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    if person is None:
+        await reply(update, context.services.t("stranger", language))
+        return None
+    if not has_role(person, Role.OFFICER):
+        await reply(update, context.services.t("intake.not_officer", language))
+        return None
+    return person
+
+
+async def on_file(update: Update, context: WartaContext) -> None:
+    """Take a photo, video or document into the open draft and keep its original."""
+    message = update.effective_message
+    if message is None:
+        return
+    person = await _officer(update, context)
+    if person is None:
+        return
+    services = context.services
+    language = person.language
+    incoming = incoming_media(message)
+    if incoming is None:
+        return
+    limit = services.settings.max_download_bytes
+    if incoming.size is not None and incoming.size > limit:
+        await reply(
+            update,
+            services.t("intake.too_big", language, limit=services.settings.max_download_mb),
+        )
+        # The caption may still carry the title; keep the words even if the file is refused.
+        if message.caption:
+            await _take_text(update, context, person, message.caption, redraw=True)
+        return
+    try:
+        received = await services.items.receive(
+            person, services.now(), [incoming], text=message.caption
+        )
+    except WorkflowError as error:
+        await reply(update, explain(error, context, language))
+        return
+    for media in received.media:
+        await download(context, media)
+    schedule_card(context, received.item.id, person.id)
+
+
+async def download(context: ContextTypes.DEFAULT_TYPE | WartaContext, media: Media) -> bool:
+    """Fetch the original into the blob store; a failure is retried by the sweep."""
+    services = context.application.bot_data["services"]
+    blobs = services.blobs
+    target = blobs.new_temp_path()
+    try:
+        telegram_file = await context.bot.get_file(media.telegram_file_id)
+        await telegram_file.download_to_drive(target)
+        ref = await blobs.put_file(target)
+    except (TelegramError, OSError) as error:
+        target.unlink(missing_ok=True)
+        log.warning("download of media %s failed: %s", media.id, type(error).__name__)
+        await services.items.note_download_failure(media.id)
+        return False
+    await services.items.attach_blob(media.id, ref.key, ref.size, ref.sha256)
+    return True
+
+
+async def retry_downloads(context: WartaContext) -> None:
+    """Job: fetch originals whose first download failed (network blips, restarts)."""
+    for media in await context.services.items.pending_downloads():
+        await download(context, media)
+
+
+def schedule_card(context: WartaContext, item_id: int, chat_id: int) -> None:
+    """Redraw the draft card once the album has stopped arriving."""
+    job_queue = context.job_queue
+    assert job_queue is not None
+    name = CARD_JOB.format(item_id=item_id)
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    job_queue.run_once(
+        _draw_draft_card,  # type: ignore[arg-type]  # PTB types jobs with the default context
+        when=context.services.settings.album_settle_seconds,
+        data=item_id,
+        chat_id=chat_id,
+        name=name,
+    )
+
+
+async def _draw_draft_card(context: WartaContext) -> None:
+    job = context.job
+    assert job is not None and isinstance(job.data, int) and job.chat_id is not None
+    item = await context.services.items.get(job.data)
+    if item is None:
+        return
+    # New files pushed the old card up the chat: post it again at the bottom.
+    await show_card(context, item, job.chat_id, "officer", repost=True)
+
+
+async def on_private_text(update: Update, context: WartaContext) -> None:
+    """Answer an open question, else add the text to the officer's draft, else help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    person = await acting_person(update, context)
+    if person is None:
+        await reply(update, context.services.t("stranger", language_of(None, context, update)))
+        return
+    if await answer(update, context, person, message.text):
+        return
+    if not has_role(person, Role.OFFICER):
+        await reply(update, help_text(person, context, person.language))
+        return
+    await _take_text(update, context, person, message.text, redraw=True)
+
+
+async def _take_text(
+    update: Update, context: WartaContext, person: Person, text: str, *, redraw: bool
+) -> None:
+    services = context.services
+    try:
+        received = await services.items.receive(person, services.now(), [], text=text)
+    except WorkflowError as error:
+        await reply(update, explain(error, context, person.language))
+        return
+    if redraw:
+        schedule_card(context, received.item.id, person.id)
+
+
+async def new_draft(update: Update, context: WartaContext) -> None:
+    """/baru: start a fresh draft; the next files go into it."""
+    person = await _officer(update, context)
+    if person is None:
+        return
+    services = context.services
+    item = await services.items.new_draft(person, services.now())
+    await reply(update, services.t("draft.started", person.language, code=esc(item.code)))
+    await show_card(context, item, person.id, "officer")
+
+
+async def list_drafts(update: Update, context: WartaContext) -> None:
+    """/draf: every unfinished item of this officer, each with its card."""
+    person = await _officer(update, context)
+    if person is None:
+        return
+    services = context.services
+    language = person.language
+    items = await services.items.open_items_of(person.id)
+    if not items:
+        await reply(update, services.t("draft.none", language))
+        return
+    current = await services.items.current_draft(person)
+    await reply(update, services.t("draft.list", language, n=len(items)))
+    for item in items:
+        await show_card(context, item, person.id, "officer", repost=True)
+    if current is not None:
+        await reply(update, services.t("draft.current", language, code=esc(current.code)))
+
+
+async def unsupported(update: Update, context: WartaContext) -> None:
+    """Stickers, voice notes, locations, contacts...: say what the bot can take."""
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    if person is None:
+        await reply(update, context.services.t("stranger", language))
+        return
+    await reply(update, context.services.t("intake.unsupported", language))
+
+
+__all__ = [
+    "StaleItem",
+    "State",
+    "download",
+    "list_drafts",
+    "new_draft",
+    "on_file",
+    "on_private_text",
+    "render_card",
+    "retry_downloads",
+    "unsupported",
+]

@@ -1,0 +1,61 @@
+"""Making one move and explaining refusals, shared by buttons and typed answers."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import timefmt
+from bot.items import Edit, Outcome, StaleItem
+from bot.workflow import Action, WorkflowError
+from handlers.announce import announce
+from handlers.common import WartaContext
+from storage.models import Person
+
+
+def explain(error: WorkflowError, context: WartaContext, language: str) -> str:
+    """A refusal in words: role and state names are translated, too."""
+    t = context.services.t
+    params = dict(error.params)
+    if "role" in params:
+        params["role"] = t(f"role.{params['role']}", language)
+    if "state" in params:
+        params["state"] = t(f"state.{params['state']}", language)
+    return t(error.key, language, **params)
+
+
+def stale_text(stale: StaleItem, context: WartaContext, language: str) -> str:
+    """Who moved the item first, and when — for the person who tapped too late."""
+    t = context.services.t
+    event = stale.last_event
+    state = t(f"state.{stale.item.state}", language)
+    if event is None:
+        return t("stale.plain", language, code=stale.item.code, state=state)
+    when = timefmt.short(event.created_at, context.services.zone, language, context.services.now())
+    return t(
+        "stale.by",
+        language,
+        code=stale.item.code,
+        action=t(f"event.{event.action}", language),
+        name=event.actor_name or "-",
+        when=when,
+        state=state,
+    )
+
+
+async def perform(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    item_id: int,
+    version: int | None,
+    action: Action,
+    note: str | None = None,
+    edit: Edit | None = None,
+) -> Outcome:
+    """Make the move (one transaction), then tell everyone it concerns."""
+    services = context.services
+    outcome = await services.items.act(
+        item_id, version, person, action, services.now(), note=note, edit=edit
+    )
+    await announce(context, outcome)
+    return outcome

@@ -1,0 +1,151 @@
+"""Typed input, only when asked: reasons, a new title or body, an officer's section.
+
+The question is a ForceReply message (so it also reaches the bot in groups with privacy
+mode on) and a row in ``prompts``; the next text from that person in that chat is the
+answer, ``/batal`` drops the question.
+
+```mermaid
+stateDiagram-v2
+    [*] --> asked: a button that needs words
+    asked --> done: the person replies with text
+    asked --> [*]: /batal, or 12 hours pass
+    done --> [*]: the move is made, cards refresh
+```
+"""
+
+from __future__ import annotations
+
+from telegram import ForceReply, Update
+from telegram.constants import ChatType
+
+from bot.items import Edit, StaleItem
+from bot.text import esc
+from bot.workflow import Action, WorkflowError
+from handlers.common import WartaContext, acting_person, language_of, reply
+from handlers.outcomes import explain, perform, stale_text
+from storage.models import Item, Person
+
+ITEM_PROMPTS = {
+    "send_back": Action.SEND_BACK,
+    "changes": Action.REQUEST_CHANGES,
+    "reject": Action.REJECT,
+    "edit_title": Action.EDIT_TITLE,
+    "edit_body": Action.EDIT_BODY,
+}
+
+
+async def ask(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    kind: str,
+    language: str,
+    question_key: str,
+    item: Item | None = None,
+) -> None:
+    """Ask one person for text in this chat."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    t = services.t
+    name = esc(person.full_name)
+    text = t(question_key, language, name=name, code=esc(item.code) if item else "")
+    text += "\n" + t("prompt.how_to_cancel", language)
+    await services.chats.ask(
+        chat.id,
+        person.id,
+        kind,
+        services.now(),
+        item_id=item.id if item else None,
+        item_version=item.version if item else None,
+    )
+    placeholder = t(f"prompt.placeholder.{kind}", language)[:64]
+    # In a group, reply to the person's own tap so ForceReply's ``selective`` targets them.
+    sent = await context.bot.send_message(
+        chat.id,
+        text,
+        parse_mode="HTML",
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
+    )
+    await services.chats.set_prompt_message(chat.id, person.id, sent.message_id)
+
+
+async def answer(update: Update, context: WartaContext, person: Person, text: str) -> bool:
+    """Treat ``text`` as the answer to this person's open question. False if none."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    services = context.services
+    pending = await services.chats.pending(chat.id, person.id, services.now())
+    if pending is None:
+        return False
+    language = language_of(person, context, update)
+    await services.chats.forget(chat.id, person.id)
+    if pending.kind == "section":
+        from handlers.admin import section_given
+
+        await section_given(update, context, person, text)
+        return True
+    action = ITEM_PROMPTS.get(pending.kind)
+    if action is None or pending.item_id is None:
+        return True
+    edit = None
+    note: str | None = text
+    if action is Action.EDIT_TITLE:
+        edit, note = Edit(title=text), None
+    elif action is Action.EDIT_BODY:
+        edit, note = Edit(body=text), None
+    try:
+        await perform(
+            update,
+            context,
+            person,
+            pending.item_id,
+            pending.item_version,
+            action,
+            note=note,
+            edit=edit,
+        )
+    except StaleItem as stale:
+        await reply(update, stale_text(stale, context, language))
+    except WorkflowError as error:
+        await reply(update, explain(error, context, language))
+        if error.key in ("error.reason_too_long", "error.title_too_long", "error.title_empty"):
+            # Let them try again without hunting for the button.
+            await services.chats.ask(
+                chat.id,
+                person.id,
+                pending.kind,
+                services.now(),
+                pending.item_id,
+                pending.item_version,
+                pending.message_id,
+            )
+        return True
+    await reply(update, services.t("prompt.thanks", language))
+    return True
+
+
+async def cancel(update: Update, context: WartaContext) -> None:
+    """/batal: drop the open question, if any."""
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    chat = update.effective_chat
+    if person is None or chat is None:
+        return
+    dropped = await context.services.chats.forget(chat.id, person.id)
+    key = "prompt.cancelled" if dropped else "prompt.nothing_to_cancel"
+    await reply(update, context.services.t(key, language))
+
+
+async def group_text(update: Update, context: WartaContext) -> None:
+    """Text in a group counts only as the answer to a question the bot asked that person."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    if update.effective_chat is None or update.effective_chat.type == ChatType.PRIVATE:
+        return
+    person = await acting_person(update, context)
+    if person is None:
+        return
+    await answer(update, context, person, message.text)

@@ -1,0 +1,273 @@
+"""Button taps on item cards: every tap is answered, every tapper is checked.
+
+A tap carries (action, item, version). An old version means the item moved on: the
+tapper is told who moved it, and the card is redrawn. The tapper's roles are checked
+by the workflow rules, not by the chat the button is in. Moves that need words
+(reasons, a new title) ask first and act on the reply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.items import Edit, StaleItem, actor_of, view_of
+from bot.people import roles_of
+from bot.text import esc, split_for_messages
+from bot.workflow import Action, Role, State, WorkflowError, needs_reason, transition
+from handlers import admin, start
+from handlers.announce import send_preview, show_card
+from handlers.buttons import Tap, button, decode
+from handlers.cards import category_keyboard, history_text, media_keyboard
+from handlers.common import WartaContext, acting_person, language_of
+from handlers.outcomes import explain, perform, stale_text
+from handlers.prompts import ask
+from storage.models import Item, Person
+
+PROMPT_FOR = {
+    Action.SEND_BACK: ("send_back", "prompt.send_back"),
+    Action.REQUEST_CHANGES: ("changes", "prompt.changes"),
+    Action.REJECT: ("reject", "prompt.reject"),
+    Action.EDIT_TITLE: ("edit_title", "prompt.edit_title"),
+    Action.EDIT_BODY: ("edit_body", "prompt.edit_body"),
+}
+CONFIRM_FIRST = frozenset({Action.WITHDRAW})
+
+
+async def on_tap(update: Update, context: WartaContext) -> None:
+    """Route a button tap by its verb."""
+    query = update.callback_query
+    if query is None:
+        return
+    tap = decode(query.data)
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    t = context.services.t
+    if tap is None:
+        await query.answer(t("error.bad_button", language), show_alert=True)
+        return
+    if tap.verb == "lang":
+        await start.tap_language(update, context, tap)
+        return
+    if person is None:
+        await query.answer(t("stranger.short", language), show_alert=True)
+        return
+    admin_taps = {
+        "inv": admin.tap_invite,
+        "ppl": admin.tap_person,
+        "rol": admin.tap_role,
+        "rvk": admin.tap_role,
+        "bind": admin.tap_bind,
+    }
+    if tap.verb in admin_taps:
+        await admin_taps[tap.verb](update, context, tap)
+        return
+    item = await _item_for(tap, context)
+    if item is None:
+        await query.answer(t("error.item_unknown", language), show_alert=True)
+        return
+    if not await _may_see(person, item):
+        await query.answer(t("error.not_participant", language), show_alert=True)
+        return
+    await _item_tap(update, context, person, item, tap, language)
+
+
+async def _item_for(tap: Tap, context: WartaContext) -> Item | None:
+    index = 1 if tap.verb in ("act", "ok") else 0
+    try:
+        item_id = tap.int_arg(index)
+    except AssertionError:
+        return None
+    return await context.services.items.get(item_id)
+
+
+async def _may_see(person: Person, item: Item) -> bool:
+    """Participants: the item's officer, and anyone holding a role past step 1."""
+    roles = roles_of(person)
+    return person.id == item.officer_id or bool(roles - {Role.OFFICER})
+
+
+async def _item_tap(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    item: Item,
+    tap: Tap,
+    language: str,
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    services = context.services
+    t = services.t
+    chat_id = query.message.chat.id
+    verb = tap.verb
+    if verb == "his":
+        events = await services.items.history(item.id)
+        await query.answer()
+        await context.bot.send_message(
+            chat_id, history_text(item, events, language, services), parse_mode="HTML"
+        )
+        return
+    if verb == "full":
+        await query.answer()
+        for part in split_for_messages(f"{item.title or ''}\n\n{item.body or ''}".strip(), 3500):
+            await context.bot.send_message(chat_id, esc(part), parse_mode="HTML")
+        return
+    if verb == "pre":
+        await query.answer(t("preview.sending", language))
+        await send_preview(context, chat_id, item)
+        return
+    if verb == "card":
+        await query.answer()
+        await _redraw(context, item, chat_id)
+        return
+    if verb == "add":
+        await _add_more(update, context, person, item, language)
+        return
+    # Everything below acts on a specific version of the item.
+    version = tap.int_arg(2) if verb in ("act", "ok") else tap.int_arg(1)
+    if version != item.version:
+        stale = StaleItem(item, await services.items.last_event(item.id))
+        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await _redraw(context, item, chat_id)
+        return
+    if verb in ("act", "ok"):
+        action = tap.action
+        if action is None:
+            await query.answer(t("error.bad_button", language), show_alert=True)
+            return
+        await _act(update, context, person, item, action, confirmed=verb == "ok", language=language)
+        return
+    # Editor's content choices: category, media list, drop, cover.
+    await _content_tap(update, context, person, item, tap, language)
+
+
+async def _redraw(context: WartaContext, item: Item, chat_id: int) -> None:
+    card = await context.services.chats.card(item.id, chat_id)
+    if card is not None:
+        await show_card(context, item, chat_id, card.audience)
+
+
+async def _add_more(
+    update: Update, context: WartaContext, person: Person, item: Item, language: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.services.t
+    try:
+        await context.services.items.select_draft(person, item.id)
+    except WorkflowError as error:
+        await query.answer(explain(error, context, language), show_alert=True)
+        return
+    await query.answer(t("draft.add_more", language), show_alert=True)
+
+
+async def _act(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    item: Item,
+    action: Action,
+    *,
+    confirmed: bool,
+    language: str,
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    services = context.services
+    t = services.t
+    # Check the tapper first, so nobody is asked for a reason they may not give.
+    try:
+        transition(
+            view_of(item),
+            actor_of(person),
+            action,
+            services.now(),
+            note="-" if needs_reason(action) else None,
+        )
+    except WorkflowError as error:
+        await query.answer(explain(error, context, language), show_alert=True)
+        return
+    if action in PROMPT_FOR:
+        kind, question = PROMPT_FOR[action]
+        await query.answer(t("prompt.toast", language))
+        await ask(update, context, person, kind, language, question, item)
+        return
+    if action in CONFIRM_FIRST and not confirmed:
+        await query.answer()
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    button(
+                        t(f"confirm.{action.value}", language), "ok", action, item.id, item.version
+                    )
+                ],
+                [button(t("button.keep", language), "card", item.id)],
+            ]
+        )
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(markup)
+        return
+    try:
+        await perform(update, context, person, item.id, item.version, action)
+    except StaleItem as stale:
+        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await _redraw(context, stale.item, query.message.chat.id)
+        return
+    except WorkflowError as error:
+        await query.answer(explain(error, context, language), show_alert=True)
+        return
+    await query.answer(t(f"done.{action.value}", language))
+
+
+async def _content_tap(
+    update: Update, context: WartaContext, person: Person, item: Item, tap: Tap, language: str
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    services = context.services
+    t = services.t
+    if item.state != State.EDITING.value:
+        await query.answer(
+            t("error.not_now", language, state=t(f"state.{item.state}", language)), show_alert=True
+        )
+        return
+    try:
+        transition(view_of(item), actor_of(person), Action.SET_CATEGORY, services.now())
+    except WorkflowError as error:
+        await query.answer(explain(error, context, language), show_alert=True)
+        return
+    if tap.verb == "med":
+        await query.answer()
+        await query.edit_message_reply_markup(media_keyboard(item, language, services))
+        return
+    if tap.verb == "cat" and tap.int_arg(2) < 0:
+        await query.answer()
+        await query.edit_message_reply_markup(category_keyboard(item, language, services))
+        return
+    if tap.verb == "cat":
+        index = tap.int_arg(2)
+        if index >= len(services.items.categories):
+            await query.answer(t("error.category_unknown", language), show_alert=True)
+            return
+        action, edit = Action.SET_CATEGORY, Edit(category=services.items.categories[index])
+    elif tap.verb == "drop":
+        action, edit = Action.DROP_MEDIA, Edit(media_id=tap.int_arg(2))
+    else:
+        action, edit = Action.SET_COVER, Edit(media_id=tap.int_arg(2))
+    try:
+        outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
+    except StaleItem as stale:
+        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await _redraw(context, stale.item, query.message.chat.id)
+        return
+    except WorkflowError as error:
+        await query.answer(explain(error, context, language), show_alert=True)
+        return
+    await query.answer(t(f"done.{action.value}", language))
+    if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
+        # Stay in the media list so several files can be dropped in a row.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(media_keyboard(outcome.item, language, services))

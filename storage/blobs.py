@@ -1,0 +1,246 @@
+"""Blob store for media originals, kept byte for byte as Telegram delivered them.
+
+Blobs are content addressed: the key is derived from the SHA-256 of the content
+(``ab/cd/abcd...``), so the same file sent twice is stored once and a key always names
+the same bytes. :class:`BlobStore` is the port the rest of the bot talks to;
+:class:`LocalBlobStore` keeps blobs under a folder on disk, and another store (S3, say)
+only has to implement the same protocol with the same keys.
+
+Downloads go to :meth:`BlobStore.new_temp_path` first and are then handed over with
+:meth:`BlobStore.put_file`, which takes ownership of the temporary file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+__all__ = [
+    "BlobNotFoundError",
+    "BlobRef",
+    "BlobStore",
+    "LocalBlobStore",
+    "blob_key",
+]
+
+CHUNK_SIZE = 1024 * 1024
+_KEY_PATTERN = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})")
+_SUFFIX_PATTERN = re.compile(r"[A-Za-z0-9._-]{0,32}")
+
+
+class BlobNotFoundError(LookupError):
+    """No blob is stored under the key."""
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    """Where a blob is (``key``) and what it is (``size`` in bytes, hex ``sha256``)."""
+
+    key: str
+    size: int
+    sha256: str
+
+
+def blob_key(sha256: str) -> str:
+    """The key of the content with this hex SHA-256: ``sha256[:2]/sha256[2:4]/sha256``."""
+    digest = sha256.lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ValueError(f"not a hex SHA-256 digest: {sha256!r}")
+    return f"{digest[:2]}/{digest[2:4]}/{digest}"
+
+
+def _check_key(key: str) -> str:
+    match = _KEY_PATTERN.fullmatch(key)
+    if match is None or not match.group(3).startswith(match.group(1) + match.group(2)):
+        raise ValueError(f"not a blob key: {key!r}")
+    return key
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Content-addressed storage for media originals."""
+
+    async def put_file(self, path: Path) -> BlobRef:
+        """Store the file at ``path`` and take ownership of it: it is moved or removed.
+
+        Use a path from :meth:`new_temp_path` so the move needs no copy.
+        """
+        ...
+
+    async def put_bytes(self, data: bytes) -> BlobRef:
+        """Store ``data``."""
+        ...
+
+    def new_temp_path(self, suffix: str = "") -> Path:
+        """A fresh, not yet existing path to download into before :meth:`put_file`."""
+        ...
+
+    async def read_bytes(self, key: str) -> bytes:
+        """The blob's content; :class:`BlobNotFoundError` if there is none."""
+        ...
+
+    def local_path(self, key: str) -> Path | None:
+        """The blob as a file on this machine, or None (not stored, or not a local store)."""
+        ...
+
+    async def exists(self, key: str) -> bool:
+        """Whether a blob is stored under ``key``."""
+        ...
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _hash_stream(stream: BinaryIO) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK_SIZE):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+class LocalBlobStore:
+    """Blobs as files under ``root``; unfinished writes live in ``root/tmp``.
+
+    Every blob file appears in one atomic rename of a complete, fsynced file, so a
+    crash leaves either the whole blob or nothing (plus, at worst, a stray temporary
+    file, which :meth:`sweep_temp` removes).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.tmp_dir = self.root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"LocalBlobStore({str(self.root)!r})"
+
+    # --- the port ---------------------------------------------------------------------
+
+    def new_temp_path(self, suffix: str = "") -> Path:
+        if not _SUFFIX_PATTERN.fullmatch(suffix):
+            raise ValueError(f"unsafe temporary file suffix: {suffix!r}")
+        return self.tmp_dir / f"{uuid.uuid4().hex}{suffix}"
+
+    async def put_file(self, path: Path) -> BlobRef:
+        return await asyncio.to_thread(self._put_file, Path(path))
+
+    async def put_bytes(self, data: bytes) -> BlobRef:
+        return await asyncio.to_thread(self._put_bytes, bytes(data))
+
+    async def read_bytes(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise BlobNotFoundError(key) from None
+
+    def local_path(self, key: str) -> Path | None:
+        path = self._path(key)
+        return path if path.is_file() else None
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self._path(key).is_file)
+
+    # --- housekeeping -----------------------------------------------------------------
+
+    async def sweep_temp(self, older_than_seconds: float = 24 * 3600) -> int:
+        """Remove temporary files older than this (downloads a crash left behind)."""
+        return await asyncio.to_thread(self._sweep_temp, older_than_seconds)
+
+    # --- blocking work, run in a worker thread ----------------------------------------
+
+    def _path(self, key: str) -> Path:
+        return self.root / _check_key(key)
+
+    def _put_file(self, source: Path) -> BlobRef:
+        with source.open("rb") as stream:
+            sha256, size = _hash_stream(stream)
+            os.fsync(stream.fileno())
+        ref = BlobRef(key=blob_key(sha256), size=size, sha256=sha256)
+        target = self._path(ref.key)
+        if source.resolve() == target.resolve():
+            return ref  # handed its own blob back: nothing to do
+
+        if self._holds(target, size):
+            # Already stored (same content, hence same key): keep that copy.
+            source.unlink(missing_ok=True)
+            return ref
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Atomic; a concurrent put of the same content just replaces equal bytes.
+            os.replace(source, target)
+        except OSError as error:
+            if not _is_cross_device(error):
+                raise
+            self._copy_in(source, target)
+            source.unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+        return ref
+
+    def _put_bytes(self, data: bytes) -> BlobRef:
+        temp = self.new_temp_path()
+        try:
+            with temp.open("xb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            return self._put_file(temp)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def _copy_in(self, source: Path, target: Path) -> None:
+        """Copy a file from another filesystem: into ``tmp`` first, then rename."""
+        temp = self.new_temp_path()
+        try:
+            with source.open("rb") as reader, temp.open("xb") as writer:
+                while chunk := reader.read(CHUNK_SIZE):
+                    writer.write(chunk)
+                writer.flush()
+                os.fsync(writer.fileno())
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    @staticmethod
+    def _holds(target: Path, size: int) -> bool:
+        try:
+            return target.stat().st_size == size
+        except FileNotFoundError:
+            return False
+
+    def _sweep_temp(self, older_than_seconds: float) -> int:
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for entry in self.tmp_dir.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    entry.unlink()
+                    removed += 1
+        return removed
+
+
+def _is_cross_device(error: OSError) -> bool:
+    return error.errno == errno.EXDEV
