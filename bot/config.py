@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,7 +45,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     data_dir: Path = Path("./data")
-    database_url: str | None = None
+    # May hold a password: kept out of repr.
+    database_url: str | None = Field(default=None, repr=False)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     # Everything below is optional and documented in the README.
@@ -76,6 +78,15 @@ class Settings(BaseSettings):
     def _language(cls, value: str) -> str:
         if value not in ("id", "en"):
             raise ValueError("must be 'id' or 'en'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone (use a name such as Asia/Jakarta)") from None
         return value
 
     @field_validator("code_prefix")

@@ -38,8 +38,31 @@ def compose(
     # text follows as its own messages, split at paragraph breaks.
     caption = head + footer
     if utf16_len(caption) > limit:
-        caption = f"<b>{esc((title or '')[: limit // 2])}…</b>"
+        caption = _bold_within(title or "", limit)
     body_plain = body.strip() if body else ""
-    # Escaping can lengthen text; split the plain text with room to spare.
-    parts = split_for_messages(body_plain, TEXT_LIMIT - 500)
-    return PublicPost(caption=caption, follow_ups=tuple(esc(p) for p in parts))
+    return PublicPost(caption=caption, follow_ups=tuple(_escaped_parts(body_plain, TEXT_LIMIT)))
+
+
+def _bold_within(title: str, limit: int) -> str:
+    """The title in bold, shortened until its escaped form fits ``limit``."""
+    cut = title
+    while cut and utf16_len(f"<b>{esc(cut)}…</b>") > limit:
+        cut = cut[: len(cut) * 3 // 4]
+    return f"<b>{esc(cut)}…</b>"
+
+
+def _escaped_parts(text: str, limit: int) -> list[str]:
+    """Split plain text so that every part still fits ``limit`` once escaped (escaping
+    turns one ``&`` into five characters, so a plain split alone is not enough)."""
+    parts: list[str] = []
+    pending = split_for_messages(text, limit)
+    while pending:
+        piece = pending.pop(0)
+        escaped = esc(piece)
+        if utf16_len(escaped) <= limit:
+            parts.append(escaped)
+            continue
+        # Split this piece smaller, in proportion to how much escaping grew it.
+        smaller = max(1, utf16_len(piece) * limit // utf16_len(escaped) - 1)
+        pending[0:0] = split_for_messages(piece, smaller)
+    return parts

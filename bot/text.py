@@ -27,7 +27,8 @@ def split_title_body(text: str, title_limit: int) -> tuple[str, str]:
     body = "\n".join(lines[1:]).strip()
     if len(title) > title_limit:
         # A caption typed as one long paragraph: keep it all, the title is its start.
-        cut = title[:title_limit].rsplit(" ", 1)[0] or title[:title_limit]
+        room = title[: title_limit - 1]
+        cut = room.rsplit(" ", 1)[0] if " " in room else room
         body = f"{title}\n{body}".strip()
         title = cut.rstrip(" ,.;:") + ELLIPSIS
     return title, body
@@ -37,6 +38,8 @@ def truncate(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` UTF-16 units at a word boundary, marking the cut."""
     if utf16_len(text) <= limit:
         return text
+    if limit < 1:
+        return ""
     budget = limit - 1
     cut = text
     while utf16_len(cut) > budget:
@@ -68,7 +71,8 @@ def split_for_messages(text: str, limit: int = TEXT_LIMIT) -> list[str]:
         while utf16_len(window) > limit:
             window = window[:-1]
         cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut < limit // 2:
+        # Positions are in characters here, so compare with the window's own length.
+        if cut < len(window) // 2:
             cut = len(window)
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()

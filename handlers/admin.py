@@ -10,7 +10,7 @@ from bot.people import roles_of
 from bot.text import esc
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
-from handlers.common import WartaContext, acting_person, has_role, language_of, reply
+from handlers.common import WartaContext, acting_person, answer_tap, has_role, language_of, reply
 from handlers.start import role_names, update_menu
 from storage.models import Invite, Person
 
@@ -25,8 +25,10 @@ async def _admin(
     language = language_of(person, context, update)
     if not has_role(person, Role.ADMIN):
         if update.callback_query is not None:
-            await update.callback_query.answer(
-                context.services.t("error.admin_only", language), show_alert=True
+            await answer_tap(
+                update.callback_query,
+                context.services.t("error.admin_only", language),
+                show_alert=True,
             )
         elif tell:
             await reply(update, context.services.t("error.admin_only", language))
@@ -123,7 +125,7 @@ async def tap_invite(update: Update, context: WartaContext, tap: Tap) -> None:
     if admin is None:
         return
     role = _role_from(tap.str_arg(0))
-    await query.answer()
+    await answer_tap(query)
     if role is None:
         return
     if role is Role.OFFICER:
@@ -197,7 +199,7 @@ async def tap_person(update: Update, context: WartaContext, tap: Tap) -> None:
     if admin is None:
         return
     person = await context.services.people.get(tap.int_arg(0))
-    await query.answer()
+    await answer_tap(query)
     if person is None:
         return
     await query.edit_message_text(
@@ -225,9 +227,9 @@ async def tap_role(update: Update, context: WartaContext, tap: Tap) -> None:
             )
     except (WorkflowError, ValueError) as error:
         key = error.key if isinstance(error, WorkflowError) else "error.bad_button"
-        await query.answer(services.t(key, language), show_alert=True)
+        await answer_tap(query, services.t(key, language), show_alert=True)
         return
-    await query.answer(services.t("people.saved", language))
+    await answer_tap(query, services.t("people.saved", language))
     await query.edit_message_text(
         person_text(person, context, language),
         parse_mode="HTML",
@@ -293,6 +295,6 @@ async def tap_bind(update: Update, context: WartaContext, tap: Tap) -> None:
     if admin is None:
         return
     purpose = _purpose_from(tap.str_arg(0))
-    await query.answer()
+    await answer_tap(query)
     if purpose is not None:
         await _bind(update, context, admin, purpose, language)

@@ -243,8 +243,8 @@ async def announce(context: WartaContext, outcome: Outcome) -> None:
     if action is Action.SUBMIT:
         await hand_over(context, item, Purpose.IT)
     elif action is Action.ACCEPT:
+        # The officer's card already says who accepted; no extra message.
         await hand_over(context, item, Purpose.EDITOR)
-        await notify(context, officer_chat, "notify.accepted", code=code, title=title, name=actor)
     elif action is Action.SEND_BACK:
         await notify(
             context, officer_chat, "notify.sent_back", code=code, title=title, name=actor, note=note

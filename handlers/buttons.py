@@ -86,10 +86,10 @@ def decode(data: str | None) -> Tap | None:
                 return None
             args.append(value)
             continue
-        try:
-            args.append(int(value))
-        except ValueError:
+        digits = value.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
             return None
+        args.append(int(value))
     return Tap(verb, tuple(args))
 
 

@@ -11,13 +11,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.people import TelegramUser, roles_of
 from bot.services import Services
+from bot.text import truncate
 from bot.workflow import Role
 from storage.models import Person
 
@@ -118,3 +119,13 @@ async def guarded(
         if "message is not modified" in error.message.lower():
             return None
         raise
+
+
+ALERT_LIMIT = 200  # answerCallbackQuery refuses longer texts
+
+
+async def answer_tap(
+    query: CallbackQuery, text: str | None = None, show_alert: bool = False
+) -> None:
+    """Answer a button tap; every tap is answered, and never with more than fits."""
+    await query.answer(truncate(text, ALERT_LIMIT) if text else None, show_alert=show_alert)

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, TimedOut
 
 from handlers.announce import tell_log_chat
-from handlers.common import WartaContext, language_of
+from handlers.common import WartaContext, answer_tap, language_of
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def on_error(update: object, context: WartaContext) -> None:
     text = t("error.unexpected", language)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+            await answer_tap(update.callback_query, text, show_alert=True)
         elif update.effective_message is not None:
             await update.effective_message.reply_text(html.escape(text), do_quote=False)
     except Exception:

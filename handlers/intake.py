@@ -112,7 +112,7 @@ async def on_file(update: Update, context: WartaContext) -> None:
             person, services.now(), [incoming], text=message.caption
         )
     except WorkflowError as error:
-        await reply(update, explain(error, context, language))
+        await reply(update, esc(explain(error, context, language)))
         return
     for media in received.media:
         await download(context, media)
@@ -193,7 +193,7 @@ async def _take_text(
     try:
         received = await services.items.receive(person, services.now(), [], text=text)
     except WorkflowError as error:
-        await reply(update, explain(error, context, person.language))
+        await reply(update, esc(explain(error, context, person.language)))
         return
     if redraw:
         schedule_card(context, received.item.id, person.id)

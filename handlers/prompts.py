@@ -48,7 +48,8 @@ async def ask(
     assert chat is not None
     services = context.services
     t = services.t
-    name = esc(person.full_name)
+    # A mention makes ForceReply(selective) open the reply box for this person only.
+    name = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
     text = t(question_key, language, name=name, code=esc(item.code) if item else "")
     text += "\n" + t("prompt.how_to_cancel", language)
     await services.chats.ask(
@@ -60,7 +61,6 @@ async def ask(
         item_version=item.version if item else None,
     )
     placeholder = t(f"prompt.placeholder.{kind}", language)[:64]
-    # In a group, reply to the person's own tap so ForceReply's ``selective`` targets them.
     sent = await context.bot.send_message(
         chat.id,
         text,
@@ -107,9 +107,9 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             edit=edit,
         )
     except StaleItem as stale:
-        await reply(update, stale_text(stale, context, language))
+        await reply(update, esc(stale_text(stale, context, language)))
     except WorkflowError as error:
-        await reply(update, explain(error, context, language))
+        await reply(update, esc(explain(error, context, language)))
         if error.key in ("error.reason_too_long", "error.title_too_long", "error.title_empty"):
             # Let them try again without hunting for the button.
             await services.chats.ask(

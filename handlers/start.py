@@ -27,7 +27,15 @@ from bot.people import roles_of
 from bot.text import esc
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
-from handlers.common import WartaContext, acting_person, guarded, language_of, reply, telegram_user
+from handlers.common import (
+    WartaContext,
+    acting_person,
+    answer_tap,
+    guarded,
+    language_of,
+    reply,
+    telegram_user,
+)
 from storage.models import Person
 
 # Commands per audience, in menu order; descriptions come from the catalogs.
@@ -153,14 +161,15 @@ async def tap_language(update: Update, context: WartaContext, tap: Tap) -> None:
     person = await acting_person(update, context)
     code = tap.str_arg(0)
     if person is None or code not in ("id", "en"):
-        await query.answer(
+        await answer_tap(
+            query,
             context.services.t("stranger.short", language_of(None, context, update)),
             show_alert=True,
         )
         return
     await context.services.people.set_language(person.id, code)
     person.language = code
-    await query.answer(context.services.t("language.set", code))
+    await answer_tap(query, context.services.t("language.set", code))
     await query.edit_message_text(context.services.t("language.set", code))
     await update_menu(context, person)
 

@@ -21,7 +21,7 @@ from handlers import admin, start
 from handlers.announce import send_preview, show_card
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
-from handlers.common import WartaContext, acting_person, language_of
+from handlers.common import WartaContext, acting_person, answer_tap, language_of
 from handlers.outcomes import explain, perform, stale_text
 from handlers.prompts import ask
 from storage.models import Item, Person
@@ -46,13 +46,13 @@ async def on_tap(update: Update, context: WartaContext) -> None:
     language = language_of(person, context, update)
     t = context.services.t
     if tap is None:
-        await query.answer(t("error.bad_button", language), show_alert=True)
+        await answer_tap(query, t("error.bad_button", language), show_alert=True)
         return
     if tap.verb == "lang":
         await start.tap_language(update, context, tap)
         return
     if person is None:
-        await query.answer(t("stranger.short", language), show_alert=True)
+        await answer_tap(query, t("stranger.short", language), show_alert=True)
         return
     admin_taps = {
         "inv": admin.tap_invite,
@@ -66,10 +66,10 @@ async def on_tap(update: Update, context: WartaContext) -> None:
         return
     item = await _item_for(tap, context)
     if item is None:
-        await query.answer(t("error.item_unknown", language), show_alert=True)
+        await answer_tap(query, t("error.item_unknown", language), show_alert=True)
         return
     if not await _may_see(person, item):
-        await query.answer(t("error.not_participant", language), show_alert=True)
+        await answer_tap(query, t("error.not_participant", language), show_alert=True)
         return
     await _item_tap(update, context, person, item, tap, language)
 
@@ -105,22 +105,22 @@ async def _item_tap(
     verb = tap.verb
     if verb == "his":
         events = await services.items.history(item.id)
-        await query.answer()
+        await answer_tap(query)
         await context.bot.send_message(
             chat_id, history_text(item, events, language, services), parse_mode="HTML"
         )
         return
     if verb == "full":
-        await query.answer()
+        await answer_tap(query)
         for part in split_for_messages(f"{item.title or ''}\n\n{item.body or ''}".strip(), 3500):
             await context.bot.send_message(chat_id, esc(part), parse_mode="HTML")
         return
     if verb == "pre":
-        await query.answer(t("preview.sending", language))
+        await answer_tap(query, t("preview.sending", language))
         await send_preview(context, chat_id, item)
         return
     if verb == "card":
-        await query.answer()
+        await answer_tap(query)
         await _redraw(context, item, chat_id)
         return
     if verb == "add":
@@ -130,13 +130,13 @@ async def _item_tap(
     version = tap.int_arg(2) if verb in ("act", "ok") else tap.int_arg(1)
     if version != item.version:
         stale = StaleItem(item, await services.items.last_event(item.id))
-        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
         await _redraw(context, item, chat_id)
         return
     if verb in ("act", "ok"):
         action = tap.action
         if action is None:
-            await query.answer(t("error.bad_button", language), show_alert=True)
+            await answer_tap(query, t("error.bad_button", language), show_alert=True)
             return
         await _act(update, context, person, item, action, confirmed=verb == "ok", language=language)
         return
@@ -159,9 +159,9 @@ async def _add_more(
     try:
         await context.services.items.select_draft(person, item.id)
     except WorkflowError as error:
-        await query.answer(explain(error, context, language), show_alert=True)
+        await answer_tap(query, explain(error, context, language), show_alert=True)
         return
-    await query.answer(t("draft.add_more", language), show_alert=True)
+    await answer_tap(query, t("draft.add_more", language), show_alert=True)
 
 
 async def _act(
@@ -188,15 +188,15 @@ async def _act(
             note="-" if needs_reason(action) else None,
         )
     except WorkflowError as error:
-        await query.answer(explain(error, context, language), show_alert=True)
+        await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     if action in PROMPT_FOR:
         kind, question = PROMPT_FOR[action]
-        await query.answer(t("prompt.toast", language))
+        await answer_tap(query, t("prompt.toast", language))
         await ask(update, context, person, kind, language, question, item)
         return
     if action in CONFIRM_FIRST and not confirmed:
-        await query.answer()
+        await answer_tap(query)
         markup = InlineKeyboardMarkup(
             [
                 [
@@ -213,13 +213,13 @@ async def _act(
     try:
         await perform(update, context, person, item.id, item.version, action)
     except StaleItem as stale:
-        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
         await _redraw(context, stale.item, query.message.chat.id)
         return
     except WorkflowError as error:
-        await query.answer(explain(error, context, language), show_alert=True)
+        await answer_tap(query, explain(error, context, language), show_alert=True)
         return
-    await query.answer(t(f"done.{action.value}", language))
+    await answer_tap(query, t(f"done.{action.value}", language))
 
 
 async def _content_tap(
@@ -230,27 +230,29 @@ async def _content_tap(
     services = context.services
     t = services.t
     if item.state != State.EDITING.value:
-        await query.answer(
-            t("error.not_now", language, state=t(f"state.{item.state}", language)), show_alert=True
+        await answer_tap(
+            query,
+            t("error.not_now", language, state=t(f"state.{item.state}", language)),
+            show_alert=True,
         )
         return
     try:
         transition(view_of(item), actor_of(person), Action.SET_CATEGORY, services.now())
     except WorkflowError as error:
-        await query.answer(explain(error, context, language), show_alert=True)
+        await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     if tap.verb == "med":
-        await query.answer()
+        await answer_tap(query)
         await query.edit_message_reply_markup(media_keyboard(item, language, services))
         return
     if tap.verb == "cat" and tap.int_arg(2) < 0:
-        await query.answer()
+        await answer_tap(query)
         await query.edit_message_reply_markup(category_keyboard(item, language, services))
         return
     if tap.verb == "cat":
         index = tap.int_arg(2)
         if index >= len(services.items.categories):
-            await query.answer(t("error.category_unknown", language), show_alert=True)
+            await answer_tap(query, t("error.category_unknown", language), show_alert=True)
             return
         action, edit = Action.SET_CATEGORY, Edit(category=services.items.categories[index])
     elif tap.verb == "drop":
@@ -260,13 +262,13 @@ async def _content_tap(
     try:
         outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
     except StaleItem as stale:
-        await query.answer(stale_text(stale, context, language), show_alert=True)
+        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
         await _redraw(context, stale.item, query.message.chat.id)
         return
     except WorkflowError as error:
-        await query.answer(explain(error, context, language), show_alert=True)
+        await answer_tap(query, explain(error, context, language), show_alert=True)
         return
-    await query.answer(t(f"done.{action.value}", language))
+    await answer_tap(query, t(f"done.{action.value}", language))
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
         # Stay in the media list so several files can be dropped in a row.
         with contextlib.suppress(BadRequest):
