@@ -68,7 +68,13 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=WartaContext))
         # Honours 429 retry_after and Telegram's per-chat and group limits.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                group_max_rate=settings.group_messages_per_minute,
+                group_time_period=60,
+                max_retries=3,
+            )
+        )
         .connect_timeout(10)
         .read_timeout(30)
         .write_timeout(120)  # uploads of videos on a slow uplink

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_download_mb: int = Field(default=20, gt=0)
     album_settle_seconds: float = Field(default=1.5, ge=0)
     poll_timeout: int = Field(default=30, ge=0)
+    # Telegram allows a bot about 20 messages a minute in one group; the rate limiter
+    # queues anything beyond. Raise only for a Bot API server without that limit.
+    group_messages_per_minute: int = Field(default=20, gt=0)
     # SOP time standards (minutes); defaults are the SOP's upper bounds.
     sla_collecting_minutes: int = Field(default=24 * 60, gt=0)
     sla_submitted_minutes: int = Field(default=180, gt=0)

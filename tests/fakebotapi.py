@@ -126,6 +126,12 @@ class ApiError(Exception):
         return body
 
 
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+
+
 def bad_request(text: str, parameters: JSON | None = None) -> ApiError:
     return ApiError(400, f"Bad Request: {text}", parameters)
 
@@ -571,12 +577,19 @@ def parse_markdown_v2(raw: str) -> tuple[str, list[JSON]]:
                 raise EntityParseError(
                     "Character ']' is reserved and must be escaped with the preceding '\\'"
                 )
-            close = raw.find(")", i + 2)
-            if close < 0:
+            # The URL ends at the first ")" that is not escaped with "\\".
+            close = i + 2
+            url_chars: list[str] = []
+            while close < n and raw[close] != ")":
+                if raw[close] == "\\" and close + 1 < n:
+                    close += 1
+                url_chars.append(raw[close])
+                close += 1
+            if close >= n:
                 raise EntityParseError(
                     f"Can't find end of a url at byte offset {_byte_offset(raw, i)}"
                 )
-            url = raw[i + 2 : close].replace("\\)", ")").replace("\\\\", "\\")
+            url = "".join(url_chars)
             _, _, start, _ = stack.pop()
             if pos > start:
                 entities.append(
@@ -2314,10 +2327,7 @@ class FakeBotAPI:
             message.data.get("reply_markup"),
         )
         if current == (text, entities, inline):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup "
-                "are exactly the same as a current content and reply markup of the message"
-            )
+            raise bad_request(_NOT_MODIFIED)
         changes: JSON = {"text": text}
         if entities:
             changes["entities"] = entities
@@ -2346,10 +2356,7 @@ class FakeBotAPI:
             message.data.get("reply_markup"),
         )
         if current == (caption, entities, inline):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup "
-                "are exactly the same as a current content and reply markup of the message"
-            )
+            raise bad_request(_NOT_MODIFIED)
         changes: JSON = {}
         if caption:
             changes["caption"] = caption
@@ -2369,10 +2376,7 @@ class FakeBotAPI:
             raise bad_request("inline keyboard expected")
         inline = _inline_part(markup)
         if message.data.get("reply_markup") == inline:
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup "
-                "are exactly the same as a current content and reply markup of the message"
-            )
+            raise bad_request(_NOT_MODIFIED)
         message.reply_markup = markup
         return self._apply_edit(
             message, {"reply_markup": inline} if inline else {}, ("reply_markup",)

@@ -467,7 +467,7 @@ class Person:
                     f"button {target['text']!r} is not a callback button: {target}"
                 )
             query_id = self._server.press_button(
-                self.id, chat.id, candidate.message_id, target["callback_data"]
+                self.id, candidate.chat_id, candidate.message_id, target["callback_data"]
             )
             await self.h.settle()
             return CallbackAnswer.from_record(self._server.callback_queries[query_id])
@@ -541,16 +541,23 @@ class Harness:
         database_url: str | None,
         admin_ids: Iterable[int] = (),
         *,
+        clock: Callable[[], datetime] | None = None,
         harness_options: dict[str, Any] | None = None,
         **settings_extra: Any,
     ) -> Harness:
-        """A harness running warta's real ``build_application`` against ``server``."""
+        """A harness running warta's real ``build_application`` against ``server``.
+
+        ``clock`` is passed to ``build_application(settings, clock=...)`` so tests can move
+        time; ``harness_options`` go to :class:`Harness`; other keywords are ``Settings``.
+        """
         settings = warta_settings(server.url, data_dir, database_url, admin_ids, **settings_extra)
 
         def factory() -> Any:
             from bot.app import build_application
 
-            return build_application(settings)
+            if clock is None:
+                return build_application(settings)
+            return build_application(settings, clock=clock)
 
         harness = cls(server, factory, **(harness_options or {}))
         harness.settings = settings
@@ -773,8 +780,12 @@ class Harness:
         return Group(self, chat_id, title)
 
     async def add_bot_to(self, group: Group, *, by: Person, as_admin: bool = False) -> None:
-        """``by`` adds the bot to ``group`` (my_chat_member + new_chat_members updates)."""
-        group.set_status(by, "creator")
+        """``by`` adds the bot to ``group`` (my_chat_member + new_chat_members updates).
+
+        ``by`` becomes the group's creator unless a status was set for them already.
+        """
+        if by.id not in group.record.member_status:
+            group.set_status(by, "creator")
         self.server.add_bot_to_group(
             group.id, by.id, status="administrator" if as_admin else "member"
         )

@@ -1,0 +1,135 @@
+"""A whole office on the fake Telegram: an admin, one person per role, bound team groups.
+
+Everyone is onboarded the way a real office would do it — the admin makes invite links
+with /undang and each person opens theirs — so every scenario also exercises onboarding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .harness import FakeBotAPI, Group, Harness, Person
+
+ADMIN_ID = 1000
+INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
+
+
+class Clock:
+    """A clock the test moves by hand (warta reads it through ``build_application``)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Office:
+    h: Harness
+    clock: Clock
+    admin: Person
+    officer: Person
+    it: Person
+    editor: Person
+    official: Person
+    official2: Person
+    publisher: Person
+    it_group: Group
+    web_group: Group
+    officials_group: Group
+    publishers_group: Group
+    log_group: Group
+
+
+async def invite(admin: Person, role: str, section: str | None = None) -> str:
+    """Make an invite as the admin would and return the token from the link."""
+    command = f"/undang {role}" + (f" {section}" if section else "")
+    await admin.sends(command)
+    match = INVITE_LINK.search(admin.last_text())
+    assert match, f"no invite link in: {admin.last_text()!r}"
+    return match.group(1)
+
+
+async def onboard(
+    h: Harness, admin: Person, user_id: int, name: str, role: str, **kw: Any
+) -> Person:
+    token = await invite(admin, role, kw.pop("section", None))
+    person = h.person(user_id, name, **kw)
+    await person.opens_link(token)
+    assert "Selamat datang" in person.last_text(), person.last_text()
+    return person
+
+
+async def bind(h: Harness, admin: Person, group: Group, purpose: str) -> None:
+    await h.add_bot_to(group, by=admin)
+    await admin.sends(f"/ikat {purpose}", in_chat=group)
+    assert "Grup ini sekarang" in group.last_text(), group.last_text()
+
+
+@asynccontextmanager
+async def running_office(
+    server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any
+) -> AsyncIterator[Office]:
+    clock = Clock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # Thursday 09.00 WIB
+    settings.setdefault("group_messages_per_minute", 600)
+    h = Harness.for_warta(
+        server, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock, **settings
+    )
+    async with h:
+        admin = h.person(ADMIN_ID, "Admin Kominfo", username="admin")
+        await admin.sends("/start")
+        officer = await onboard(h, admin, 2001, "Rina Wati", "petugas", section="Bidang Pengawasan")
+        it = await onboard(h, admin, 2002, "Budi Santoso", "it", username="budi")
+        editor = await onboard(h, admin, 2003, "Sari Dewi", "editor")
+        official = await onboard(h, admin, 2004, "Agus Salim", "pejabat")
+        official2 = await onboard(h, admin, 2005, "Maya Putri", "pejabat")
+        publisher = await onboard(h, admin, 2006, "Dedi Kurnia", "publisher")
+        groups = {
+            "it": h.group(-100101, "Tim IT"),
+            "editor": h.group(-100102, "Webmaster"),
+            "official": h.group(-100103, "Pejabat"),
+            "publisher": h.group(-100104, "Publisher"),
+            "log": h.group(-100105, "Log warta"),
+        }
+        for purpose, group in groups.items():
+            await bind(h, admin, group, purpose)
+        yield Office(
+            h=h,
+            clock=clock,
+            admin=admin,
+            officer=officer,
+            it=it,
+            editor=editor,
+            official=official,
+            official2=official2,
+            publisher=publisher,
+            it_group=groups["it"],
+            web_group=groups["editor"],
+            officials_group=groups["official"],
+            publishers_group=groups["publisher"],
+            log_group=groups["log"],
+        )
+
+
+def card(chat: Any, code: str) -> Any:
+    """The latest message in a chat that is the card of item ``code``."""
+    # A card's first line is "<icon> <code> — <state>".
+    cards = [m for m in chat.messages() if m.text and f"{code} — " in m.text.split("\n")[0]]
+    assert cards, f"no card for {code} in {chat!r}"
+    return cards[-1]
+
+
+def code_in(text: str) -> str:
+    match = re.search(r"PKP-\d{4}-\d{4}", text)
+    assert match, f"no item code in {text!r}"
+    return match.group(0)
