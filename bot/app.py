@@ -22,6 +22,7 @@ from bot.items import ItemService
 from bot.people import PeopleService
 from bot.services import Services, utc_now
 from handlers import register
+from handlers.announce import redeliver
 from handlers.common import WartaApp, WartaContext
 from handlers.intake import retry_downloads
 from handlers.start import set_default_menus
@@ -30,7 +31,8 @@ from storage.db import create_engine, make_sessions, upgrade_database_async
 
 log = logging.getLogger(__name__)
 
-DOWNLOAD_SWEEP = timedelta(minutes=1)
+# Background sweeps: failed downloads and interrupted hand-overs are retried this often.
+SWEEP_EVERY = timedelta(minutes=1)
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -99,7 +101,10 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         log.warning("could not set the command menus", exc_info=True)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            retry_downloads, interval=DOWNLOAD_SWEEP, first=DOWNLOAD_SWEEP, name="download-sweep"
+            retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
+        )
+        app.job_queue.run_repeating(
+            redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="handover-sweep"
         )
     log.info("warta is up as @%s", app.bot.username)
 

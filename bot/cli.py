@@ -51,6 +51,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 def cmd_run(settings: Settings) -> int:
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
     from storage.db import upgrade_database
@@ -61,7 +62,26 @@ def cmd_run(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.effective_database_url)
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+    try:
+        # A weak network at start-up is retried a few times before giving up.
+        app.run_polling(
+            allowed_updates=Update.ALL_TYPES,
+            timeout=settings.poll_timeout,
+            bootstrap_retries=5,
+        )
+    except InvalidToken:
+        print(
+            "warta: Telegram rejected WARTA_TELEGRAM_TOKEN; check it with @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        print(
+            f"warta: cannot reach the Bot API at {settings.telegram_api_url} "
+            f"({type(error).__name__}); check the network or WARTA_TELEGRAM_API_URL.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

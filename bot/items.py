@@ -154,6 +154,29 @@ class ItemService:
             assert person is not None  # foreign key
             return person
 
+    async def undelivered(self, states: frozenset[State], older_than: datetime) -> list[Item]:
+        """Items whose current step was never handed to its people (crash, Telegram down)."""
+        async with self._sessions() as session:
+            result = await session.scalars(
+                select(Item)
+                .where(
+                    Item.state.in_([s.value for s in states]),
+                    (Item.delivered_state.is_(None)) | (Item.delivered_state != Item.state),
+                    Item.state_entered_at < older_than,
+                )
+                .order_by(Item.id)
+            )
+            return list(result)
+
+    async def mark_delivered(self, item_id: int, state: State) -> None:
+        # A Core update: delivery bookkeeping must not bump the version that buttons carry.
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Item)
+                .where(Item.id == item_id, Item.state == state.value)
+                .values(delivered_state=state.value)
+            )
+
     async def pending_downloads(self, limit: int = 50) -> list[Media]:
         async with self._sessions() as session:
             result = await session.scalars(

@@ -75,6 +75,7 @@ def register(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
     )
     app.add_handler(MessageHandler(PRIVATE & NEW & UNSUPPORTED, intake.unsupported))
     app.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, start.show_help))
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, intake.edited))
     # 5. In groups, text is read only as the answer to a question the bot asked.
     app.add_handler(
         MessageHandler(GROUPS & NEW & filters.TEXT & ~filters.COMMAND, prompts.group_text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import partial
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
@@ -28,6 +29,9 @@ from storage.models import Item, Media, Person
 log = logging.getLogger(__name__)
 
 VISUAL_KINDS = ("photo", "video")
+# A move younger than this is still being announced by its own handler; the sweep
+# leaves it alone so nothing is delivered twice.
+DELIVERY_GRACE = timedelta(minutes=1)
 ALBUM_LIMIT = 10
 
 
@@ -230,6 +234,16 @@ async def hand_over(
         await show_card(context, item, chat_id, audience, repost=True)
 
 
+# The states whose arrival must be handed to a team, and to which one.
+HANDOVER = {
+    State.SUBMITTED: Purpose.IT,
+    State.EDITING: Purpose.EDITOR,
+    State.REVIEW: Purpose.OFFICIAL,
+    State.APPROVED: Purpose.PUBLISHER,
+}
+HANDOVER_STATES = frozenset(HANDOVER)
+
+
 async def announce(context: WartaContext, outcome: Outcome) -> None:
     """Everything people must see after one committed move."""
     item, action = outcome.item, outcome.transition.action
@@ -240,30 +254,56 @@ async def announce(context: WartaContext, outcome: Outcome) -> None:
     code, title = item.code, excerpt(item.title, 80)
     note = outcome.transition.note or ""
     officer_chat = outcome.officer.id
-    if action is Action.SUBMIT:
-        await hand_over(context, item, Purpose.IT)
-    elif action is Action.ACCEPT:
-        # The officer's card already says who accepted; no extra message.
-        await hand_over(context, item, Purpose.EDITOR)
-    elif action is Action.SEND_BACK:
+    if action is Action.SEND_BACK:
         await notify(
             context, officer_chat, "notify.sent_back", code=code, title=title, name=actor, note=note
         )
         await show_card(context, item, officer_chat, "officer", repost=True)
-    elif action is Action.SEND_TO_OFFICIAL:
-        await hand_over(context, item, Purpose.OFFICIAL, preview=True)
-    elif action is Action.REQUEST_CHANGES:
-        for chat_id in await targets(context, Purpose.EDITOR):
-            await notify(
-                context, chat_id, "notify.changes", code=code, title=title, name=actor, note=note
-            )
-            await show_card(context, item, chat_id, "editor", repost=True)
     elif action in (Action.APPROVE, Action.REJECT):
         key = "notify.approved" if action is Action.APPROVE else "notify.rejected"
         for chat_id in await _earlier_chain(context, outcome.officer):
             await notify(context, chat_id, key, code=code, title=title, name=actor, note=note)
-        if action is Action.APPROVE:
-            await hand_over(context, item, Purpose.PUBLISHER, preview=True)
+    await deliver(context, item)
+
+
+async def deliver(context: WartaContext, item: Item) -> None:
+    """Hand the item to the people of its current step, then record that it was done.
+
+    Called right after a move and again by the sweep for any item whose delivery did not
+    complete (Telegram down, a crash between the commit and the messages).
+    """
+    state = State(item.state)
+    purpose = HANDOVER.get(state)
+    if purpose is None:
+        return
+    if state is State.EDITING and item.last_note:
+        # Back from the official with a note: the editors need the note and their card.
+        last = await context.services.items.last_event(item.id)
+        name = last.actor_name if last is not None and last.actor_name else "-"
+        for chat_id in await targets(context, purpose):
+            await notify(
+                context,
+                chat_id,
+                "notify.changes",
+                code=item.code,
+                title=excerpt(item.title, 80),
+                name=name,
+                note=item.last_note,
+            )
+            await show_card(context, item, chat_id, purpose.value, repost=True)
+    else:
+        preview = state in (State.REVIEW, State.APPROVED)
+        await hand_over(context, item, purpose, preview=preview)
+    await context.services.items.mark_delivered(item.id, state)
+
+
+async def redeliver(context: WartaContext) -> None:
+    """Job: finish hand-overs that an error or a restart interrupted."""
+    services = context.services
+    grace = services.now() - DELIVERY_GRACE
+    for item in await services.items.undelivered(HANDOVER_STATES, older_than=grace):
+        log.info("re-delivering %s (%s)", item.code, item.state)
+        await deliver(context, item)
 
 
 async def _earlier_chain(context: WartaContext, officer: Person) -> list[int]:

@@ -104,7 +104,7 @@ def render_card(
     body_cut = False
     if item.body:
         short_body = excerpt(item.body, BODY_EXCERPT)
-        body_cut = short_body != item.body.strip()
+        body_cut = short_body != excerpt(item.body, len(item.body) + 1)
         lines.append(f"<i>{esc(short_body)}</i>")
     lines.append("")
     lines.append("📎 " + esc(media_summary(item, services, language)))
@@ -218,6 +218,16 @@ def category_keyboard(item: Item, language: str, services: Services) -> InlineKe
     return InlineKeyboardMarkup(rows)
 
 
+def _media_note(event: Event, language: str, services: Services) -> str | None:
+    """Media edits are stored as ``#<position> <kind>``; show them in words."""
+    if event.action not in ("drop_media", "set_cover") or not event.note:
+        return None
+    position, _, kind = event.note.lstrip("#").partition(" ")
+    if not position.isdigit() or kind not in ("photo", "video", "animation", "document"):
+        return None
+    return services.t(f"media.one.{kind}", language, n=int(position))
+
+
 def history_text(item: Item, events: list[Event], language: str, services: Services) -> str:
     t = services.t
     now = services.now()
@@ -231,7 +241,8 @@ def history_text(item: Item, events: list[Event], language: str, services: Servi
         role = t(f"role.{event.actor_role}", language) if event.actor_role else "-"
         line = f"• {esc(when)} — <b>{esc(t(f'event.{event.action}', language))}</b>"
         line += f"\n  {esc(event.actor_name or '-')} ({esc(role)})"
-        if event.note:
-            line += f"\n  💬 {esc(excerpt(event.note, 300))}"
+        note = _media_note(event, language, services) or event.note
+        if note:
+            line += f"\n  💬 {esc(excerpt(note, 300))}"
         lines.append(line)
     return truncate("\n".join(lines), TEXT_LIMIT)

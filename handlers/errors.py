@@ -9,7 +9,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TimedOut
+from telegram.error import NetworkError, TimedOut
 
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, answer_tap, language_of
@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: WartaContext) -> None:
     """Report an unexpected error once, to the right people, in the right detail."""
     error = context.error
-    if isinstance(error, (TimedOut, NetworkError)) and not isinstance(error, Forbidden):
-        # A weak network is weather, not a bug: PTB retries polling by itself.
-        log.warning("network trouble: %s", error)
+    if update is None and isinstance(error, (TimedOut, NetworkError)):
+        # Polling on a weak network is weather, not a bug: PTB retries by itself.
+        log.warning("network trouble while polling: %s", error)
         return
     log.error("unexpected error while handling an update", exc_info=error)
     detail = "".join(traceback.format_exception(error)) if error else "?"

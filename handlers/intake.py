@@ -229,6 +229,14 @@ async def list_drafts(update: Update, context: WartaContext) -> None:
         await reply(update, services.t("draft.current", language, code=esc(current.code)))
 
 
+async def edited(update: Update, context: WartaContext) -> None:
+    """An edit of an already-sent message: say it does not change what was received."""
+    person = await acting_person(update, context)
+    if person is None or not has_role(person, Role.OFFICER):
+        return
+    await reply(update, context.services.t("intake.edit_ignored", person.language))
+
+
 async def unsupported(update: Update, context: WartaContext) -> None:
     """Stickers, voice notes, locations, contacts...: say what the bot can take."""
     person = await acting_person(update, context)

@@ -7,7 +7,6 @@ from telegram import Update
 from bot import timefmt
 from bot.items import Edit, Outcome, StaleItem
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce
 from handlers.common import WartaContext
 from storage.models import Person
 
@@ -52,10 +51,10 @@ async def perform(
     note: str | None = None,
     edit: Edit | None = None,
 ) -> Outcome:
-    """Make the move (one transaction), then tell everyone it concerns."""
+    """Make the move (one transaction). The caller answers the person first and then
+    calls :func:`handlers.announce.announce`, so a tap is acknowledged at once even when
+    the hand-over uploads take a while."""
     services = context.services
-    outcome = await services.items.act(
+    return await services.items.act(
         item_id, version, person, action, services.now(), note=note, edit=edit
     )
-    await announce(context, outcome)
-    return outcome

@@ -21,6 +21,7 @@ from telegram.constants import ChatType
 from bot.items import Edit, StaleItem
 from bot.text import esc
 from bot.workflow import Action, WorkflowError
+from handlers.announce import announce
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, perform, stale_text
 from storage.models import Item, Person
@@ -96,7 +97,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     elif action is Action.EDIT_BODY:
         edit, note = Edit(body=text), None
     try:
-        await perform(
+        outcome = await perform(
             update,
             context,
             person,
@@ -123,6 +124,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             )
         return True
     await reply(update, services.t("prompt.thanks", language))
+    await announce(context, outcome)
     return True
 
 

@@ -18,7 +18,7 @@ from bot.people import roles_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, Role, State, WorkflowError, needs_reason, transition
 from handlers import admin, start
-from handlers.announce import send_preview, show_card
+from handlers.announce import announce, send_preview, show_card
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
 from handlers.common import WartaContext, acting_person, answer_tap, language_of
@@ -211,7 +211,7 @@ async def _act(
             await query.edit_message_reply_markup(markup)
         return
     try:
-        await perform(update, context, person, item.id, item.version, action)
+        outcome = await perform(update, context, person, item.id, item.version, action)
     except StaleItem as stale:
         await answer_tap(query, stale_text(stale, context, language), show_alert=True)
         await _redraw(context, stale.item, query.message.chat.id)
@@ -220,6 +220,7 @@ async def _act(
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     await answer_tap(query, t(f"done.{action.value}", language))
+    await announce(context, outcome)
 
 
 async def _content_tap(
@@ -269,6 +270,7 @@ async def _content_tap(
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     await answer_tap(query, t(f"done.{action.value}", language))
+    await announce(context, outcome)
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
         # Stay in the media list so several files can be dropped in a row.
         with contextlib.suppress(BadRequest):

@@ -198,3 +198,37 @@ async def test_unauthorised_tap_changes_nothing(
         assert "Di Tim IT" in card(o.it_group, code).text
         items, _, _ = await _rows(database_url)
         assert items[0].state == "submitted"
+
+
+async def test_interrupted_hand_over_is_delivered_by_the_sweep(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(
+        fake_bot_api, tmp_path, database_url, harness_options={"raise_handler_errors": False}
+    ) as o:
+        await o.officer.sends_album(["photo", "photo"], caption="Pelatihan OSS\nIsi.")
+        code = code_in(o.officer.last_text())
+        # Telegram fails while the files go to the IT group: the move is committed,
+        # the hand-over is not complete.
+        fake_bot_api.fail_next("sendMediaGroup", 500, "Internal Server Error")
+        answer = await o.officer.taps("Serahkan ke Tim IT")
+        # The officer's part is done and safe: the tap is acknowledged as such.
+        assert answer.answered and not answer.show_alert
+        assert "Di Tim IT" in card(o.officer.chat, code).text
+        assert o.h.take_handler_errors()
+        assert o.log_group.has("warta error")
+        assert not o.it_group.find_all(code)
+        items, _, _ = await _rows(database_url)
+        assert items[0].state == "submitted" and items[0].delivered_state != "submitted"
+
+        # A minute later the sweep finishes the hand-over, exactly once.
+        o.clock.advance(minutes=2)
+        sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")[0]
+        await sweep.run(o.h.app)
+        await o.h.settle()
+        assert "Terima" in str(card(o.it_group, code).button_texts)
+        await sweep.run(o.h.app)
+        await o.h.settle()
+        assert len(o.it_group.find_all(f"{code} — ")) == 1
+        items, _, _ = await _rows(database_url)
+        assert items[0].delivered_state == "submitted"
