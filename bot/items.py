@@ -314,11 +314,33 @@ class ItemService:
                 )
                 item.media.append(media)
                 added.append(media)
+                session.add(
+                    self._receipt(
+                        item, person, Action.ADD_MEDIA, now, f"#{position} {incoming.kind}"
+                    )
+                )
             if text and text.strip():
                 self._absorb_text(item, text)
+                session.add(self._receipt(item, person, Action.EDIT_TEXT, now, text.strip()[:2000]))
             item.updated_at = now
             await session.flush()
             return DraftUpdate(item=item, created=created, media=added)
+
+    @staticmethod
+    def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:
+        """What the officer added to a draft, for the record."""
+        state = State(item.state).value
+        return Event(
+            item_id=item.id,
+            actor_id=person.id,
+            actor_name=person.full_name,
+            actor_role=Role.OFFICER.value,
+            action=action.value,
+            from_state=state,
+            to_state=state,
+            note=note,
+            created_at=now,
+        )
 
     @staticmethod
     def _absorb_text(item: Item, text: str) -> None:

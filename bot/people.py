@@ -125,7 +125,8 @@ class PeopleService:
             role = Role(invite.role)
             person = await session.get(Person, user.id)
             if invite.used_by is not None:
-                if invite.used_by == user.id and person is not None:
+                # Reopening one's own link is harmless, as long as the role is still held.
+                if invite.used_by == user.id and person is not None and role in roles_of(person):
                     return Redeemed(person, role, already_had=True)
                 raise WorkflowError("error.invite_used")
             if invite.expires_at < now:

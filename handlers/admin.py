@@ -10,7 +10,15 @@ from bot.people import roles_of
 from bot.text import esc
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
-from handlers.common import WartaContext, acting_person, answer_tap, has_role, language_of, reply
+from handlers.common import (
+    WartaContext,
+    acting_person,
+    answer_tap,
+    guarded,
+    has_role,
+    language_of,
+    reply,
+)
 from handlers.start import role_names, update_menu
 from storage.models import Invite, Person
 
@@ -24,14 +32,13 @@ async def _admin(
     person = await acting_person(update, context)
     language = language_of(person, context, update)
     if not has_role(person, Role.ADMIN):
+        key = "error.admin_only" if person is not None else "stranger.short"
         if update.callback_query is not None:
             await answer_tap(
-                update.callback_query,
-                context.services.t("error.admin_only", language),
-                show_alert=True,
+                update.callback_query, context.services.t(key, language), show_alert=True
             )
         elif tell:
-            await reply(update, context.services.t("error.admin_only", language))
+            await reply(update, context.services.t(key, language))
         return None, language
     return person, language
 
@@ -135,8 +142,11 @@ async def tap_invite(update: Update, context: WartaContext, tap: Tap) -> None:
 
 
 async def section_given(update: Update, context: WartaContext, admin: Person, text: str) -> None:
-    """The admin typed the officer's section: make the invite."""
-    await _make_invite(update, context, admin, Role.OFFICER, text, admin.language)
+    """The admin typed the officer's section: make the invite (a refusal propagates, so
+    the question is asked again)."""
+    services = context.services
+    created = await services.people.create_invite(admin, Role.OFFICER, text, services.now())
+    await reply(update, invite_text(created, context, admin.language))
 
 
 async def people(update: Update, context: WartaContext) -> None:
@@ -230,12 +240,28 @@ async def tap_role(update: Update, context: WartaContext, tap: Tap) -> None:
         await answer_tap(query, services.t(key, language), show_alert=True)
         return
     await answer_tap(query, services.t("people.saved", language))
+    await _tell_person(context, person, tap)
     await query.edit_message_text(
         person_text(person, context, language),
         parse_mode="HTML",
         reply_markup=person_keyboard(person, context, language),
     )
     await update_menu(context, person)
+
+
+async def _tell_person(context: WartaContext, person: Person, tap: Tap) -> None:
+    """Let the person know their part changed, in their own language."""
+    t = context.services.t
+    language = person.language
+    if tap.verb == "rvk":
+        text = t("people.told_revoked_all", language)
+    else:
+        role = t(f"role.{tap.str_arg(1)}", language)
+        key = "people.told_granted" if tap.int_arg(2) else "people.told_revoked"
+        text = t(key, language, role=esc(role))
+    await guarded(
+        context, person.id, lambda cid: context.bot.send_message(cid, text, parse_mode="HTML")
+    )
 
 
 async def bind(update: Update, context: WartaContext) -> None:

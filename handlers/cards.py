@@ -118,7 +118,8 @@ def render_card(
     lines.append(_status_line(item, state, now, services, language))
     if item.last_note and state in (State.COLLECTING, State.EDITING, State.REJECTED):
         lines.append("💬 " + esc(t("card.note", language, note=excerpt(item.last_note, 600))))
-    if last_event is not None and last_event.action not in ("created",):
+    # Receipts of the officer's own additions are visible in the counts already.
+    if last_event is not None and last_event.action not in ("created", "add_media", "edit_text"):
         lines.append(_last_event_line(last_event, now, services, language))
     text = truncate("\n".join(lines), TEXT_LIMIT)
     return CardView(text=text, markup=_keyboard(item, audience, language, services, body_cut))
@@ -220,7 +221,7 @@ def category_keyboard(item: Item, language: str, services: Services) -> InlineKe
 
 def _media_note(event: Event, language: str, services: Services) -> str | None:
     """Media edits are stored as ``#<position> <kind>``; show them in words."""
-    if event.action not in ("drop_media", "set_cover") or not event.note:
+    if event.action not in ("add_media", "drop_media", "set_cover") or not event.note:
         return None
     position, _, kind = event.note.lstrip("#").partition(" ")
     if not position.isdigit() or kind not in ("photo", "video", "animation", "document"):

@@ -27,6 +27,9 @@ async def on_error(update: object, context: WartaContext) -> None:
     log.error("unexpected error while handling an update", exc_info=error)
     detail = "".join(traceback.format_exception(error)) if error else "?"
     summary = f"⚠️ warta error: {type(error).__name__}: {error}\n\n{detail[-3000:]}"
+    token = context.services.settings.telegram_token
+    if token is not None:
+        summary = summary.replace(token.get_secret_value(), "***")
     try:
         await tell_log_chat(context, summary)
     except Exception:  # the log chat itself may be the problem; the log file has it all

@@ -26,6 +26,19 @@ from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, perform, stale_text
 from storage.models import Item, Person
 
+# Refusals the person can fix by typing again; the question is asked anew.
+RETRYABLE = frozenset(
+    {
+        "error.reason_required",
+        "error.reason_too_long",
+        "error.title_empty",
+        "error.title_too_long",
+        "error.body_too_long",
+        "error.section_required",
+        "error.section_too_long",
+    }
+)
+
 ITEM_PROMPTS = {
     "send_back": Action.SEND_BACK,
     "changes": Action.REQUEST_CHANGES,
@@ -45,26 +58,43 @@ async def ask(
     item: Item | None = None,
 ) -> None:
     """Ask one person for text in this chat."""
+    # A mention makes ForceReply(selective) open the reply box for this person only.
+    name = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
+    code = esc(item.code) if item else ""
+    text = context.services.t(question_key, language, name=name, code=code)
+    await _send_question(
+        update,
+        context,
+        person,
+        kind,
+        language,
+        text,
+        item.id if item else None,
+        item.version if item else None,
+    )
+
+
+async def _send_question(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    kind: str,
+    language: str,
+    text: str,
+    item_id: int | None,
+    item_version: int | None,
+) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
     t = services.t
-    # A mention makes ForceReply(selective) open the reply box for this person only.
-    name = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
-    text = t(question_key, language, name=name, code=esc(item.code) if item else "")
-    text += "\n" + t("prompt.how_to_cancel", language)
     await services.chats.ask(
-        chat.id,
-        person.id,
-        kind,
-        services.now(),
-        item_id=item.id if item else None,
-        item_version=item.version if item else None,
+        chat.id, person.id, kind, services.now(), item_id=item_id, item_version=item_version
     )
     placeholder = t(f"prompt.placeholder.{kind}", language)[:64]
     sent = await context.bot.send_message(
         chat.id,
-        text,
+        text + "\n" + t("prompt.how_to_cancel", language),
         parse_mode="HTML",
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
     )
@@ -82,14 +112,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         return False
     language = language_of(person, context, update)
     await services.chats.forget(chat.id, person.id)
-    if pending.kind == "section":
-        from handlers.admin import section_given
-
-        await section_given(update, context, person, text)
-        return True
     action = ITEM_PROMPTS.get(pending.kind)
-    if action is None or pending.item_id is None:
-        return True
     edit = None
     note: str | None = text
     if action is Action.EDIT_TITLE:
@@ -97,6 +120,13 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     elif action is Action.EDIT_BODY:
         edit, note = Edit(body=text), None
     try:
+        if pending.kind == "section":
+            from handlers.admin import section_given
+
+            await section_given(update, context, person, text)
+            return True
+        if action is None or pending.item_id is None:
+            return True
         outcome = await perform(
             update,
             context,
@@ -110,18 +140,22 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     except StaleItem as stale:
         await reply(update, esc(stale_text(stale, context, language)))
     except WorkflowError as error:
-        await reply(update, esc(explain(error, context, language)))
-        if error.key in ("error.reason_too_long", "error.title_too_long", "error.title_empty"):
-            # Let them try again without hunting for the button.
-            await services.chats.ask(
-                chat.id,
-                person.id,
-                pending.kind,
-                services.now(),
-                pending.item_id,
-                pending.item_version,
-                pending.message_id,
-            )
+        problem = esc(explain(error, context, language))
+        if error.key not in RETRYABLE:
+            await reply(update, problem)
+            return True
+        # Ask again at once, as a reply prompt, so the corrected text reaches the bot
+        # (in a group with privacy mode on, only replies to the bot do).
+        await _send_question(
+            update,
+            context,
+            person,
+            pending.kind,
+            language,
+            problem,
+            pending.item_id,
+            pending.item_version,
+        )
         return True
     await reply(update, services.t("prompt.thanks", language))
     await announce(context, outcome)
@@ -133,7 +167,10 @@ async def cancel(update: Update, context: WartaContext) -> None:
     person = await acting_person(update, context)
     language = language_of(person, context, update)
     chat = update.effective_chat
-    if person is None or chat is None:
+    if chat is None:
+        return
+    if person is None:
+        await reply(update, context.services.t("stranger", language))
         return
     dropped = await context.services.chats.forget(chat.id, person.id)
     key = "prompt.cancelled" if dropped else "prompt.nothing_to_cancel"

@@ -161,7 +161,7 @@ async def _add_more(
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
-    await answer_tap(query, t("draft.add_more", language), show_alert=True)
+    await answer_tap(query, t("draft.add_more", language))
 
 
 async def _act(
