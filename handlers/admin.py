@@ -14,6 +14,7 @@ from handlers.common import (
     WartaContext,
     acting_person,
     answer_tap,
+    edit_tapped,
     guarded,
     has_role,
     language_of,
@@ -212,7 +213,8 @@ async def tap_person(update: Update, context: WartaContext, tap: Tap) -> None:
     await answer_tap(query)
     if person is None:
         return
-    await query.edit_message_text(
+    await edit_tapped(
+        query,
         person_text(person, context, language),
         parse_mode="HTML",
         reply_markup=person_keyboard(person, context, language),
@@ -241,7 +243,8 @@ async def tap_role(update: Update, context: WartaContext, tap: Tap) -> None:
         return
     await answer_tap(query, services.t("people.saved", language))
     await _tell_person(context, person, tap)
-    await query.edit_message_text(
+    await edit_tapped(
+        query,
         person_text(person, context, language),
         parse_mode="HTML",
         reply_markup=person_keyboard(person, context, language),

@@ -129,3 +129,16 @@ async def answer_tap(
 ) -> None:
     """Answer a button tap; every tap is answered, and never with more than fits."""
     await query.answer(truncate(text, ALERT_LIMIT) if text else None, show_alert=show_alert)
+
+
+async def edit_tapped(query: CallbackQuery, text: str | None = None, **kwargs: Any) -> None:
+    """Edit the message whose button was tapped; a repeated tap that would change
+    nothing ("message is not modified") is not an error."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(kwargs.get("reply_markup"))
+        else:
+            await query.edit_message_text(text, **kwargs)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            raise

@@ -21,6 +21,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.people import roles_of
@@ -31,6 +32,7 @@ from handlers.common import (
     WartaContext,
     acting_person,
     answer_tap,
+    edit_tapped,
     guarded,
     language_of,
     reply,
@@ -170,7 +172,7 @@ async def tap_language(update: Update, context: WartaContext, tap: Tap) -> None:
     await context.services.people.set_language(person.id, code)
     person.language = code
     await answer_tap(query, context.services.t("language.set", code))
-    await query.edit_message_text(context.services.t("language.set", code))
+    await edit_tapped(query, context.services.t("language.set", code))
     await update_menu(context, person)
 
 
@@ -183,6 +185,13 @@ async def bot_added(update: Update, context: WartaContext) -> None:
     """When the bot joins a group, say how an admin binds it."""
     member = update.my_chat_member
     if member is None or member.new_chat_member.user.id != context.bot.id:
+        return
+    if member.chat.type == ChatType.PRIVATE:
+        # A person blocked or unblocked the bot: remember whether they can be reached.
+        if member.new_chat_member.status in ("kicked", "left"):
+            await context.services.people.mark_unreachable(member.chat.id)
+        else:
+            await acting_person(update, context)  # recognising them clears the flag
         return
     if member.new_chat_member.status not in ("member", "administrator"):
         return

@@ -21,7 +21,7 @@ from handlers import admin, start
 from handlers.announce import announce, send_preview, show_card
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
-from handlers.common import WartaContext, acting_person, answer_tap, language_of
+from handlers.common import WartaContext, acting_person, answer_tap, edit_tapped, language_of
 from handlers.outcomes import explain, perform, stale_text
 from handlers.prompts import ask
 from storage.models import Item, Person
@@ -208,7 +208,7 @@ async def _act(
             ]
         )
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(markup)
+            await edit_tapped(query, reply_markup=markup)
         return
     try:
         outcome = await perform(update, context, person, item.id, item.version, action)
@@ -244,11 +244,11 @@ async def _content_tap(
         return
     if tap.verb == "med":
         await answer_tap(query)
-        await query.edit_message_reply_markup(media_keyboard(item, language, services))
+        await edit_tapped(query, reply_markup=media_keyboard(item, language, services))
         return
     if tap.verb == "cat" and tap.int_arg(2) < 0:
         await answer_tap(query)
-        await query.edit_message_reply_markup(category_keyboard(item, language, services))
+        await edit_tapped(query, reply_markup=category_keyboard(item, language, services))
         return
     if tap.verb == "cat":
         index = tap.int_arg(2)
@@ -274,4 +274,4 @@ async def _content_tap(
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
         # Stay in the media list so several files can be dropped in a row.
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(media_keyboard(outcome.item, language, services))
+            await edit_tapped(query, reply_markup=media_keyboard(outcome.item, language, services))
