@@ -237,13 +237,34 @@ def history_text(item: Item, events: list[Event], language: str, services: Servi
         esc(t("history.now", language, state=t(f"state.{item.state}", language))),
         "",
     ]
-    for event in events:
+    for run in _runs(events):
+        event = run[0]
         when = timefmt.short(event.created_at, services.zone, language, now)
         role = t(f"role.{event.actor_role}", language) if event.actor_role else "-"
-        line = f"• {esc(when)} — <b>{esc(t(f'event.{event.action}', language))}</b>"
+        action = t(f"event.{event.action}", language)
+        if len(run) > 1:
+            action += f" ({len(run)})"
+        line = f"• {esc(when)} — <b>{esc(action)}</b>"
         line += f"\n  {esc(event.actor_name or '-')} ({esc(role)})"
-        note = _media_note(event, language, services) or event.note
+        notes = [_media_note(e, language, services) or e.note for e in run]
+        note = ", ".join(n for n in notes if n)
         if note:
             line += f"\n  💬 {esc(excerpt(note, 300))}"
         lines.append(line)
     return truncate("\n".join(lines), TEXT_LIMIT)
+
+
+def _runs(events: list[Event]) -> list[list[Event]]:
+    """Consecutive file receipts by one person read as one line on a phone."""
+    runs: list[list[Event]] = []
+    for event in events:
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and event.action == previous.action == "add_media"
+            and event.actor_id == previous.actor_id
+        ):
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    return runs

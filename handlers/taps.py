@@ -13,7 +13,7 @@ import contextlib
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.items import Edit, StaleItem, actor_of, view_of
+from bot.items import Edit, Outcome, StaleItem, actor_of, view_of
 from bot.people import roles_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, Role, State, WorkflowError, needs_reason, transition
@@ -210,17 +210,33 @@ async def _act(
         with contextlib.suppress(BadRequest):
             await edit_tapped(query, reply_markup=markup)
         return
+    await _move(update, context, person, item, action, language)
+
+
+async def _move(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    item: Item,
+    action: Action,
+    language: str,
+    edit: Edit | None = None,
+) -> Outcome | None:
+    """Make the move for the tapped version, answer the tap, then tell everyone."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
     try:
-        outcome = await perform(update, context, person, item.id, item.version, action)
+        outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
     except StaleItem as stale:
         await answer_tap(query, stale_text(stale, context, language), show_alert=True)
         await _redraw(context, stale.item, query.message.chat.id)
-        return
+        return None
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)
-        return
-    await answer_tap(query, t(f"done.{action.value}", language))
+        return None
+    await answer_tap(query, context.services.t(f"done.{action.value}", language))
     await announce(context, outcome)
+    return outcome
 
 
 async def _content_tap(
@@ -260,17 +276,9 @@ async def _content_tap(
         action, edit = Action.DROP_MEDIA, Edit(media_id=tap.int_arg(2))
     else:
         action, edit = Action.SET_COVER, Edit(media_id=tap.int_arg(2))
-    try:
-        outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
-    except StaleItem as stale:
-        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
-        await _redraw(context, stale.item, query.message.chat.id)
+    outcome = await _move(update, context, person, item, action, language, edit)
+    if outcome is None:
         return
-    except WorkflowError as error:
-        await answer_tap(query, explain(error, context, language), show_alert=True)
-        return
-    await answer_tap(query, t(f"done.{action.value}", language))
-    await announce(context, outcome)
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
         # Stay in the media list so several files can be dropped in a row.
         with contextlib.suppress(BadRequest):
