@@ -9,6 +9,7 @@ warta doctor         check configuration, database and data folder
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import os
 import sys
@@ -115,12 +116,36 @@ def cmd_doctor(settings: Settings) -> int:
     except Exception as error:  # report, don't crash: this is the diagnostic command
         problems += 1
         print(f"schema           unreachable: {type(error).__name__}")
-    print(f"token            {'set' if settings.telegram_token else 'MISSING'}")
-    problems += settings.telegram_token is None
+    if settings.telegram_token is None:
+        problems += 1
+        print("token            MISSING")
+    else:
+        reached = asyncio.run(_check_telegram(settings))
+        problems += not reached.startswith("@")
+        print(f"telegram         {reached}")
     print(f"admins           {len(settings.admin_ids) or 'NONE (set WARTA_ADMIN_IDS)'}")
     problems += not settings.admin_ids
     print(f"bot API          {settings.telegram_api_url}")
     return 1 if problems else 0
+
+
+async def _check_telegram(settings: Settings) -> str:
+    """Ask the Bot API who we are: proves the URL and the token in one call."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    bot = Bot(
+        settings.token(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+    )
+    try:
+        async with bot:
+            return f"@{bot.username}"
+    except InvalidToken:
+        return "token REJECTED by the Bot API"
+    except TelegramError as error:
+        return f"UNREACHABLE ({type(error).__name__})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     invite_ttl_hours: float = Field(default=72, gt=0)
     # The public Bot API refuses downloads above 20 MB; a self-hosted server lifts it.
     max_download_mb: int = Field(default=20, gt=0)
-    album_settle_seconds: float = Field(default=1.5, ge=0)
+    album_settle_seconds: float = Field(default=1.0, ge=0)
     poll_timeout: int = Field(default=30, ge=0)
     # Telegram allows a bot about 20 messages a minute in one group; the rate limiter
     # queues anything beyond. Raise only for a Bot API server without that limit.

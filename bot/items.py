@@ -455,7 +455,9 @@ class ItemService:
         if media is None or media.dropped:
             raise WorkflowError("error.media_unknown")
         if action is Action.DROP_MEDIA:
-            if sum(1 for m in item.media if not m.dropped) <= 1 and not item.body:
+            # An editor must leave something to publish; an officer's draft may be emptied.
+            editing = item.state == State.EDITING.value
+            if editing and sum(1 for m in item.media if not m.dropped) <= 1 and not item.body:
                 raise WorkflowError("error.last_media")
             media.dropped = True
             if item.cover_media_id == media.id:

@@ -93,6 +93,8 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule(Action.ADD_MEDIA, State.COLLECTING, State.COLLECTING, Role.OFFICER, owner_only=True),
     Rule(Action.EDIT_TEXT, State.COLLECTING, State.COLLECTING, Role.OFFICER, owner_only=True),
+    # A wrong photo can be taken out of one's own draft before it is handed over.
+    Rule(Action.DROP_MEDIA, State.COLLECTING, State.COLLECTING, Role.OFFICER, owner_only=True),
     Rule(Action.SUBMIT, State.COLLECTING, State.SUBMITTED, Role.OFFICER, owner_only=True),
     Rule(Action.WITHDRAW, State.COLLECTING, State.WITHDRAWN, Role.OFFICER, owner_only=True),
     Rule(Action.ACCEPT, State.SUBMITTED, State.EDITING, Role.IT),

@@ -174,7 +174,10 @@ def _keyboard(
         rows.append([button(t("button.preview", language), "pre", item.id)])
     moves = [a for a in _MOVE_BUTTONS if a in allowed]
     if audience == "officer" and view.state is State.COLLECTING:
-        rows.append([button(t("button.add", language), "add", item.id)])
+        add_row = [button(t("button.add", language), "add", item.id)]
+        if Action.DROP_MEDIA in allowed:
+            add_row.append(button(t("button.files", language), "med", item.id, item.version))
+        rows.append(add_row)
     for action in moves:
         rows.append(
             [button(t(f"button.{action.value}", language), "act", action, item.id, item.version)]
@@ -202,7 +205,9 @@ def media_keyboard(item: Item, language: str, services: Services) -> InlineKeybo
             InlineKeyboardButton(truncate(label, 30), callback_data=f"card:{item.id}"),
         ]
         row.append(button(t("button.drop", language), "drop", item.id, item.version, media.id))
-        if media.kind == "photo" and item.cover_media_id != media.id:
+        # The cover is the editors' choice; an officer only tidies their own draft.
+        editing = item.state == State.EDITING.value
+        if editing and media.kind == "photo" and item.cover_media_id != media.id:
             row.append(button(t("button.cover", language), "cov", item.id, item.version, media.id))
         rows.append(row)
     rows.append([button(t("button.back", language), "card", item.id)])

@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from bot.items import Edit, Outcome, StaleItem, actor_of, view_of
 from bot.people import roles_of
 from bot.text import esc, split_for_messages
-from bot.workflow import Action, Role, State, WorkflowError, needs_reason, transition
+from bot.workflow import Action, Role, WorkflowError, needs_reason, transition
 from handlers import admin, start
 from handlers.announce import announce, send_preview, show_card
 from handlers.buttons import Tap, button, decode
@@ -246,15 +246,10 @@ async def _content_tap(
     assert query is not None and query.message is not None
     services = context.services
     t = services.t
-    if item.state != State.EDITING.value:
-        await answer_tap(
-            query,
-            t("error.not_now", language, state=t(f"state.{item.state}", language)),
-            show_alert=True,
-        )
-        return
+    # Check the tapper against the rule behind this menu before showing anything.
+    guard = {"cat": Action.SET_CATEGORY, "cov": Action.SET_COVER}.get(tap.verb, Action.DROP_MEDIA)
     try:
-        transition(view_of(item), actor_of(person), Action.SET_CATEGORY, services.now())
+        transition(view_of(item), actor_of(person), guard, services.now())
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return

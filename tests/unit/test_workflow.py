@@ -56,6 +56,7 @@ EXPECTED: dict[tuple[State, Action], Expected] = {
     # step 1: the owner officer gathers media and text, hands over or cancels
     (S.COLLECTING, A.ADD_MEDIA): Expected(S.COLLECTING, R.OFFICER, owner_only=True),
     (S.COLLECTING, A.EDIT_TEXT): Expected(S.COLLECTING, R.OFFICER, owner_only=True),
+    (S.COLLECTING, A.DROP_MEDIA): Expected(S.COLLECTING, R.OFFICER, owner_only=True),
     (S.COLLECTING, A.SUBMIT): Expected(S.SUBMITTED, R.OFFICER, owner_only=True),
     (S.COLLECTING, A.WITHDRAW): Expected(S.WITHDRAWN, R.OFFICER, owner_only=True),
     # step 2: the IT team accepts, or sends an incomplete hand-over back with a reason
