@@ -14,6 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from storage.db import create_engine, make_sessions
+from storage.models import Card, Event, Invite, Item, Media, RoleGrant, TeamChat
+from storage.models import Person as PersonRow
+
 from .harness import FakeBotAPI, Group, Harness, Person
 
 ADMIN_ID = 1000
@@ -31,6 +37,13 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@dataclass
+class SmallOffice:
+    h: Harness
+    clock: Clock
+    admin: Person
 
 
 @dataclass
@@ -77,17 +90,27 @@ async def bind(h: Harness, admin: Person, group: Group, purpose: str) -> None:
 
 
 @asynccontextmanager
-async def running_office(
+async def admin_only_office(
     server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any
-) -> AsyncIterator[Office]:
+) -> AsyncIterator[SmallOffice]:
+    """A fresh install: only the configured admin has written to the bot, no groups."""
     clock = Clock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # Thursday 09.00 WIB
-    settings.setdefault("group_messages_per_minute", 600)
     h = Harness.for_warta(
         server, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock, **settings
     )
     async with h:
         admin = h.person(ADMIN_ID, "Admin Kominfo", username="admin")
         await admin.sends("/start")
+        yield SmallOffice(h, clock, admin)
+
+
+@asynccontextmanager
+async def running_office(
+    server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any
+) -> AsyncIterator[Office]:
+    settings.setdefault("group_messages_per_minute", 600)
+    async with admin_only_office(server, tmp_path, database_url, **settings) as small:
+        h, admin = small.h, small.admin
         officer = await onboard(h, admin, 2001, "Rina Wati", "petugas", section="Bidang Pengawasan")
         it = await onboard(h, admin, 2002, "Budi Santoso", "it", username="budi")
         editor = await onboard(h, admin, 2003, "Sari Dewi", "editor")
@@ -105,7 +128,7 @@ async def running_office(
             await bind(h, admin, group, purpose)
         yield Office(
             h=h,
-            clock=clock,
+            clock=small.clock,
             admin=admin,
             officer=officer,
             it=it,
@@ -133,3 +156,76 @@ def code_in(text: str) -> str:
     match = re.search(r"PKP-\d{4}-\d{4}", text)
     assert match, f"no item code in {text!r}"
     return match.group(0)
+
+
+async def to_editor(o: Office, code: str) -> None:
+    """The officer hands item ``code`` over and the IT team accepts it."""
+    await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))
+    await o.it.taps("Terima", in_chat=o.it_group, message=card(o.it_group, code))
+
+
+async def to_official(o: Office, code: str) -> None:
+    """Item ``code`` goes the whole way to the officials, unchanged by the editor."""
+    await to_editor(o, code)
+    await o.editor.taps("Kirim ke pejabat", in_chat=o.web_group, message=card(o.web_group, code))
+
+
+# --------------------------------------------------------------------------------------
+# What the bot stored
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """The database's rows at one moment (read with a separate, disposed engine)."""
+
+    items: list[Item]
+    media: list[Media]
+    events: list[Event]
+    people: dict[int, PersonRow]
+    roles: dict[int, set[str]]
+    invites: list[Invite]
+    team_chats: dict[str, int]
+    cards: list[Card]
+
+    def item(self, code: str) -> Item:
+        found = [i for i in self.items if i.code == code]
+        assert found, f"no item {code} in {[i.code for i in self.items]}"
+        return found[0]
+
+    def media_of(self, code: str) -> list[Media]:
+        item = self.item(code)
+        return [m for m in self.media if m.item_id == item.id]
+
+    def events_of(self, code: str) -> list[Event]:
+        item = self.item(code)
+        return [e for e in self.events if e.item_id == item.id]
+
+    def cards_of(self, code: str) -> list[Card]:
+        item = self.item(code)
+        return [c for c in self.cards if c.item_id == item.id]
+
+
+async def snapshot(database_url: str) -> Snapshot:
+    """What the database holds right now."""
+    engine = create_engine(database_url)
+    try:
+        async with make_sessions(engine)() as session:
+            people = {
+                p.id: p for p in await session.scalars(select(PersonRow).order_by(PersonRow.id))
+            }
+            roles: dict[int, set[str]] = {pid: set() for pid in people}
+            for grant in await session.scalars(select(RoleGrant)):
+                roles.setdefault(grant.person_id, set()).add(grant.role)
+            return Snapshot(
+                items=list(await session.scalars(select(Item).order_by(Item.id))),
+                media=list(await session.scalars(select(Media).order_by(Media.id))),
+                events=list(await session.scalars(select(Event).order_by(Event.id))),
+                people=people,
+                roles=roles,
+                invites=list(await session.scalars(select(Invite).order_by(Invite.created_at))),
+                team_chats={t.purpose: t.chat_id for t in await session.scalars(select(TeamChat))},
+                cards=list(await session.scalars(select(Card).order_by(Card.id))),
+            )
+    finally:
+        await engine.dispose()

@@ -8,70 +8,25 @@ not modified", and downloads fail. Each scenario checks the chats *and* the data
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-
-from storage.db import create_engine, make_sessions
-from storage.models import Card, Event, Item, Media, Person, TeamChat
 
 from .harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
-from .office import card, code_in, running_office
+from .office import (
+    Snapshot,
+    card,
+    code_in,
+    running_office,
+    snapshot,
+    to_editor,
+    to_official,
+)
 
 MB = 1024 * 1024
 UNSUPPORTED_REPLY = "bot hanya menerima foto, video, dokumen dan teks"
 POLITE_ALERT = "Maaf, terjadi gangguan"
-
-
-# --------------------------------------------------------------------------------------
-# Reading what the bot stored
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Rows:
-    items: list[Item]
-    media: list[Media]
-    events: list[Event]
-    people: dict[int, Person]
-    team_chats: dict[str, int]
-    cards: list[Card]
-
-    def item(self, code: str) -> Item:
-        found = [i for i in self.items if i.code == code]
-        assert found, f"no item {code} in {[i.code for i in self.items]}"
-        return found[0]
-
-    def media_of(self, code: str) -> list[Media]:
-        item = self.item(code)
-        return [m for m in self.media if m.item_id == item.id]
-
-    def events_of(self, code: str) -> list[Event]:
-        item = self.item(code)
-        return [e for e in self.events if e.item_id == item.id]
-
-    def cards_of(self, code: str) -> list[Card]:
-        item = self.item(code)
-        return [c for c in self.cards if c.item_id == item.id]
-
-
-async def _rows(database_url: str) -> Rows:
-    engine = create_engine(database_url)
-    try:
-        async with make_sessions(engine)() as session:
-            return Rows(
-                items=list(await session.scalars(select(Item).order_by(Item.id))),
-                media=list(await session.scalars(select(Media).order_by(Media.id))),
-                events=list(await session.scalars(select(Event).order_by(Event.id))),
-                people={p.id: p for p in await session.scalars(select(Person))},
-                team_chats={t.purpose: t.chat_id for t in await session.scalars(select(TeamChat))},
-                cards=list(await session.scalars(select(Card).order_by(Card.id))),
-            )
-    finally:
-        await engine.dispose()
 
 
 def _utf16(text: str) -> int:
@@ -130,7 +85,7 @@ def _old_button(message: Any, label: str) -> str:
     raise AssertionError(f"{message!r} never showed a {label!r} button")
 
 
-def _assert_consistent(rows: Rows, code: str) -> None:
+def _assert_consistent(rows: Snapshot, code: str) -> None:
     """State and history agree: the last move ended where the item is, no half-move."""
     item = rows.item(code)
     moves = [e for e in rows.events_of(code) if e.from_state != e.to_state]
@@ -152,7 +107,7 @@ async def test_stickers_voice_locations_contacts_get_a_helpful_reply(
     async with running_office(fake_bot_api, tmp_path, database_url) as o:
         await o.officer.sends("Sosialisasi OSS\nPelayanan perizinan berusaha berbasis risiko.")
         code = code_in(o.officer.last_text())
-        before = await _rows(database_url)
+        before = await snapshot(database_url)
         replies_before = len(o.officer.inbox())
 
         for send in (
@@ -172,7 +127,7 @@ async def test_stickers_voice_locations_contacts_get_a_helpful_reply(
         assert "belum ada berkas" in card(o.officer.chat, code).text
         assert not fake_bot_api.calls_to("getFile")
 
-        after = await _rows(database_url)
+        after = await snapshot(database_url)
         assert [i.code for i in after.items] == [code]
         item = after.item(code)
         assert item.title == "Sosialisasi OSS"
@@ -206,7 +161,7 @@ async def test_file_over_the_limit_is_refused_but_its_caption_is_kept(
         assert "Pelantikan pejabat baru" in draft.text
         assert "belum ada berkas" in draft.text
 
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.media == []
         item = rows.item(code)
         assert item.state == "collecting"
@@ -218,7 +173,7 @@ async def test_file_over_the_limit_is_refused_but_its_caption_is_kept(
             "laporan.pdf", b"%PDF-1.4 besar", "application/pdf", declared_size=21 * MB
         )
         assert "20 MB" in o.officer.last_text()
-        assert (await _rows(database_url)).media == []
+        assert (await snapshot(database_url)).media == []
 
 
 # --------------------------------------------------------------------------------------
@@ -253,7 +208,7 @@ async def test_over_long_text_fits_every_telegram_limit(
         text = _long_text(title, 4096)
         await o.officer.sends(text)
         code = code_in(o.officer.last_text())
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         item = rows.item(code)
         assert item.title == title
         assert item.body == text.split("\n", 1)[1].strip()
@@ -297,7 +252,7 @@ async def test_over_long_text_fits_every_telegram_limit(
         words = ("Pelayanan perizinan & non-perizinan <OSS> terpadu satu pintu " * 80)[:4096]
         await o.officer.sends(words)
         code3 = code_in(o.officer.last_text())
-        item3 = (await _rows(database_url)).item(code3)
+        item3 = (await snapshot(database_url)).item(code3)
         assert item3.title and len(item3.title) <= 300 and item3.title.endswith("…")
         assert _flat(item3.body or "") == _flat(words)
         shown_before = len(o.officer.inbox())
@@ -336,7 +291,7 @@ async def test_officer_who_blocked_the_bot_does_not_stop_the_chain(
         assert o.publishers_group.has(code)
         assert len(o.officer.inbox()) == officer_messages  # nothing reached the blocked chat
 
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(code).state == "approved"
         assert rows.people[o.officer.id].unreachable
 
@@ -344,7 +299,7 @@ async def test_officer_who_blocked_the_bot_does_not_stop_the_chain(
         await o.officer.unblocks_bot()
         await o.officer.sends("/draf")
         assert len(o.officer.inbox()) > officer_messages
-        assert not (await _rows(database_url)).people[o.officer.id].unreachable
+        assert not (await snapshot(database_url)).people[o.officer.id].unreachable
 
 
 async def test_unblocking_does_not_greet_a_private_chat_as_a_group(
@@ -387,7 +342,7 @@ async def test_it_group_migrates_to_a_supergroup(
         assert "Terima" in str(it_card.button_texts)
         assert len(o.it_group.messages()) == old_visible
 
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.team_chats["it"] == new_id
         assert {c.chat_id for c in rows.cards_of(code)} == {o.officer.id, new_id}
 
@@ -449,8 +404,7 @@ async def test_flood_limit_is_waited_out_and_the_message_arrives(
 async def _to_editor(o: Any, title: str) -> str:
     await o.officer.sends_album([("photo", None), ("photo", None)], caption=f"{title}\nIsi.")
     code = code_in(o.officer.last_text())
-    await o.officer.taps("Serahkan ke Tim IT")
-    await o.it.taps("Terima", in_chat=o.it_group)
+    await to_editor(o, code)
     return code
 
 
@@ -478,14 +432,14 @@ async def test_redrawing_an_unchanged_card_is_quiet(
         # A stale "Terima" on the IT card: told who accepted, the card stays as it is.
         it_card = card(o.it_group, code)
         accept = _old_button(it_card, "Terima")
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         version_before = rows.item(code).version
         query = fake_bot_api.press_button(o.it.id, o.it_group.id, it_card.message_id, accept)
         await o.h.settle()
         answer = CallbackAnswer.from_record(fake_bot_api.callback_queries[query])
         assert answer.show_alert and "Budi Santoso" in (answer.text or "")
         assert _not_modified(fake_bot_api, o.it_group.id), "the redraw was not a no-op edit"
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(code).version == version_before
         assert [e.action for e in rows.events_of(code)].count("accept") == 1
 
@@ -558,7 +512,7 @@ async def test_unexpected_failure_is_reported_politely_and_leaves_no_half_move(
         code, answer = await _hand_over_with_failing_album(o, fake_bot_api, error_code, description)
         errors = o.h.take_handler_errors()
         assert errors, "the injected failure should reach the error handler"
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         _assert_consistent(rows, code)
 
         # The tapper gets an answer in plain words: either the polite alert, or (the move
@@ -595,7 +549,7 @@ async def test_interrupted_hand_over_is_completed_by_the_sweep(
     ) as o:
         code, _ = await _hand_over_with_failing_album(o, fake_bot_api, error_code, description)
         earlier = len(o.h.take_handler_errors())
-        if (await _rows(database_url)).item(code).state == "collecting":
+        if (await snapshot(database_url)).item(code).state == "collecting":
             # Not moved: the officer can simply hand over again.
             assert "Serahkan" in str(card(o.officer.chat, code).button_texts)
             return
@@ -634,7 +588,7 @@ async def test_failed_download_is_fetched_by_the_sweep(
         code = code_in(o.officer.last_text())
         assert "1 foto" in card(o.officer.chat, code).text
 
-        (media,) = (await _rows(database_url)).media_of(code)
+        (media,) = (await snapshot(database_url)).media_of(code)
         assert media.blob_key is None and media.sha256 is None
         assert media.download_attempts == 1
         media_dir = tmp_path / "data" / "media"
@@ -646,7 +600,7 @@ async def test_failed_download_is_fetched_by_the_sweep(
         await sweep[0].run(o.h.app)
         await o.h.settle()
 
-        (media,) = (await _rows(database_url)).media_of(code)
+        (media,) = (await snapshot(database_url)).media_of(code)
         assert media.sha256 == hashlib.sha256(photo).hexdigest()
         assert media.blob_key
         assert (tmp_path / "data" / "media" / media.blob_key).read_bytes() == photo
@@ -670,21 +624,19 @@ async def test_over_long_reasons_are_refused_and_the_longest_allowed_fits(
         await o.it.taps("Kembalikan", in_chat=o.it_group)
         await o.it.replies(_long_text("Mohon dilengkapi.", 4096), in_chat=o.it_group)
         assert "maksimal 1000 karakter" in o.it_group.find("terlalu panjang").text
-        assert (await _rows(database_url)).item(code).state == "submitted"
+        assert (await snapshot(database_url)).item(code).state == "submitted"
         # The longest reason allowed goes through and reaches the officer in full.
         reason = _long_text("Mohon dilengkapi.", 1000)
         await o.it.replies(reason, in_chat=o.it_group)
-        assert (await _rows(database_url)).item(code).state == "collecting"
+        assert (await snapshot(database_url)).item(code).state == "collecting"
         notice = o.officer.chat.find("dikembalikan oleh Tim IT")
         assert _flat(reason) in _flat(notice.text or "")
 
         # Resubmitted; the official asks for changes with the longest note allowed.
-        await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))
-        await o.it.taps("Terima", in_chat=o.it_group)
-        await o.editor.taps("Kirim ke pejabat", in_chat=o.web_group)
+        await to_official(o, code)
         note = _long_text("Tambahkan data peserta.", 1000)
         await o.official.taps("Minta perbaikan", in_chat=o.officials_group)
         await o.official.replies(note, in_chat=o.officials_group)
-        assert (await _rows(database_url)).item(code).state == "editing"
+        assert (await snapshot(database_url)).item(code).state == "editing"
         assert _flat(note) in _flat(o.web_group.find("meminta perbaikan").text or "")
         _assert_within_telegram_limits(fake_bot_api)

@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.post import compose
-from storage.db import create_engine, make_sessions
-from storage.models import Event, Item, Media
-from storage.models import Person as PersonRow
 
 from .harness import CallbackAnswer, ChatView, FakeBotAPI, Person, StoredMessage, sample_jpeg
-from .office import Office, card, code_in, onboard, running_office
-
-
-@dataclass
-class Rows:
-    items: list[Item]
-    media: list[Media]
-    events: list[Event]
-    people: list[PersonRow]
-
-    def item(self, code: str) -> Item:
-        return next(i for i in self.items if i.code == code)
-
-    def media_of(self, code: str) -> list[Media]:
-        item = self.item(code)
-        return [m for m in self.media if m.item_id == item.id]
-
-    def events_of(self, code: str) -> list[Event]:
-        item = self.item(code)
-        return [e for e in self.events if e.item_id == item.id]
-
-    def person(self, person_id: int) -> PersonRow:
-        return next(p for p in self.people if p.id == person_id)
-
-
-async def _rows(database_url: str) -> Rows:
-    engine = create_engine(database_url)
-    try:
-        async with make_sessions(engine)() as session:
-            return Rows(
-                items=list(await session.scalars(select(Item).order_by(Item.id))),
-                media=list(await session.scalars(select(Media).order_by(Media.id))),
-                events=list(await session.scalars(select(Event).order_by(Event.id))),
-                people=list(await session.scalars(select(PersonRow).order_by(PersonRow.id))),
-            )
-    finally:
-        await engine.dispose()
+from .office import Office, card, code_in, onboard, running_office, snapshot, to_editor
 
 
 def _data(message: StoredMessage, button: str, row_label: str | None = None) -> str:
@@ -75,11 +33,6 @@ def _new_messages(chat: ChatView, after: int) -> list[StoredMessage]:
     return [m for m in chat.messages() if m.message_id > after]
 
 
-async def _to_editor(o: Office, code: str) -> None:
-    await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))
-    await o.it.taps("Terima", in_chat=o.it_group, message=card(o.it_group, code))
-
-
 # --------------------------------------------------------------------------------------
 # 1. Editor tools
 # --------------------------------------------------------------------------------------
@@ -96,7 +49,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         )
         await o.officer.sends_document("notulen.pdf", b"%PDF-1.4 notulen", "application/pdf")
         code = code_in(o.officer.last_text())
-        await _to_editor(o, code)
+        await to_editor(o, code)
         web_card = card(o.web_group, code)
         assert "3 foto · 1 dokumen" in web_card.text
 
@@ -121,7 +74,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
             "Foto 3",
             "Dokumen 4 notulen.pdf",
         ], "the editor stays in the media list"
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         media = rows.media_of(code)
         assert [m.dropped for m in media] == [False, True, False, False]
         assert len(media) == 4, "nothing is deleted"
@@ -137,7 +90,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         cover_row = next(row for row in listing.buttons if "Foto 3" in row[0][0])
         assert cover_row[0][0].startswith("⭐"), cover_row
         assert not any("Sampul" in text for text, _ in cover_row)
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(code).cover_media_id == media[2].id
 
         # Back to the card, then the preview: the cover leads, the caption is the post.
@@ -149,7 +102,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         preview = _new_messages(o.web_group, last_id)
         album = [m for m in preview if m.media_group_id]
         assert [m.file_id for m in album] == [media[2].telegram_file_id, media[0].telegram_file_id]
-        item = (await _rows(database_url)).item(code)
+        item = (await snapshot(database_url)).item(code)
         post = compose(item.title, item.body, item.category, item.section, True)
         assert album[0].raw_text == post.caption
         assert [m.file_id for m in preview if m.media_type == "document"] == [
@@ -162,7 +115,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         assert o.web_group.last().force_reply
         await o.editor.replies("   ", in_chat=o.web_group)
         assert "Judul tidak boleh kosong" in o.web_group.last_text()
-        assert (await _rows(database_url)).item(code).title == "Rapat koordinasi pengawasan"
+        assert (await snapshot(database_url)).item(code).title == "Rapat koordinasi pengawasan"
         await o.editor.replies("Rapat Koordinasi Pengawasan Penanaman Modal", in_chat=o.web_group)
         assert "Tersimpan" in o.web_group.last_text()
         assert "Rapat Koordinasi Pengawasan Penanaman Modal" in card(o.web_group, code).text
@@ -174,7 +127,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         last_id = o.web_group.last().message_id
         await o.editor.sends("Judul yang tidak diminta", in_chat=o.web_group)
         assert _new_messages(o.web_group, last_id) == []
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(code).title == "Rapat Koordinasi Pengawasan Penanaman Modal"
         await o.editor.sends("/batal", in_chat=o.web_group)
         assert "Tidak ada isian" in o.web_group.last_text()
@@ -188,17 +141,17 @@ async def test_send_to_official_needs_a_title(
         await o.officer.sends_album(["photo", "photo"])
         code = code_in(o.officer.last_text())
         assert "(belum ada judul)" in card(o.officer.chat, code).text
-        await _to_editor(o, code)
+        await to_editor(o, code)
         web_card = card(o.web_group, code)
         assert "(belum ada judul)" in web_card.text
         assert not any("Kirim ke pejabat" in text for text in web_card.button_texts)
 
         # A forged (or remembered) "send to the official" tap is refused with a reason.
-        item = (await _rows(database_url)).item(code)
+        item = (await snapshot(database_url)).item(code)
         forged = f"act:to_official:{item.id}:{item.version}"
         answer = await _press(o, o.editor, web_card, forged)
         assert answer.show_alert and answer.text and "belum berjudul" in answer.text
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(code).state == "editing"
         assert not o.officials_group.find_all(code)
 
@@ -217,7 +170,7 @@ async def test_refused_title_asks_again_with_a_reply_prompt(
     async with running_office(fake_bot_api, tmp_path, database_url) as o:
         await o.officer.sends("Berita\nIsi.")
         code = code_in(o.officer.last_text())
-        await _to_editor(o, code)
+        await to_editor(o, code)
         await o.editor.taps("Judul", in_chat=o.web_group, message=card(o.web_group, code))
         await o.editor.replies("   ", in_chat=o.web_group)
         refusal = o.web_group.last()
@@ -239,14 +192,14 @@ async def test_stale_button_names_who_acted_and_changes_nothing(
         dian = await onboard(o.h, o.admin, 2008, "Dian Lestari", "editor")
         await o.officer.sends("Berita lama\nIsi berita.")
         code = code_in(o.officer.last_text())
-        await _to_editor(o, code)
+        await to_editor(o, code)
         old = card(o.web_group, code)
         old_send = _data(old, "Kirim ke pejabat")
         old_version = int(old_send.rsplit(":", 1)[1])
 
         await o.editor.taps("Judul", in_chat=o.web_group, message=old)
         await o.editor.replies("Berita baru", in_chat=o.web_group)
-        before = await _rows(database_url)
+        before = await snapshot(database_url)
         assert before.item(code).version > old_version
         edits_before = [
             c for c in o.h.calls("editMessageText") if c.params.get("message_id") == old.message_id
@@ -258,7 +211,7 @@ async def test_stale_button_names_who_acted_and_changes_nothing(
         assert answer.text and "Sari Dewi" in answer.text and "Judul diubah" in answer.text
         assert "Sedang disunting" in answer.text
 
-        after = await _rows(database_url)
+        after = await snapshot(database_url)
         assert after.item(code).state == "editing"
         assert after.item(code).version == before.item(code).version
         assert len(after.events) == len(before.events)
@@ -290,9 +243,9 @@ async def test_two_drafts_add_to_older_and_cancel_with_confirmation(
         await o.officer.sends("/baru")
         second = code_in(o.officer.last_text())
         assert first != second
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert [i.state for i in rows.items] == ["collecting", "collecting"]
-        assert rows.person(o.officer.id).current_draft_id == rows.item(second).id
+        assert rows.people[o.officer.id].current_draft_id == rows.item(second).id
 
         await o.officer.sends("/draf")
         assert chat.has("sedang berjalan: 2")
@@ -309,7 +262,7 @@ async def test_two_drafts_add_to_older_and_cancel_with_confirmation(
         answer = await o.officer.taps("Tambah berkas", message=card(chat, first))
         assert answer.answered and answer.text and "masuk ke draf ini" in answer.text
         await o.officer.sends_photo()
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert [m.item_id for m in rows.media] == [rows.item(first).id]
         assert "1 foto" in card(chat, first).text
         assert "📤 Serahkan ke Tim IT" in card(chat, first).button_texts
@@ -319,12 +272,12 @@ async def test_two_drafts_add_to_older_and_cancel_with_confirmation(
         await o.officer.taps("Batalkan draf", message=card(chat, first))
         asking = card(chat, first)
         assert asking.button_texts == ["Ya, batalkan draf ini", "Tidak, simpan draf"]
-        assert (await _rows(database_url)).item(first).state == "collecting"
+        assert (await snapshot(database_url)).item(first).state == "collecting"
         answer = await o.officer.taps("Tidak, simpan draf", message=asking)
         assert answer.answered
         kept = card(chat, first)
         assert "✖️ Batalkan draf" in kept.button_texts and "1 foto" in kept.text
-        assert (await _rows(database_url)).item(first).state == "collecting"
+        assert (await snapshot(database_url)).item(first).state == "collecting"
 
         # Confirmed: withdrawn, said on the card, only the history is left to tap.
         await o.officer.taps("Batalkan draf", message=kept)
@@ -334,7 +287,7 @@ async def test_two_drafts_add_to_older_and_cancel_with_confirmation(
         gone = card(chat, first)
         assert "Dibatalkan petugas" in gone.text
         assert gone.button_texts == ["📜 Riwayat"]
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         assert rows.item(first).state == "withdrawn"
         assert rows.item(second).state == "collecting"
         assert len(rows.media_of(first)) == 1, "the files of a cancelled draft are kept"
@@ -360,7 +313,7 @@ async def test_text_title_body_and_album_caption(
         code = code_in(o.officer.last_text())
         await o.officer.sends("Lokasi: Mal Pelayanan Publik.")
         await o.officer.sends("Membawa KTP.")
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         item = rows.item(code)
         assert item.title == "Pelayanan OSS"
         assert (
@@ -377,7 +330,7 @@ async def test_text_title_body_and_album_caption(
         assert "Di Tim IT" in card(chat, code).text
         it_card = card(o.it_group, code)
         assert "Pelayanan OSS" in it_card.text and "✅ Terima" in it_card.button_texts
-        assert (await _rows(database_url)).item(code).state == "submitted"
+        assert (await snapshot(database_url)).item(code).state == "submitted"
 
         # A caption on an album's first item is the next draft's title and body.
         await o.officer.sends_album(
@@ -386,7 +339,7 @@ async def test_text_title_body_and_album_caption(
         album_code = code_in(o.officer.last_text())
         assert album_code != code
         await o.officer.sends("Narasumber dari Kementerian Investasi.")
-        rows = await _rows(database_url)
+        rows = await snapshot(database_url)
         album_item = rows.item(album_code)
         assert album_item.title == "Sosialisasi OSS RBA"
         assert album_item.body == "Peserta 40 orang.\n\nNarasumber dari Kementerian Investasi."
@@ -421,7 +374,7 @@ async def test_history_on_card_and_by_command(
         )
         await o.officer.sends("Berita riwayat\nIsi berita.")
         code = code_in(o.officer.last_text())
-        await _to_editor(o, code)
+        await to_editor(o, code)
         await o.editor.taps("Judul", in_chat=o.web_group, message=card(o.web_group, code))
         await o.editor.replies("Berita Riwayat Baru", in_chat=o.web_group)
         steps = [
@@ -481,13 +434,13 @@ async def test_deadlines_on_cards_turn_late(
 
         # Four hours later a stale tap redraws the card: now it is late.
         o.clock.advance(hours=4)
-        item = (await _rows(database_url)).item(code)
+        item = (await snapshot(database_url)).item(code)
         answer = await _press(o, o.it, it_card, f"act:accept:{item.id}:{item.version - 1}")
         assert answer.show_alert
         it_card = card(o.it_group, code)
         assert "Batas: 12.00 WIB (terlambat 1 j)" in it_card.text
         assert "⚠️" in it_card.text
-        assert (await _rows(database_url)).item(code).state == "submitted"
+        assert (await snapshot(database_url)).item(code).state == "submitted"
 
         # Accepted at 13.00: the editor's step is due at 16.00.
         await o.it.taps("Terima", in_chat=o.it_group, message=it_card)

@@ -5,25 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import select
-
-from storage.db import create_engine, make_sessions
-from storage.models import Event, Item, Media
-
 from .harness import CallbackAnswer, FakeBotAPI, sample_jpeg
-from .office import card, code_in, running_office
-
-
-async def _rows(database_url: str) -> tuple[list[Item], list[Media], list[Event]]:
-    engine = create_engine(database_url)
-    try:
-        async with make_sessions(engine)() as session:
-            items = list(await session.scalars(select(Item).order_by(Item.id)))
-            media = list(await session.scalars(select(Media).order_by(Media.id)))
-            events = list(await session.scalars(select(Event).order_by(Event.id)))
-            return items, media, events
-    finally:
-        await engine.dispose()
+from .office import card, code_in, running_office, snapshot, to_official
 
 
 async def test_album_to_approval(
@@ -47,7 +30,7 @@ async def test_album_to_approval(
         assert len([m for m in o.officer.inbox() if code in m.text]) == 1
 
         # Every file is kept as received, checksummed, in the data folder.
-        _, media, _ = await _rows(database_url)
+        media = (await snapshot(database_url)).media
         assert len(media) == 4
         for row, original in zip(media[:3], photos, strict=True):
             assert row.sha256 == hashlib.sha256(original).hexdigest()
@@ -92,9 +75,11 @@ async def test_album_to_approval(
         assert o.officer.chat.has("disetujui oleh Agus Salim")
         assert o.publishers_group.has(code)
 
-        items, _, events = await _rows(database_url)
-        assert items[0].state == "approved" and items[0].category == "Kegiatan"
-        moves = [(e.action, e.from_state, e.to_state) for e in events if e.item_id == items[0].id]
+        db = await snapshot(database_url)
+        assert db.items[0].state == "approved" and db.items[0].category == "Kegiatan"
+        moves = [
+            (e.action, e.from_state, e.to_state) for e in db.events if e.item_id == db.items[0].id
+        ]
         assert [m for m in moves if m[1] != m[2]] == [
             ("created", None, "collecting"),
             ("submit", "collecting", "submitted"),
@@ -130,9 +115,7 @@ async def test_reject_with_reason_and_request_changes(
     async with running_office(fake_bot_api, tmp_path, database_url) as o:
         await o.officer.sends("Pelayanan OSS\nInformasi jam layanan OSS.")
         code = code_in(o.officer.last_text())
-        await o.officer.taps("Serahkan ke Tim IT")
-        await o.it.taps("Terima", in_chat=o.it_group)
-        await o.editor.taps("Kirim ke pejabat", in_chat=o.web_group)
+        await to_official(o, code)
         # Request changes: back to the editor with a note.
         await o.official.taps("Minta perbaikan", in_chat=o.officials_group)
         await o.official.replies("Tambahkan alamat kantor.", in_chat=o.officials_group)
@@ -156,9 +139,7 @@ async def test_double_approval_race_and_stale_buttons(
     async with running_office(fake_bot_api, tmp_path, database_url) as o:
         await o.officer.sends("Berita satu\nIsi berita.")
         code = code_in(o.officer.last_text())
-        await o.officer.taps("Serahkan ke Tim IT")
-        await o.it.taps("Terima", in_chat=o.it_group)
-        await o.editor.taps("Kirim ke pejabat", in_chat=o.web_group)
+        await to_official(o, code)
         the_card = card(o.officials_group, code)
         # Both officials tap "Setujui" on the same card before either answer arrives.
         first = fake_bot_api.press_button(
@@ -173,7 +154,7 @@ async def test_double_approval_race_and_stale_buttons(
         ]
         assert answers[0].answered and not answers[0].show_alert
         assert answers[1].show_alert and "Agus Salim" in answers[1].text
-        _, _, events = await _rows(database_url)
+        events = (await snapshot(database_url)).events
         assert [e.action for e in events].count("approve") == 1
         assert (
             o.publishers_group.find_all(code)
@@ -196,8 +177,7 @@ async def test_unauthorised_tap_changes_nothing(
         answer = await stranger.taps("Terima", in_chat=o.it_group)
         assert answer.show_alert and "belum terdaftar" in answer.text
         assert "Di Tim IT" in card(o.it_group, code).text
-        items, _, _ = await _rows(database_url)
-        assert items[0].state == "submitted"
+        assert (await snapshot(database_url)).items[0].state == "submitted"
 
 
 async def test_interrupted_hand_over_is_delivered_by_the_sweep(
@@ -218,8 +198,8 @@ async def test_interrupted_hand_over_is_delivered_by_the_sweep(
         assert o.h.take_handler_errors()
         assert o.log_group.has("warta error")
         assert not o.it_group.find_all(code)
-        items, _, _ = await _rows(database_url)
-        assert items[0].state == "submitted" and items[0].delivered_state != "submitted"
+        item = (await snapshot(database_url)).items[0]
+        assert item.state == "submitted" and item.delivered_state != "submitted"
 
         # A minute later the sweep finishes the hand-over, exactly once.
         o.clock.advance(minutes=2)
@@ -230,5 +210,4 @@ async def test_interrupted_hand_over_is_delivered_by_the_sweep(
         await sweep.run(o.h.app)
         await o.h.settle()
         assert len(o.it_group.find_all(f"{code} — ")) == 1
-        items, _, _ = await _rows(database_url)
-        assert items[0].delivered_state == "submitted"
+        assert (await snapshot(database_url)).items[0].delivered_state == "submitted"

@@ -7,29 +7,21 @@ their own language with a command menu and a /bantuan that fit their roles.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from storage.db import create_engine, make_sessions
-from storage.models import Event, Invite, Item, Person, RoleGrant, TeamChat
-
-from .harness import FakeBotAPI, Harness
+from .harness import FakeBotAPI
 from .harness import Person as User
 from .office import (
     ADMIN_ID,
     INVITE_LINK,
-    Clock,
+    admin_only_office,
     card,
     code_in,
     invite,
     onboard,
     running_office,
+    snapshot,
 )
 
 STRANGER_TEXT = "Bapak/Ibu belum terdaftar. Mohon minta tautan undangan kepada admin"
@@ -40,56 +32,6 @@ ADMIN_ONLY = "Maaf, perintah ini hanya untuk admin."
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Stored:
-    people: dict[int, Person]
-    roles: dict[int, set[str]]
-    invites: list[Invite]
-    events: list[Event]
-    items: list[Item]
-    team_chats: dict[str, int]
-
-
-async def stored(database_url: str) -> Stored:
-    """What the database holds right now (read with a separate engine)."""
-    engine = create_engine(database_url)
-    try:
-        async with make_sessions(engine)() as session:
-            people = {p.id: p for p in await session.scalars(select(Person))}
-            roles: dict[int, set[str]] = {pid: set() for pid in people}
-            for grant in await session.scalars(select(RoleGrant)):
-                roles.setdefault(grant.person_id, set()).add(grant.role)
-            invites = list(await session.scalars(select(Invite).order_by(Invite.created_at)))
-            events = list(await session.scalars(select(Event).order_by(Event.id)))
-            items = list(await session.scalars(select(Item).order_by(Item.id)))
-            teams = {t.purpose: t.chat_id for t in await session.scalars(select(TeamChat))}
-            return Stored(people, roles, invites, events, items, teams)
-    finally:
-        await engine.dispose()
-
-
-@dataclass
-class SmallOffice:
-    h: Harness
-    clock: Clock
-    admin: User
-
-
-@asynccontextmanager
-async def admin_only_office(
-    server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any
-) -> AsyncIterator[SmallOffice]:
-    """A fresh install: only the configured admin has written to the bot, no groups."""
-    clock = Clock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # Thursday 09.00 WIB
-    h = Harness.for_warta(
-        server, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock, **settings
-    )
-    async with h:
-        admin = h.person(ADMIN_ID, "Admin Kominfo", username="admin")
-        await admin.sends("/start")
-        yield SmallOffice(h, clock, admin)
 
 
 def chat_scope(person: User) -> dict[str, Any]:
@@ -110,7 +52,7 @@ async def test_a_stranger_is_told_whom_to_ask_and_nothing_is_kept(
     fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:
     async with admin_only_office(fake_bot_api, tmp_path, database_url) as o:
-        before = await stored(database_url)
+        before = await snapshot(database_url)
         stranger = o.h.person(9001, "Joko Susilo", username="joko")
 
         await stranger.sends("Selamat pagi, saya mau kirim foto kegiatan.")
@@ -142,7 +84,7 @@ async def test_a_stranger_is_told_whom_to_ask_and_nothing_is_kept(
         await no_language.sends("halo")
         assert STRANGER_TEXT in no_language.last_text()
 
-        after = await stored(database_url)
+        after = await snapshot(database_url)
         assert set(after.people) == {ADMIN_ID}
         assert after.items == [] and after.team_chats == {}
         assert [e.id for e in after.events] == [e.id for e in before.events]
@@ -195,7 +137,7 @@ async def test_invite_links_work_once_and_expire(
             "Tautan undangan ini sudah kedaluwarsa. Mohon minta tautan baru kepada admin."
         )
 
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert set(db.people) == {ADMIN_ID, budi.id}
         assert db.roles[budi.id] == {"it"}
         by_token = {i.token: i for i in db.invites}
@@ -262,7 +204,7 @@ async def test_admin_makes_invites_by_command_reply_and_buttons(
         )
         assert not INVITE_LINK.search(group.last_text())
 
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert [(i.role, i.section) for i in db.invites] == [
             ("officer", "Bidang Pelayanan Perizinan"),
             ("official", None),
@@ -304,7 +246,7 @@ async def test_admin_grants_and_revokes_roles_from_the_people_list(
         assert "Peran: Editor / Webmaster" in admin.last_text()
         assert "▫️ Tim IT" in admin.last_message().button_texts
 
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.roles[budi.id] == {"editor"}
         assert [e.note for e in db.events if e.action == "role_revoked"] == [f"{budi.id} it"]
 
@@ -315,7 +257,7 @@ async def test_admin_grants_and_revokes_roles_from_the_people_list(
         answer = await budi.taps("Terima", in_chat=o.it_group)
         assert answer.show_alert and answer.text == "Maaf, langkah ini hanya untuk Tim IT."
         assert "Di Tim IT" in card(o.it_group, code).text
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.items[0].state == "submitted"
         assert [e.action for e in db.events if e.item_id == db.items[0].id][-1] == "submit"
 
@@ -330,7 +272,7 @@ async def test_admin_grants_and_revokes_roles_from_the_people_list(
         assert answer.answered and answer.text == "Tersimpan."
         assert admin.chat.has("Peran: Admin\n")
         assert "telah dicabut" in admin.last_text()
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.roles[ADMIN_ID] == {"admin"}
         await admin.sends("/undang it")
         assert INVITE_LINK.search(admin.last_text())
@@ -340,7 +282,7 @@ async def test_admin_grants_and_revokes_roles_from_the_people_list(
         await admin.taps("Admin Kominfo")
         answer = await admin.taps("Admin", message=admin.last_message())
         assert answer.show_alert and "WARTA_ADMIN_IDS" in (answer.text or "")
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.roles[ADMIN_ID] == {"admin"}
 
 
@@ -353,14 +295,14 @@ async def test_revoke_all_leaves_a_person_with_no_roles(
         await o.admin.taps("Rina Wati")
         await o.admin.taps("Cabut semua peran")
         assert "Peran: tanpa peran" in o.admin.last_text()
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.roles[rina.id] == set()
         # Her menu no longer offers the officer's commands.
         assert "baru" not in menu(fake_bot_api, rina)
         # A photo from her now is not taken as material.
         await rina.sends_photo()
         assert "Peran Bapak/Ibu tidak mencakup petugas" in rina.last_text()
-        assert (await stored(database_url)).items == []
+        assert (await snapshot(database_url)).items == []
 
 
 # --------------------------------------------------------------------------------------
@@ -398,12 +340,12 @@ async def test_binding_team_groups(
         # Only the admin's tap counts.
         answer = await o.it.taps("Grup Tim IT", in_chat=new_group)
         assert answer.show_alert and answer.text == ADMIN_ONLY
-        assert (await stored(database_url)).team_chats["it"] == o.it_group.id
+        assert (await snapshot(database_url)).team_chats["it"] == o.it_group.id
 
         answer = await o.admin.taps("Grup Tim IT", in_chat=new_group)
         assert answer.answered and not answer.show_alert
         assert new_group.last_text() == "✅ Grup ini sekarang menjadi Grup Tim IT."
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.team_chats["it"] == new_group.id
         assert set(db.team_chats.values()) == {
             new_group.id,
@@ -445,7 +387,7 @@ async def test_without_groups_hand_over_goes_to_each_role_holder_in_private(
         assert answer.answered and not answer.show_alert
         assert "Diterima Tim IT oleh Budi Santoso" in card(tono.chat, code).text
         assert "Sedang disunting" in card(sari.chat, code).text
-        db = await stored(database_url)
+        db = await snapshot(database_url)
         assert db.items[0].state == "editing" and db.team_chats == {}
 
 
@@ -472,7 +414,7 @@ async def test_a_person_switches_to_english(
         answer = await rina.taps("English")
         assert answer.text == "Language set to English."
         assert rina.last_text() == "Language set to English."
-        assert (await stored(database_url)).people[rina.id].language == "en"
+        assert (await snapshot(database_url)).people[rina.id].language == "en"
         assert menu(fake_bot_api, rina)["baru"] == "Start a new draft"
 
         await rina.sends("/bantuan")
@@ -562,7 +504,7 @@ async def test_a_stranger_who_sends_cancel_is_answered(
         await stranger.sends("/batal")
         assert stranger.inbox(), "the bot did not answer /batal at all"
         assert STRANGER_TEXT in stranger.last_text()
-        assert set((await stored(database_url)).people) == {ADMIN_ID}
+        assert set((await snapshot(database_url)).people) == {ADMIN_ID}
 
 
 async def test_a_revoked_member_reopening_their_old_link_is_not_told_they_have_the_role(
@@ -578,7 +520,7 @@ async def test_a_revoked_member_reopening_their_old_link_is_not_told_they_have_t
         assert "Peran: tanpa peran" in o.admin.last_text()
 
         await budi.opens_link(token)
-        assert (await stored(database_url)).roles[budi.id] == set()
+        assert (await snapshot(database_url)).roles[budi.id] == set()
         assert "sudah terdaftar sebagai Tim IT" not in budi.last_text()
         assert "minta tautan baru kepada admin" in budi.last_text()
 
@@ -592,5 +534,5 @@ async def test_a_too_long_section_is_asked_again(
         assert "Nama bidang terlalu panjang (maksimal 100 karakter)" in o.admin.last_text()
         await o.admin.replies("Bidang Pengawasan")
         assert "Tautan undangan untuk Petugas · Bidang Pengawasan" in o.admin.last_text()
-        invites = (await stored(database_url)).invites
+        invites = (await snapshot(database_url)).invites
         assert [(i.role, i.section) for i in invites] == [("officer", "Bidang Pengawasan")]
