@@ -66,8 +66,8 @@ class ChatService:
         if Role.ADMIN not in roles_of(admin):
             raise WorkflowError("error.admin_only")
         async with self._sessions.begin() as session:
-            # One purpose per group: rebinding a group moves it to the new purpose.
-            await session.execute(delete(TeamChat).where(TeamChat.chat_id == chat_id))
+            # One group per purpose, but a group may serve several purposes (the SOP's
+            # webmaster group often both edits and publishes).
             existing = await session.get(TeamChat, purpose.value)
             if existing is None:
                 session.add(
@@ -100,12 +100,12 @@ class ChatService:
             team = await session.get(TeamChat, purpose.value)
             return team.chat_id if team else None
 
-    async def purpose_of(self, chat_id: int) -> Purpose | None:
+    async def purposes_of(self, chat_id: int) -> list[Purpose]:
         async with self._sessions() as session:
-            value = await session.scalar(
+            values = await session.scalars(
                 select(TeamChat.purpose).where(TeamChat.chat_id == chat_id)
             )
-            return Purpose(value) if value else None
+            return [Purpose(v) for v in values]
 
     async def team_chats(self) -> dict[Purpose, int]:
         async with self._sessions() as session:

@@ -307,14 +307,14 @@ async def _bind(
     chat = update.effective_chat
     assert chat is not None
     services = context.services
+    t = services.t
     await services.chats.bind(admin, purpose, chat.id, chat.title, services.now())
-    await context.bot.send_message(
-        chat.id,
-        services.t(
-            "bind.done", language, purpose=esc(services.t(f"purpose.{purpose.value}", language))
-        ),
-        parse_mode="HTML",
-    )
+    text = t("bind.done", language, purpose=esc(t(f"purpose.{purpose.value}", language)))
+    purposes = await services.chats.purposes_of(chat.id)
+    if len(purposes) > 1:
+        names = ", ".join(t(f"purpose.{p.value}", language) for p in purposes)
+        text += "\n" + t("bind.all", language, purposes=esc(names))
+    await context.bot.send_message(chat.id, text, parse_mode="HTML")
 
 
 async def tap_bind(update: Update, context: WartaContext, tap: Tap) -> None:

@@ -224,13 +224,21 @@ async def targets(context: WartaContext, purpose: Purpose) -> list[int]:
 async def hand_over(
     context: WartaContext, item: Item, purpose: Purpose, *, preview: bool = False
 ) -> None:
-    """Give the item to the next step's people: its files (or preview) and its card."""
+    """Give the item to the next step's people: its files (or preview) and its card.
+
+    One group may serve several steps (a webmaster group that edits and publishes):
+    when the item only changes hands inside that group, its files are already there,
+    so only the card moves on.
+    """
     audience = purpose.value
     for chat_id in await targets(context, purpose):
-        if preview:
-            await send_preview(context, chat_id, item)
-        else:
-            await send_media(context, chat_id, live_media(item))
+        existing = await context.services.chats.card(item.id, chat_id)
+        seen_here = existing is not None and existing.audience != audience
+        if not seen_here:
+            if preview:
+                await send_preview(context, chat_id, item)
+            else:
+                await send_media(context, chat_id, live_media(item))
         await show_card(context, item, chat_id, audience, repost=True)
 
 
