@@ -64,6 +64,7 @@ def sample_params(language: str) -> dict[str, object]:
         "role": _longest(catalog, "role."),
         "action": _longest(catalog, "event."),
         "purpose": _longest(catalog, "purpose."),
+        "purposes": "Grup Webmaster / Editor, Grup Publisher",
         "when": "Kam, 26 Nov 10.15 WIB",
         "since": "Kam, 26 Nov 10.15 WIB",
         "due": "13.15 WIB (2 j 10 mnt lagi)",
