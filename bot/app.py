@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.chats import ChatService
 from bot.config import Settings
+from bot.drafts import DraftService
 from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
@@ -50,6 +51,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         items=ItemService(
             sessions, settings.time_standards, settings.code_prefix, zone, settings.categories
         ),
+        drafts=DraftService(sessions, settings.time_standards, settings.code_prefix, zone),
         chats=ChatService(sessions),
         blobs=LocalBlobStore(settings.media_dir),
         t=Translator(settings.default_language),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.chats import ChatService
 from bot.config import Settings
+from bot.drafts import DraftService
 from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
@@ -26,6 +27,7 @@ class Services:
     settings: Settings
     people: PeopleService
     items: ItemService
+    drafts: DraftService
     chats: ChatService
     blobs: BlobStore
     t: Translator

@@ -21,7 +21,7 @@ from bot.chats import Purpose
 from bot.items import Outcome
 from bot.post import compose
 from bot.text import esc, excerpt
-from bot.workflow import Action, Role, State
+from bot.workflow import Action, State
 from handlers.cards import live_media, render_card
 from handlers.common import WartaContext, guarded
 from storage.models import Item, Media, Person
@@ -329,17 +329,3 @@ async def tell_log_chat(context: WartaContext, text: str) -> None:
     if chat_id is None:
         return
     await guarded(context, chat_id, lambda cid: context.bot.send_message(cid, text[:4000]))
-
-
-__all__ = [
-    "Role",
-    "State",
-    "announce",
-    "hand_over",
-    "notify",
-    "refresh_cards",
-    "send_media",
-    "send_preview",
-    "show_card",
-    "tell_log_chat",
-]

@@ -26,11 +26,10 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.items import IncomingMedia, StaleItem
+from bot.drafts import IncomingMedia
 from bot.text import esc
-from bot.workflow import Role, State, WorkflowError
+from bot.workflow import Role, WorkflowError
 from handlers.announce import show_card
-from handlers.cards import render_card
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
@@ -108,7 +107,7 @@ async def on_file(update: Update, context: WartaContext) -> None:
             await _take_text(update, context, person, message.caption, redraw=True)
         return
     try:
-        received = await services.items.receive(
+        received = await services.drafts.receive(
             person, services.now(), [incoming], text=message.caption
         )
     except WorkflowError as error:
@@ -131,15 +130,15 @@ async def download(context: ContextTypes.DEFAULT_TYPE | WartaContext, media: Med
     except (TelegramError, OSError) as error:
         target.unlink(missing_ok=True)
         log.warning("download of media %s failed: %s", media.id, type(error).__name__)
-        await services.items.note_download_failure(media.id)
+        await services.drafts.note_download_failure(media.id)
         return False
-    await services.items.attach_blob(media.id, ref.key, ref.size, ref.sha256)
+    await services.drafts.attach_blob(media.id, ref.key, ref.size, ref.sha256)
     return True
 
 
 async def retry_downloads(context: WartaContext) -> None:
     """Job: fetch originals whose first download failed (network blips, restarts)."""
-    for media in await context.services.items.pending_downloads():
+    for media in await context.services.drafts.pending_downloads():
         await download(context, media)
 
 
@@ -191,7 +190,7 @@ async def _take_text(
 ) -> None:
     services = context.services
     try:
-        received = await services.items.receive(person, services.now(), [], text=text)
+        received = await services.drafts.receive(person, services.now(), [], text=text)
     except WorkflowError as error:
         await reply(update, esc(explain(error, context, person.language)))
         return
@@ -205,7 +204,7 @@ async def new_draft(update: Update, context: WartaContext) -> None:
     if person is None:
         return
     services = context.services
-    item = await services.items.new_draft(person, services.now())
+    item = await services.drafts.new_draft(person, services.now())
     await reply(update, services.t("draft.started", person.language, code=esc(item.code)))
     await show_card(context, item, person.id, "officer")
 
@@ -221,7 +220,7 @@ async def list_drafts(update: Update, context: WartaContext) -> None:
     if not items:
         await reply(update, services.t("draft.none", language))
         return
-    current = await services.items.current_draft(person)
+    current = await services.drafts.current_draft(person)
     await reply(update, services.t("draft.list", language, n=len(items)))
     for item in items:
         await show_card(context, item, person.id, "officer", repost=True)
@@ -245,17 +244,3 @@ async def unsupported(update: Update, context: WartaContext) -> None:
         await reply(update, context.services.t("stranger", language))
         return
     await reply(update, context.services.t("intake.unsupported", language))
-
-
-__all__ = [
-    "StaleItem",
-    "State",
-    "download",
-    "list_drafts",
-    "new_draft",
-    "on_file",
-    "on_private_text",
-    "render_card",
-    "retry_downloads",
-    "unsupported",
-]

@@ -157,7 +157,7 @@ async def _add_more(
     assert query is not None
     t = context.services.t
     try:
-        await context.services.items.select_draft(person, item.id)
+        await context.services.drafts.select_draft(person, item.id)
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return

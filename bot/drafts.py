@@ -1,0 +1,249 @@
+"""SOP step 1: an officer's drafts and what goes into them.
+
+Files and text from the officer land in their open draft (one is opened when needed),
+each addition recorded as an event; originals are attached once downloaded. Like
+:mod:`bot.items`, each public method is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.items import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, actor_of, view_of
+from bot.people import roles_of
+from bot.text import split_title_body
+from bot.workflow import Action, Role, State, TimeStandards, WorkflowError, due_at, transition
+from storage.models import CodeCounter, Event, Item, Media, Person
+
+
+@dataclass(frozen=True)
+class IncomingMedia:
+    kind: str
+    telegram_file_id: str
+    telegram_unique_id: str
+    media_group_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    source_message_id: int | None = None
+
+
+@dataclass
+class DraftUpdate:
+    item: Item
+    created: bool
+    media: list[Media] = field(default_factory=list)
+
+
+class DraftService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        standards: TimeStandards,
+        code_prefix: str,
+        zone: ZoneInfo,
+    ) -> None:
+        self._sessions = sessions
+        self._standards = standards
+        self._prefix = code_prefix
+        self._zone = zone
+
+    async def _get(self, item_id: int) -> Item | None:
+        async with self._sessions() as session:
+            return await session.get(Item, item_id)
+
+    async def current_draft(self, person: Person) -> Item | None:
+        if person.current_draft_id is None:
+            return None
+        item = await self._get(person.current_draft_id)
+        if item is None or item.state != State.COLLECTING.value:
+            return None
+        return item
+
+    async def new_draft(self, person: Person, now: datetime) -> Item:
+        if Role.OFFICER not in roles_of(person):
+            raise WorkflowError("error.wrong_role", role=Role.OFFICER.value)
+        for attempt in range(5):
+            try:
+                async with self._sessions.begin() as session:
+                    item = await self._create_item(session, person, now)
+                    return item
+            except IntegrityError:
+                # Two drafts raced for the same number; the counter moved, try again.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _create_item(self, session: AsyncSession, person: Person, now: datetime) -> Item:
+        year = now.astimezone(self._zone).year
+        number = await self._next_number(session, year)
+        state = State.COLLECTING
+        item = Item(
+            code=f"{self._prefix}-{year}-{number:04d}",
+            state=state.value,
+            officer_id=person.id,
+            section=person.section,
+            created_at=now,
+            updated_at=now,
+            state_entered_at=now,
+            step_due_at=due_at(state, now, self._standards),
+            media=[],
+        )
+        session.add(item)
+        await session.flush()
+        session.add(
+            Event(
+                item_id=item.id,
+                actor_id=person.id,
+                actor_name=person.full_name,
+                actor_role=Role.OFFICER.value,
+                action="created",
+                to_state=state.value,
+                created_at=now,
+            )
+        )
+        db_person = await session.get(Person, person.id)
+        if db_person is not None:
+            db_person.current_draft_id = item.id
+        person.current_draft_id = item.id
+        return item
+
+    async def _next_number(self, session: AsyncSession, year: int) -> int:
+        bumped = await session.execute(
+            update(CodeCounter)
+            .where(CodeCounter.year == year)
+            .values(last=CodeCounter.last + 1)
+            .returning(CodeCounter.last)
+        )
+        number = bumped.scalar_one_or_none()
+        if number is not None:
+            return int(number)
+        session.add(CodeCounter(year=year, last=1))
+        await session.flush()
+        return 1
+
+    async def select_draft(self, person: Person, item_id: int) -> Item:
+        async with self._sessions.begin() as session:
+            item = await session.get(Item, item_id)
+            if item is None or item.officer_id != person.id:
+                raise WorkflowError("error.item_unknown")
+            if item.state != State.COLLECTING.value:
+                raise WorkflowError("error.not_now", state=item.state)
+            db_person = await session.get(Person, person.id)
+            assert db_person is not None
+            db_person.current_draft_id = item.id
+            person.current_draft_id = item.id
+            return item
+
+    async def receive(
+        self,
+        person: Person,
+        now: datetime,
+        files: list[IncomingMedia],
+        text: str | None = None,
+    ) -> DraftUpdate:
+        """Put files and/or text into the officer's open draft, opening one if needed.
+
+        The first line of the first text becomes the title and the rest the body;
+        later text is appended to the body, so nothing an officer typed is dropped.
+        """
+        actor = actor_of(person)
+        draft = await self.current_draft(person)
+        created = False
+        if draft is None:
+            draft = await self.new_draft(person, now)
+            created = True
+        async with self._sessions.begin() as session:
+            item = await session.get(Item, draft.id, with_for_update=True)
+            assert item is not None
+            action = Action.ADD_MEDIA if files else Action.EDIT_TEXT
+            transition(view_of(item), actor, action, now)
+            added: list[Media] = []
+            position = max((m.position for m in item.media), default=0)
+            for incoming in files:
+                position += 1
+                media = Media(
+                    item_id=item.id,
+                    kind=incoming.kind,
+                    telegram_file_id=incoming.telegram_file_id,
+                    telegram_unique_id=incoming.telegram_unique_id,
+                    media_group_id=incoming.media_group_id,
+                    file_name=incoming.file_name,
+                    mime_type=incoming.mime_type,
+                    size=incoming.size,
+                    source_message_id=incoming.source_message_id,
+                    position=position,
+                    received_at=now,
+                )
+                item.media.append(media)
+                added.append(media)
+                session.add(
+                    self._receipt(
+                        item, person, Action.ADD_MEDIA, now, f"#{position} {incoming.kind}"
+                    )
+                )
+            if text and text.strip():
+                self._absorb_text(item, text)
+                session.add(self._receipt(item, person, Action.EDIT_TEXT, now, text.strip()[:2000]))
+            item.updated_at = now
+            await session.flush()
+            return DraftUpdate(item=item, created=created, media=added)
+
+    @staticmethod
+    def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:
+        """What the officer added to a draft, for the record."""
+        state = State(item.state).value
+        return Event(
+            item_id=item.id,
+            actor_id=person.id,
+            actor_name=person.full_name,
+            actor_role=Role.OFFICER.value,
+            action=action.value,
+            from_state=state,
+            to_state=state,
+            note=note,
+            created_at=now,
+        )
+
+    @staticmethod
+    def _absorb_text(item: Item, text: str) -> None:
+        if not (item.title or "").strip():
+            title, body = split_title_body(text, MAX_TITLE_LENGTH)
+            item.title = title
+            if body:
+                item.body = f"{item.body}\n\n{body}" if item.body else body
+        else:
+            addition = text.strip()
+            item.body = f"{item.body}\n\n{addition}" if item.body else addition
+        if item.body and len(item.body) > MAX_BODY_LENGTH:
+            raise WorkflowError("error.body_too_long", limit=MAX_BODY_LENGTH)
+
+    async def attach_blob(self, media_id: int, key: str, size: int, sha256: str) -> None:
+        async with self._sessions.begin() as session:
+            media = await session.get(Media, media_id)
+            if media is not None:
+                media.blob_key = key
+                media.size = size
+                media.sha256 = sha256
+
+    async def note_download_failure(self, media_id: int) -> None:
+        async with self._sessions.begin() as session:
+            media = await session.get(Media, media_id)
+            if media is not None:
+                media.download_attempts += 1
+
+    async def pending_downloads(self, limit: int = 50) -> list[Media]:
+        async with self._sessions() as session:
+            result = await session.scalars(
+                select(Media)
+                .where(Media.blob_key.is_(None), Media.download_attempts < 10)
+                .order_by(Media.id)
+                .limit(limit)
+            )
+            return list(result)
