@@ -109,6 +109,15 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="handover-sweep"
         )
     log.info("warta is up as @%s", app.bot.username)
+    if not await services.people.has_admin():
+        invite = await services.people.bootstrap_invite(services.now())
+        # Printed, not only logged: the operator starting a fresh install must see it.
+        print(
+            "\nNo admin yet. Open this one-time link in Telegram to become the first admin\n"
+            f"(valid {services.settings.invite_ttl_hours:g} h):\n"
+            f"  https://t.me/{app.bot.username}?start={invite.token}\n",
+            flush=True,
+        )
 
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:

@@ -117,6 +117,41 @@ class PeopleService:
             )
         return invite
 
+    async def has_admin(self) -> bool:
+        if self.admin_ids:
+            return True
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(RoleGrant.id).where(RoleGrant.role == Role.ADMIN.value).limit(1)
+            )
+            return found is not None
+
+    async def bootstrap_invite(self, now: datetime) -> Invite:
+        """An admin invite for a fresh install with nobody to hand one out yet; it is
+        shown only to the operator on the server's console."""
+        invite = Invite(
+            token=secrets.token_urlsafe(18),
+            role=Role.ADMIN.value,
+            section=None,
+            created_by=0,
+            created_at=now,
+            expires_at=now + self._invite_ttl,
+        )
+        async with self._sessions.begin() as session:
+            session.add(invite)
+            session.add(
+                Event(
+                    item_id=None,
+                    actor_id=None,
+                    actor_name="warta",
+                    actor_role=Role.ADMIN.value,
+                    action="invite_created",
+                    note="admin (first start)",
+                    created_at=now,
+                )
+            )
+        return invite
+
     async def redeem(self, token: str, user: TelegramUser, now: datetime) -> Redeemed:
         async with self._sessions.begin() as session:
             invite = await session.get(Invite, token, with_for_update=True)
