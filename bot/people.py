@@ -66,6 +66,13 @@ class PeopleService:
         Configured admins are registered on first contact, so a fresh install has
         someone who can hand out invites.
         """
+        # Most updates come from someone already known and unchanged: read only.
+        async with self._sessions() as session:
+            known = await session.get(Person, user.id)
+        if known is None and user.id not in self.admin_ids:
+            return None
+        if known is not None and not self._needs_update(known, user):
+            return known
         async with self._sessions.begin() as session:
             person = await session.get(Person, user.id)
             if person is None and user.id in self.admin_ids:
@@ -80,6 +87,14 @@ class PeopleService:
             if user.id in self.admin_ids and Role.ADMIN not in roles_of(person):
                 person.roles.append(RoleGrant(role=Role.ADMIN.value, granted_at=now))
             return person
+
+    def _needs_update(self, person: Person, user: TelegramUser) -> bool:
+        return (
+            person.full_name != user.full_name[:200]
+            or person.username != user.username
+            or person.unreachable
+            or (user.id in self.admin_ids and Role.ADMIN not in roles_of(person))
+        )
 
     def _new_person(self, user: TelegramUser, now: datetime) -> Person:
         language = (user.language_code or "").split("-")[0]
