@@ -39,6 +39,8 @@ class DraftUpdate:
     item: Item
     created: bool
     media: list[Media] = field(default_factory=list)
+    # Why the text that came with the files was refused (the files are kept anyway).
+    text_refused: WorkflowError | None = None
 
 
 class DraftService:
@@ -188,12 +190,21 @@ class DraftService:
                         item, person, Action.ADD_MEDIA, now, f"#{position} {incoming.kind}"
                     )
                 )
+            refused = None
             if text and text.strip():
-                self._absorb_text(item, text)
-                session.add(self._receipt(item, person, Action.EDIT_TEXT, now, text.strip()[:2000]))
+                try:
+                    self._absorb_text(item, text)
+                except WorkflowError as error:
+                    if not files:
+                        raise
+                    # A caption too long must not cost the officer the photo under it.
+                    refused = error
+                else:
+                    note = text.strip()[:2000]
+                    session.add(self._receipt(item, person, Action.EDIT_TEXT, now, note))
             item.updated_at = now
             await session.flush()
-            return DraftUpdate(item=item, created=created, media=added)
+            return DraftUpdate(item=item, created=created, media=added, text_refused=refused)
 
     @staticmethod
     def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:
@@ -213,16 +224,16 @@ class DraftService:
 
     @staticmethod
     def _absorb_text(item: Item, text: str) -> None:
-        if not (item.title or "").strip():
-            title, body = split_title_body(text, MAX_TITLE_LENGTH)
-            item.title = title
-            if body:
-                item.body = f"{item.body}\n\n{body}" if item.body else body
-        else:
-            addition = text.strip()
-            item.body = f"{item.body}\n\n{addition}" if item.body else addition
-        if item.body and len(item.body) > MAX_BODY_LENGTH:
+        """Add text to the draft, or refuse it leaving the draft exactly as it was."""
+        title, addition = item.title, text.strip()
+        if not (title or "").strip():
+            title, addition = split_title_body(text, MAX_TITLE_LENGTH)
+        body = item.body
+        if addition:
+            body = f"{body}\n\n{addition}" if body else addition
+        if body and len(body) > MAX_BODY_LENGTH:
             raise WorkflowError("error.body_too_long", limit=MAX_BODY_LENGTH)
+        item.title, item.body = title, body
 
     async def attach_blob(self, media_id: int, key: str, size: int, sha256: str) -> None:
         async with self._sessions.begin() as session:
@@ -232,18 +243,23 @@ class DraftService:
                 media.size = size
                 media.sha256 = sha256
 
-    async def note_download_failure(self, media_id: int) -> None:
+    async def note_download_failure(self, media_id: int) -> int:
+        """Count a failed download; returns how many there have been."""
         async with self._sessions.begin() as session:
             media = await session.get(Media, media_id)
-            if media is not None:
-                media.download_attempts += 1
+            if media is None:
+                return 0
+            media.download_attempts += 1
+            return media.download_attempts
 
     async def pending_downloads(self, limit: int = 50) -> list[Media]:
         async with self._sessions() as session:
             result = await session.scalars(
                 select(Media)
-                .where(Media.blob_key.is_(None), Media.download_attempts < 10)
-                .order_by(Media.id)
+                # Never given up on: an original is part of the record. Fresh failures
+                # first, so one file that keeps failing does not hold up the others.
+                .where(Media.blob_key.is_(None))
+                .order_by(Media.download_attempts, Media.id)
                 .limit(limit)
             )
             return list(result)

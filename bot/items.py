@@ -178,6 +178,7 @@ class ItemService:
                 event_note = self._apply_edit(item, action, edit) if edit else move.note
                 if move.changes_state:
                     item.state = move.target.value
+                    item.delivered_state = None  # the new step still has to reach its people
                     item.state_entered_at = now
                     item.step_due_at = due_at(move.target, now, self._standards)
                     if move.note:

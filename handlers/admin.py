@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 
 from bot.chats import Purpose
 from bot.people import roles_of
-from bot.text import esc
+from bot.text import TEXT_LIMIT, esc, utf16_len
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
 from handlers.common import (
@@ -17,6 +17,7 @@ from handlers.common import (
     edit_tapped,
     guarded,
     has_role,
+    is_private,
     language_of,
     reply,
 )
@@ -24,6 +25,24 @@ from handlers.start import role_names, update_menu
 from storage.models import Invite, Person
 
 PROMPT_SECTION = "section"
+PEOPLE_BUTTONS = 98
+
+
+def split_lines(lines: list[str], limit: int) -> list[str]:
+    """Group whole lines into messages of at most ``limit`` (lines hold HTML tags)."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        cost = utf16_len(line) + 1
+        if current and size + cost > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += cost
+    if current:
+        parts.append("\n".join(current))
+    return parts
 
 
 async def _admin(
@@ -155,18 +174,26 @@ async def people(update: Update, context: WartaContext) -> None:
     admin, language = await _admin(update, context)
     if admin is None:
         return
-    everyone = await context.services.people.list_people()
     t = context.services.t
+    if not is_private(update):
+        # The list holds names, usernames and sections: not for a team group.
+        await reply(update, t("people.private_only", language))
+        return
+    everyone = await context.services.people.list_people()
     lines = [t("people.title", language, n=len(everyone))]
-    rows = []
+    names = []
     for person in everyone:
         roles = role_names(person, context, language) or t("people.no_roles", language)
         section = f" · {person.section}" if person.section else ""
         lines.append(f"• <b>{esc(person.full_name)}</b>{esc(section)} — {esc(roles)}")
-        rows.append([button(person.full_name[:40], "ppl", person.id)])
-    await reply(
-        update, "\n".join(lines)[:4000], reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
+        names.append(button(person.full_name[:40], "ppl", person.id))
+    # Two names a row keeps the keyboard short on a phone; Telegram caps buttons at 100.
+    rows = [names[i : i + 2] for i in range(0, min(len(names), PEOPLE_BUTTONS), 2)]
+    parts = split_lines(lines, TEXT_LIMIT - 96)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        markup = InlineKeyboardMarkup(rows) if last and rows else None
+        await reply(update, part, reply_markup=markup)
 
 
 def person_keyboard(person: Person, context: WartaContext, language: str) -> InlineKeyboardMarkup:

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.chats import Purpose
 from bot.items import Outcome
 from bot.post import compose
 from bot.text import esc, excerpt
-from bot.workflow import Action, State
+from bot.workflow import Action, Role, State
 from handlers.cards import live_media, render_card
 from handlers.common import WartaContext, guarded
 from storage.models import Item, Media, Person
@@ -29,9 +30,9 @@ from storage.models import Item, Media, Person
 log = logging.getLogger(__name__)
 
 VISUAL_KINDS = ("photo", "video")
-# A move younger than this is still being announced by its own handler; the sweep
-# leaves it alone so nothing is delivered twice.
-DELIVERY_GRACE = timedelta(minutes=1)
+# A move younger than this is still being announced by its own handler (uploads can
+# wait on Telegram's rate limits); the sweep leaves it alone so nothing goes twice.
+DELIVERY_GRACE = timedelta(minutes=5)
 ALBUM_LIMIT = 10
 
 
@@ -50,9 +51,10 @@ async def show_card(
     audience: str,
     *,
     repost: bool = False,
-) -> None:
+) -> bool:
     """Draw the item's one card in this chat: edit it in place, or post it anew at the
-    bottom (``repost``) when new messages have pushed it out of sight."""
+    bottom (``repost``) when new messages have pushed it out of sight. Returns whether
+    the chat has the card now (False when the chat cannot be reached)."""
     services = context.services
     language = await chat_language(context, chat_id)
     officer = await services.items.officer_of(item)
@@ -75,7 +77,7 @@ async def show_card(
             if existing.audience != audience:
                 await services.chats.save_card(item.id, chat_id, existing.message_id, audience)
             del edited
-            return
+            return True
         except BadRequest as error:
             if "not found" not in error.message.lower():
                 raise
@@ -88,10 +90,11 @@ async def show_card(
         ),
     )
     if sent is None:
-        return
+        return False
     await services.chats.save_card(item.id, sent.chat_id, sent.message_id, audience)
     if existing is not None and existing.message_id != sent.message_id:
         await _delete_quietly(context, chat_id, existing.message_id)
+    return True
 
 
 async def _delete_quietly(context: WartaContext, chat_id: int, message_id: int) -> None:
@@ -221,9 +224,21 @@ async def targets(context: WartaContext, purpose: Purpose) -> list[int]:
     return [p.id for p in holders if not p.unreachable]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How many of a step's chats now hold the item's card."""
+
+    reached: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.reached == self.total
+
+
 async def hand_over(
     context: WartaContext, item: Item, purpose: Purpose, *, preview: bool = False
-) -> None:
+) -> Reach:
     """Give the item to the next step's people: its files (or preview) and its card.
 
     One group may serve several steps (a webmaster group that edits and publishes):
@@ -231,15 +246,25 @@ async def hand_over(
     so only the card moves on.
     """
     audience = purpose.value
-    for chat_id in await targets(context, purpose):
-        existing = await context.services.chats.card(item.id, chat_id)
-        seen_here = existing is not None and existing.audience != audience
-        if not seen_here:
-            if preview:
-                await send_preview(context, chat_id, item)
-            else:
-                await send_media(context, chat_id, live_media(item))
-        await show_card(context, item, chat_id, audience, repost=True)
+    chats = await targets(context, purpose)
+    reached = 0
+    failures: list[TelegramError] = []
+    for chat_id in chats:
+        try:
+            existing = await context.services.chats.card(item.id, chat_id)
+            seen_here = existing is not None and existing.audience != audience
+            if not seen_here:
+                if preview:
+                    await send_preview(context, chat_id, item)
+                else:
+                    await send_media(context, chat_id, live_media(item))
+            reached += await show_card(context, item, chat_id, audience, repost=True)
+        except TelegramError as error:
+            # One chat's trouble must not keep the item from the others.
+            failures.append(error)
+    if failures:
+        raise failures[0]
+    return Reach(reached, len(chats))
 
 
 # The states whose arrival must be handed to a team, and to which one.
@@ -274,7 +299,7 @@ async def announce(context: WartaContext, outcome: Outcome) -> None:
     await deliver(context, item)
 
 
-async def deliver(context: WartaContext, item: Item) -> None:
+async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> None:
     """Hand the item to the people of its current step, then record that it was done.
 
     Called right after a move and again by the sweep for any item whose delivery did not
@@ -288,7 +313,9 @@ async def deliver(context: WartaContext, item: Item) -> None:
         # Back from the official with a note: the editors need the note and their card.
         last = await context.services.items.last_event(item.id)
         name = last.actor_name if last is not None and last.actor_name else "-"
-        for chat_id in await targets(context, purpose):
+        chats = await targets(context, purpose)
+        reached = 0
+        for chat_id in chats:
             await notify(
                 context,
                 chat_id,
@@ -298,11 +325,16 @@ async def deliver(context: WartaContext, item: Item) -> None:
                 name=name,
                 note=item.last_note,
             )
-            await show_card(context, item, chat_id, purpose.value, repost=True)
+            reached += await show_card(context, item, chat_id, purpose.value, repost=True)
+        reach = Reach(reached, len(chats))
     else:
         preview = state in (State.REVIEW, State.APPROVED)
-        await hand_over(context, item, purpose, preview=preview)
-    await context.services.items.mark_delivered(item.id, state)
+        reach = await hand_over(context, item, purpose, preview=preview)
+    if reach.complete:
+        await context.services.items.mark_delivered(item.id, state)
+    elif reach.reached == 0 and first:
+        # Nobody to hand it to: say so once; the sweep delivers when someone appears.
+        await _warn_nobody(context, item, purpose)
 
 
 async def redeliver(context: WartaContext) -> None:
@@ -311,7 +343,23 @@ async def redeliver(context: WartaContext) -> None:
     grace = services.now() - DELIVERY_GRACE
     for item in await services.items.undelivered(HANDOVER_STATES, older_than=grace):
         log.info("re-delivering %s (%s)", item.code, item.state)
-        await deliver(context, item)
+        try:
+            await deliver(context, item, first=False)
+        except TelegramError:
+            # One stuck item must not hold up the others; it is tried again next time.
+            log.warning("re-delivery of %s failed", item.code, exc_info=True)
+
+
+async def _warn_nobody(context: WartaContext, item: Item, purpose: Purpose) -> None:
+    """Tell the admins (and the log group) that a step has no one to receive it."""
+    step = purpose.value
+    chats = await targets(context, Purpose.LOG)
+    admins = await context.services.people.holders(Role.ADMIN)
+    chats += [p.id for p in admins if not p.unreachable and p.id not in chats]
+    for chat_id in chats:
+        language = await chat_language(context, chat_id)
+        group = context.services.t(f"purpose.{step}", language)
+        await notify(context, chat_id, "notify.nobody", code=item.code, group=group)
 
 
 async def _earlier_chain(context: WartaContext, officer: Person) -> list[int]:

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import timefmt
 from bot.items import view_of
 from bot.services import Services
-from bot.text import TEXT_LIMIT, esc, excerpt, truncate
+from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
 from bot.workflow import Action, Actor, Role, State, allowed_actions
 from handlers.buttons import button
 from storage.models import Event, Item, Media, Person
@@ -237,11 +237,12 @@ def _media_note(event: Event, language: str, services: Services) -> str | None:
 def history_text(item: Item, events: list[Event], language: str, services: Services) -> str:
     t = services.t
     now = services.now()
-    lines = [
+    header = [
         "📜 " + esc(t("history.title", language, code=item.code)),
         esc(t("history.now", language, state=t(f"state.{item.state}", language))),
         "",
     ]
+    entries: list[str] = []
     for run in _runs(events):
         event = run[0]
         when = timefmt.short(event.created_at, services.zone, language, now)
@@ -255,8 +256,24 @@ def history_text(item: Item, events: list[Event], language: str, services: Servi
         note = ", ".join(n for n in notes if n)
         if note:
             line += f"\n  💬 {esc(excerpt(note, 300))}"
-        lines.append(line)
-    return truncate("\n".join(lines), TEXT_LIMIT)
+        entries.append(line)
+    return fit_lines(header, entries, TEXT_LIMIT)
+
+
+def fit_lines(header: list[str], entries: list[str], limit: int) -> str:
+    """Join whole lines (never cutting an HTML tag), keeping the newest entries and
+    marking how many older ones were left out."""
+    kept: list[str] = []
+    budget = limit - utf16_len("\n".join(header)) - 20
+    for entry in reversed(entries):
+        cost = utf16_len(entry) + 1
+        if cost > budget:
+            break
+        kept.append(entry)
+        budget -= cost
+    skipped = len(entries) - len(kept)
+    marker = [f"… (+{skipped})"] if skipped else []
+    return "\n".join([*header, *marker, *reversed(kept)])
 
 
 def _runs(events: list[Event]) -> list[list[Event]]:

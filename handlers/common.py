@@ -127,8 +127,16 @@ ALERT_LIMIT = 200  # answerCallbackQuery refuses longer texts
 async def answer_tap(
     query: CallbackQuery, text: str | None = None, show_alert: bool = False
 ) -> None:
-    """Answer a button tap; every tap is answered, and never with more than fits."""
-    await query.answer(truncate(text, ALERT_LIMIT) if text else None, show_alert=show_alert)
+    """Answer a button tap; every tap is answered, and never with more than fits.
+
+    A tap older than Telegram's answer window can no longer be answered; that must not
+    stop the work that follows (announcing a move that is already committed)."""
+    try:
+        await query.answer(truncate(text, ALERT_LIMIT) if text else None, show_alert=show_alert)
+    except BadRequest as error:
+        if "query is too old" not in error.message and "query id is invalid" not in error.message:
+            raise
+        log.info("tap answered too late: %s", error.message)
 
 
 async def edit_tapped(query: CallbackQuery, text: str | None = None, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.people import roles_of
+from bot.text import esc
 from bot.workflow import Role
 from handlers.announce import show_card
 from handlers.cards import history_text
@@ -26,7 +27,7 @@ async def history(update: Update, context: WartaContext) -> None:
     item = await services.items.get_by_code(context.args[0])
     roles = roles_of(person)
     if item is None or not (item.officer_id == person.id or roles - {Role.OFFICER}):
-        await reply(update, t("history.not_found", language, code=context.args[0][:32]))
+        await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
         return
     events = await services.items.history(item.id)
     await reply(update, history_text(item, events, language, services))

@@ -24,12 +24,11 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.drafts import IncomingMedia
 from bot.text import esc
 from bot.workflow import Role, WorkflowError
-from handlers.announce import show_card
+from handlers.announce import show_card, tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
@@ -39,6 +38,8 @@ from storage.models import Media, Person
 log = logging.getLogger(__name__)
 
 CARD_JOB = "draft-card-{item_id}"
+# After this many failed downloads of one file the log group is told (once).
+REPORT_DOWNLOAD_AFTER = 5
 
 
 def incoming_media(message: Message) -> IncomingMedia | None:
@@ -113,14 +114,17 @@ async def on_file(update: Update, context: WartaContext) -> None:
     except WorkflowError as error:
         await reply(update, esc(explain(error, context, language)))
         return
+    if received.text_refused is not None:
+        refusal = explain(received.text_refused, context, language)
+        await reply(update, esc(services.t("intake.file_kept", language, problem=refusal)))
     for media in received.media:
         await download(context, media)
     schedule_card(context, received.item.id, person.id)
 
 
-async def download(context: ContextTypes.DEFAULT_TYPE | WartaContext, media: Media) -> bool:
+async def download(context: WartaContext, media: Media) -> bool:
     """Fetch the original into the blob store; a failure is retried by the sweep."""
-    services = context.application.bot_data["services"]
+    services = context.services
     blobs = services.blobs
     target = blobs.new_temp_path()
     try:
@@ -130,7 +134,13 @@ async def download(context: ContextTypes.DEFAULT_TYPE | WartaContext, media: Med
     except (TelegramError, OSError) as error:
         target.unlink(missing_ok=True)
         log.warning("download of media %s failed: %s", media.id, type(error).__name__)
-        await services.drafts.note_download_failure(media.id)
+        attempts = await services.drafts.note_download_failure(media.id)
+        if attempts == REPORT_DOWNLOAD_AFTER:
+            await tell_log_chat(
+                context,
+                f"⚠️ media {media.id} (item {media.item_id}) still not downloaded after "
+                f"{attempts} tries: {type(error).__name__}. Retrying every minute.",
+            )
         return False
     await services.drafts.attach_blob(media.id, ref.key, ref.size, ref.sha256)
     return True

@@ -10,6 +10,8 @@ from bot.workflow import Action, WorkflowError
 from handlers.common import WartaContext
 from storage.models import Person
 
+OWN_ADDITIONS = ("add_media", "edit_text")
+
 
 def explain(error: WorkflowError, context: WartaContext, language: str) -> str:
     """A refusal in words: role and state names are translated, too."""
@@ -22,11 +24,16 @@ def explain(error: WorkflowError, context: WartaContext, language: str) -> str:
     return t(error.key, language, **params)
 
 
-def stale_text(stale: StaleItem, context: WartaContext, language: str) -> str:
+def stale_text(
+    stale: StaleItem, context: WartaContext, language: str, viewer_id: int | None = None
+) -> str:
     """Who moved the item first, and when — for the person who tapped too late."""
     t = context.services.t
     event = stale.last_event
     state = t(f"state.{stale.item.state}", language)
+    if event is not None and event.actor_id == viewer_id and event.action in OWN_ADDITIONS:
+        # Their own newest file or text changed the card under their finger.
+        return t("stale.own_addition", language)
     if event is None:
         return t("stale.plain", language, code=stale.item.code, state=state)
     when = timefmt.short(event.created_at, context.services.zone, language, context.services.now())

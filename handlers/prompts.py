@@ -88,6 +88,10 @@ async def _send_question(
     assert chat is not None
     services = context.services
     t = services.t
+    previous = await services.chats.pending(chat.id, person.id, services.now())
+    if previous is not None and (previous.kind, previous.item_id) != (kind, item_id):
+        # One open question per person and chat: say plainly that the older one is gone.
+        text += "\n" + t("prompt.replaced", language)
     await services.chats.ask(
         chat.id, person.id, kind, services.now(), item_id=item_id, item_version=item_version
     )
@@ -111,6 +115,17 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     if pending is None:
         return False
     language = language_of(person, context, update)
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
+    if to_bot and replied is not None and replied.message_id != pending.message_id:
+        # A reply to an older question that a newer one replaced: never apply it to
+        # the newer question's item.
+        await reply(update, services.t("prompt.old_question", language))
+        return True
+    if chat.type != ChatType.PRIVATE and not to_bot:
+        # In a group only a reply to the question is an answer; other talk is just talk.
+        return False
     await services.chats.forget(chat.id, person.id)
     action = ITEM_PROMPTS.get(pending.kind)
     edit = None
@@ -138,7 +153,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             edit=edit,
         )
     except StaleItem as stale:
-        await reply(update, esc(stale_text(stale, context, language)))
+        await reply(update, esc(stale_text(stale, context, language, person.id)))
     except WorkflowError as error:
         problem = esc(explain(error, context, language))
         if error.key not in RETRYABLE:
@@ -146,13 +161,14 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             return True
         # Ask again at once, as a reply prompt, so the corrected text reaches the bot
         # (in a group with privacy mode on, only replies to the bot do).
+        mention = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
         await _send_question(
             update,
             context,
             person,
             pending.kind,
             language,
-            problem,
+            f"{mention}, {problem}",
             pending.item_id,
             pending.item_version,
         )

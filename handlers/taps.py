@@ -130,7 +130,7 @@ async def _item_tap(
     version = tap.int_arg(2) if verb in ("act", "ok") else tap.int_arg(1)
     if version != item.version:
         stale = StaleItem(item, await services.items.last_event(item.id))
-        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
+        await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
         await _redraw(context, item, chat_id)
         return
     if verb in ("act", "ok"):
@@ -228,7 +228,7 @@ async def _move(
     try:
         outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
     except StaleItem as stale:
-        await answer_tap(query, stale_text(stale, context, language), show_alert=True)
+        await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
         await _redraw(context, stale.item, query.message.chat.id)
         return None
     except WorkflowError as error:

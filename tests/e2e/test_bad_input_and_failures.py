@@ -554,7 +554,7 @@ async def test_interrupted_hand_over_is_completed_by_the_sweep(
             assert "Serahkan" in str(card(o.officer.chat, code).button_texts)
             return
         # Moved: the IT team must get the item even though the first attempt failed.
-        o.clock.advance(minutes=2)
+        o.clock.advance(minutes=6)
         sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")
         assert len(sweep) == 1, "no sweep finishes interrupted hand-overs"
         await sweep[0].run(o.h.app)
@@ -564,7 +564,7 @@ async def test_interrupted_hand_over_is_completed_by_the_sweep(
         assert "Terima" in str(card(o.it_group, code).button_texts)
         # Once delivered, a later sweep sends nothing again.
         sent = len(o.it_group.messages())
-        o.clock.advance(minutes=2)
+        o.clock.advance(minutes=6)
         await sweep[0].run(o.h.app)
         await o.h.settle()
         assert len(o.it_group.messages()) == sent
@@ -594,7 +594,7 @@ async def test_failed_download_is_fetched_by_the_sweep(
         media_dir = tmp_path / "data" / "media"
         assert not [p for p in media_dir.rglob("*") if p.is_file() and "tmp" not in p.parts]
 
-        o.clock.advance(minutes=2)
+        o.clock.advance(minutes=6)
         sweep = o.h.app.job_queue.get_jobs_by_name("download-sweep")
         assert len(sweep) == 1
         await sweep[0].run(o.h.app)

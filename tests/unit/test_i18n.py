@@ -65,6 +65,8 @@ def sample_params(language: str) -> dict[str, object]:
         "action": _longest(catalog, "event."),
         "purpose": _longest(catalog, "purpose."),
         "purposes": "Grup Webmaster / Editor, Grup Publisher",
+        "group": _longest(catalog, "purpose."),
+        "problem": "Teks terlalu panjang (maksimal 20000 karakter).",
         "when": "Kam, 26 Nov 10.15 WIB",
         "since": "Kam, 26 Nov 10.15 WIB",
         "due": "13.15 WIB (2 j 10 mnt lagi)",
