@@ -26,12 +26,15 @@ from handlers import register
 from handlers.announce import redeliver
 from handlers.common import WartaApp, WartaContext
 from handlers.intake import retry_downloads
+from handlers.ordering import PerChatUpdateProcessor
 from handlers.start import set_default_menus
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine, make_sessions, upgrade_database_async
 
 log = logging.getLogger(__name__)
 
+# Chats handled side by side (each chat's own updates stay in order).
+CONCURRENT_UPDATES = 8
 # Background sweeps: failed downloads and interrupted hand-overs are retried this often.
 SWEEP_EVERY = timedelta(minutes=1)
 
@@ -71,6 +74,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=WartaContext))
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # Honours 429 retry_after and Telegram's per-chat and group limits.
         .rate_limiter(
             AIORateLimiter(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.workflow import Role, WorkflowError, roles_from
@@ -73,6 +74,14 @@ class PeopleService:
             return None
         if known is not None and not self._needs_update(known, user):
             return known
+        try:
+            return await self._register_or_refresh(user, now)
+        except IntegrityError:
+            # The same admin wrote in two chats at once and the other update won the
+            # insert; the row exists now.
+            return await self._register_or_refresh(user, now)
+
+    async def _register_or_refresh(self, user: TelegramUser, now: datetime) -> Person | None:
         async with self._sessions.begin() as session:
             person = await session.get(Person, user.id)
             if person is None and user.id in self.admin_ids:

@@ -870,6 +870,8 @@ class FakeBotAPI:
         self.webhook_url = ""
         self.menu_button: JSON = {"type": "commands"}
         self._faults: list[_Fault] = []
+        #: While set to an unset Event, file downloads wait for it: a slow network.
+        self.download_gate: asyncio.Event | None = None
         self._ids = itertools.count(1)
 
         # Update queue (long polling)
@@ -1029,6 +1031,8 @@ class FakeBotAPI:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
+        if self.download_gate is not None:
+            await self.download_gate.wait()
         self.downloads.append(path)
         return web.Response(body=stored.data, content_type="application/octet-stream")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from .harness import FakeBotAPI
+from .harness import FakeBotAPI, sample_jpeg
 from .office import admin_only_office, bind, card, code_in, onboard, running_office, snapshot
 
 
@@ -141,3 +142,33 @@ async def test_tapping_right_after_adding_explains_kindly(
         answer = fake_bot_api.callback_queries[query].answer or {}
         assert "kiriman terakhir Bapak/Ibu" in answer.get("text", "")
         assert (await snapshot(database_url)).item(code).state == "collecting"
+
+
+async def test_a_slow_download_does_not_hold_up_other_chats(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        await o.officer.sends("Berita cepat\nIsi.")
+        code = code_in(o.officer.last_text())
+        await o.officer.taps("Serahkan ke Tim IT")
+        the_card = card(o.it_group, code)
+        accept = next(b for row in the_card.raw_buttons for b in row if "Terima" in b["text"])
+
+        # Another officer's big file is downloading over a slow link...
+        gate = asyncio.Event()
+        fake_bot_api.download_gate = gate
+        fake_bot_api.send_photo(o.officer.id, sample_jpeg())
+        # ...while Budi accepts in the IT group: his tap is answered without waiting.
+        query = fake_bot_api.press_button(
+            o.it.id, the_card.chat_id, the_card.message_id, accept["callback_data"]
+        )
+        for _ in range(200):
+            if fake_bot_api.callback_queries[query].answered:
+                break
+            await asyncio.sleep(0.025)
+        assert fake_bot_api.callback_queries[query].answered, "the tap waited for the download"
+        assert not fake_bot_api.downloads or len(fake_bot_api.downloads) < 2
+        gate.set()
+        fake_bot_api.download_gate = None
+        await o.h.settle()
+        assert (await snapshot(database_url)).item(code).state == "editing"
