@@ -51,9 +51,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             timedelta(hours=settings.invite_ttl_hours),
             settings.default_language,
         ),
-        items=ItemService(
-            sessions, settings.time_standards, settings.code_prefix, zone, settings.categories
-        ),
+        items=ItemService(sessions, settings.time_standards, settings.categories),
         drafts=DraftService(sessions, settings.time_standards, settings.code_prefix, zone),
         chats=ChatService(sessions),
         blobs=LocalBlobStore(settings.media_dir),

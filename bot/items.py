@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -82,14 +81,10 @@ class ItemService:
         self,
         sessions: async_sessionmaker[AsyncSession],
         standards: TimeStandards,
-        code_prefix: str,
-        zone: ZoneInfo,
         categories: list[str],
     ) -> None:
         self._sessions = sessions
         self._standards = standards
-        self._prefix = code_prefix
-        self._zone = zone
         self.categories = categories
 
     # --- reading ---------------------------------------------------------------------
