@@ -220,6 +220,17 @@ def holder_role(state: State) -> Role | None:
     return None
 
 
+# States in which the item waits for a team other than its officer: entering one hands
+# the item over to the holders of ``holder_role(state)``.
+HANDOVER_STATES = frozenset({State.SUBMITTED, State.EDITING, State.REVIEW, State.APPROVED})
+
+
+def may_follow(actor: Actor, officer_id: int) -> bool:
+    """Who may see an item's card details and history: its own officer, and anyone who
+    takes part in the later steps (IT, editors, officials, publishers, admins)."""
+    return actor.person_id == officer_id or bool(actor.roles - {Role.OFFICER})
+
+
 def needs_reason(action: Action) -> bool:
     return any(r.needs_reason for r in RULES if r.action == action)
 

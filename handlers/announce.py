@@ -18,11 +18,11 @@ from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Messa
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.chats import Purpose
+from bot.chats import Purpose, purpose_for_role
 from bot.items import Outcome
 from bot.post import compose
 from bot.text import esc, excerpt
-from bot.workflow import Action, Role, State
+from bot.workflow import HANDOVER_STATES, Action, Role, State, holder_role
 from handlers.cards import live_media, render_card
 from handlers.common import WartaContext, guarded
 from storage.models import Item, Media, Person
@@ -267,16 +267,6 @@ async def hand_over(
     return Reach(reached, len(chats))
 
 
-# The states whose arrival must be handed to a team, and to which one.
-HANDOVER = {
-    State.SUBMITTED: Purpose.IT,
-    State.EDITING: Purpose.EDITOR,
-    State.REVIEW: Purpose.OFFICIAL,
-    State.APPROVED: Purpose.PUBLISHER,
-}
-HANDOVER_STATES = frozenset(HANDOVER)
-
-
 async def announce(context: WartaContext, outcome: Outcome) -> None:
     """Everything people must see after one committed move."""
     item, action = outcome.item, outcome.transition.action
@@ -306,7 +296,8 @@ async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> N
     complete (Telegram down, a crash between the commit and the messages).
     """
     state = State(item.state)
-    purpose = HANDOVER.get(state)
+    role = holder_role(state) if state in HANDOVER_STATES else None
+    purpose = purpose_for_role(role) if role is not None else None
     if purpose is None:
         return
     if state is State.EDITING and item.last_note:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.people import roles_of
+from bot.items import actor_of
 from bot.text import esc
-from bot.workflow import Role
+from bot.workflow import may_follow
 from handlers.announce import show_card
 from handlers.cards import history_text
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
@@ -25,8 +25,7 @@ async def history(update: Update, context: WartaContext) -> None:
         await reply(update, t("history.usage", language))
         return
     item = await services.items.get_by_code(context.args[0])
-    roles = roles_of(person)
-    if item is None or not (item.officer_id == person.id or roles - {Role.OFFICER}):
+    if item is None or not may_follow(actor_of(person), item.officer_id):
         await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
         return
     events = await services.items.history(item.id)

@@ -14,9 +14,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.items import Edit, Outcome, StaleItem, actor_of, view_of
-from bot.people import roles_of
 from bot.text import esc, split_for_messages
-from bot.workflow import Action, Role, WorkflowError, needs_reason, transition
+from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, start
 from handlers.announce import announce, send_preview, show_card
 from handlers.buttons import Tap, button, decode
@@ -68,7 +67,7 @@ async def on_tap(update: Update, context: WartaContext) -> None:
     if item is None:
         await answer_tap(query, t("error.item_unknown", language), show_alert=True)
         return
-    if not await _may_see(person, item):
+    if not may_follow(actor_of(person), item.officer_id):
         await answer_tap(query, t("error.not_participant", language), show_alert=True)
         return
     await _item_tap(update, context, person, item, tap, language)
@@ -81,12 +80,6 @@ async def _item_for(tap: Tap, context: WartaContext) -> Item | None:
     except AssertionError:
         return None
     return await context.services.items.get(item_id)
-
-
-async def _may_see(person: Person, item: Item) -> bool:
-    """Participants: the item's officer, and anyone holding a role past step 1."""
-    roles = roles_of(person)
-    return person.id == item.officer_id or bool(roles - {Role.OFFICER})
 
 
 async def _item_tap(
