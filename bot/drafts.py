@@ -95,6 +95,7 @@ class DraftService:
             updated_at=now,
             state_entered_at=now,
             step_due_at=due_at(state, now, self._standards),
+            delivered_state=state.value,  # a new draft has nobody to tell
             media=[],
         )
         session.add(item)

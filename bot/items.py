@@ -121,19 +121,28 @@ class ItemService:
             )
             return list(result)
 
+    async def last_move(self, item_id: int) -> Event | None:
+        """The latest event that changed the item's state (edits since do not count)."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(Event)
+                .where(Event.item_id == item_id, Event.from_state != Event.to_state)
+                .order_by(Event.id.desc())
+                .limit(1)
+            )
+
     async def officer_of(self, item: Item) -> Person:
         async with self._sessions() as session:
             person = await session.get(Person, item.officer_id)
             assert person is not None  # foreign key
             return person
 
-    async def undelivered(self, states: frozenset[State], older_than: datetime) -> list[Item]:
-        """Items whose current step was never handed to its people (crash, Telegram down)."""
+    async def undelivered(self, older_than: datetime) -> list[Item]:
+        """Items whose last move was never fully announced (crash, Telegram down)."""
         async with self._sessions() as session:
             result = await session.scalars(
                 select(Item)
                 .where(
-                    Item.state.in_([s.value for s in states]),
                     (Item.delivered_state.is_(None)) | (Item.delivered_state != Item.state),
                     Item.state_entered_at < older_than,
                 )

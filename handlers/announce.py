@@ -269,41 +269,64 @@ async def hand_over(
 
 async def announce(context: WartaContext, outcome: Outcome) -> None:
     """Everything people must see after one committed move."""
-    item, action = outcome.item, outcome.transition.action
-    await refresh_cards(context, item)
-    if not outcome.transition.changes_state:
-        return
-    actor = outcome.actor.full_name
-    code, title = item.code, excerpt(item.title, 80)
-    note = outcome.transition.note or ""
-    officer_chat = outcome.officer.id
-    if action is Action.SEND_BACK:
-        await notify(
-            context, officer_chat, "notify.sent_back", code=code, title=title, name=actor, note=note
-        )
-        await show_card(context, item, officer_chat, "officer", repost=True)
-    elif action in (Action.APPROVE, Action.REJECT):
-        key = "notify.approved" if action is Action.APPROVE else "notify.rejected"
-        for chat_id in await _earlier_chain(context, outcome.officer):
-            await notify(context, chat_id, key, code=code, title=title, name=actor, note=note)
-    await deliver(context, item)
+    await refresh_cards(context, outcome.item)
+    if outcome.transition.changes_state:
+        await deliver(context, outcome.item)
+
+
+# Which notice the officer, IT and editors get when the official decides.
+OUTCOME_NOTICES = {Action.APPROVE.value: "notify.approved", Action.REJECT.value: "notify.rejected"}
 
 
 async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> None:
-    """Hand the item to the people of its current step, then record that it was done.
+    """Tell the people of the item's new state what they must know, then record that it
+    was done: the outcome for those before, the hand-over for those next.
 
     Called right after a move and again by the sweep for any item whose delivery did not
-    complete (Telegram down, a crash between the commit and the messages).
+    complete (Telegram down, a crash between the commit and the messages), so every
+    notice can be re-sent, never lost.
     """
+    services = context.services
     state = State(item.state)
+    move = await services.items.last_move(item.id)
+    name = (move.actor_name if move is not None else None) or "-"
+    action = move.action if move is not None else None
+    code, title, note = item.code, excerpt(item.title, 80), item.last_note or ""
+    officer = await services.items.officer_of(item)
+    if state is State.COLLECTING and action == Action.SEND_BACK.value:
+        await notify(
+            context, officer.id, "notify.sent_back", code=code, title=title, name=name, note=note
+        )
+        await show_card(context, item, officer.id, "officer", repost=True)
+    if action in OUTCOME_NOTICES:
+        for chat_id in await _earlier_chain(context, officer):
+            await notify(
+                context,
+                chat_id,
+                OUTCOME_NOTICES[action],
+                code=code,
+                title=title,
+                name=name,
+                note=note,
+            )
+    complete = True
     role = holder_role(state) if state in HANDOVER_STATES else None
     purpose = purpose_for_role(role) if role is not None else None
-    if purpose is None:
-        return
+    if purpose is not None:
+        reach = await _hand_over_step(context, item, state, purpose, name)
+        complete = reach.complete
+        if reach.reached == 0 and first:
+            # Nobody to hand it to: say so once; the sweep delivers when someone appears.
+            await _warn_nobody(context, item, purpose)
+    if complete:
+        await services.items.mark_delivered(item.id, state)
+
+
+async def _hand_over_step(
+    context: WartaContext, item: Item, state: State, purpose: Purpose, name: str
+) -> Reach:
     if state is State.EDITING and item.last_note:
         # Back from the official with a note: the editors need the note and their card.
-        last = await context.services.items.last_event(item.id)
-        name = last.actor_name if last is not None and last.actor_name else "-"
         chats = await targets(context, purpose)
         reached = 0
         for chat_id in chats:
@@ -317,22 +340,16 @@ async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> N
                 note=item.last_note,
             )
             reached += await show_card(context, item, chat_id, purpose.value, repost=True)
-        reach = Reach(reached, len(chats))
-    else:
-        preview = state in (State.REVIEW, State.APPROVED)
-        reach = await hand_over(context, item, purpose, preview=preview)
-    if reach.complete:
-        await context.services.items.mark_delivered(item.id, state)
-    elif reach.reached == 0 and first:
-        # Nobody to hand it to: say so once; the sweep delivers when someone appears.
-        await _warn_nobody(context, item, purpose)
+        return Reach(reached, len(chats))
+    preview = state in (State.REVIEW, State.APPROVED)
+    return await hand_over(context, item, purpose, preview=preview)
 
 
 async def redeliver(context: WartaContext) -> None:
     """Job: finish hand-overs that an error or a restart interrupted."""
     services = context.services
     grace = services.now() - DELIVERY_GRACE
-    for item in await services.items.undelivered(HANDOVER_STATES, older_than=grace):
+    for item in await services.items.undelivered(older_than=grace):
         log.info("re-delivering %s (%s)", item.code, item.state)
         try:
             await deliver(context, item, first=False)

@@ -150,8 +150,8 @@ class Item(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    # The state whose hand-over messages were delivered; differs from ``state`` while
-    # a delivery is pending (see the hand-over sweep).
+    # The state whose announcements (outcome notices, hand-over) were delivered; differs
+    # from ``state`` while a delivery is pending (see the delivery sweep).
     delivered_state: Mapped[str | None] = mapped_column(String(20))
     # The last reason or note given (send-back, changes, rejection), shown on cards.
     last_note: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,16 @@ import asyncio
 from pathlib import Path
 
 from .harness import FakeBotAPI, sample_jpeg
-from .office import admin_only_office, bind, card, code_in, onboard, running_office, snapshot
+from .office import (
+    admin_only_office,
+    bind,
+    card,
+    code_in,
+    onboard,
+    running_office,
+    snapshot,
+    to_official,
+)
 
 
 async def test_a_reply_to_a_replaced_question_is_not_applied_to_another_item(
@@ -76,7 +85,8 @@ async def test_a_resubmission_is_delivered_again(
         await o.officer.taps("Serahkan ke Tim IT")
         await o.it.taps("Kembalikan", in_chat=o.it_group)
         await o.it.replies("Tambahkan foto.", in_chat=o.it_group)
-        assert (await snapshot(database_url)).item(code).delivered_state is None
+        # The send-back itself is announced (the officer is told) and recorded as such.
+        assert (await snapshot(database_url)).item(code).delivered_state == "collecting"
         await o.officer.sends_photo()
         await o.officer.taps("Serahkan ke Tim IT")
         assert (await snapshot(database_url)).item(code).delivered_state == "submitted"
@@ -172,3 +182,26 @@ async def test_a_slow_download_does_not_hold_up_other_chats(
         fake_bot_api.download_gate = None
         await o.h.settle()
         assert (await snapshot(database_url)).item(code).state == "editing"
+
+
+async def test_an_outcome_notice_lost_to_telegram_is_sent_by_the_sweep(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(
+        fake_bot_api, tmp_path, database_url, harness_options={"raise_handler_errors": False}
+    ) as o:
+        await o.officer.sends("Sidak perizinan\nIsi.")
+        code = code_in(o.officer.last_text())
+        await to_official(o, code)
+        # Telegram fails just as the officer is told of the approval.
+        fake_bot_api.fail_next("sendMessage", 500, "Internal Server Error", chat_id=o.officer.id)
+        await o.official.taps("Setujui", in_chat=o.officials_group)
+        assert not o.officer.chat.has("disetujui oleh")
+        assert (await snapshot(database_url)).item(code).delivered_state is None
+
+        o.clock.advance(minutes=6)
+        sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")[0]
+        await sweep.run(o.h.app)
+        await o.h.settle()
+        assert o.officer.chat.has("disetujui oleh Agus Salim")
+        assert (await snapshot(database_url)).item(code).delivered_state == "approved"
