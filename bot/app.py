@@ -108,7 +108,7 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
         )
         app.job_queue.run_repeating(
-            redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="handover-sweep"
+            redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
         )
     log.info("warta is up as @%s", app.bot.username)
     if not await services.people.has_admin():

@@ -555,7 +555,7 @@ async def test_interrupted_hand_over_is_completed_by_the_sweep(
             return
         # Moved: the IT team must get the item even though the first attempt failed.
         o.clock.advance(minutes=6)
-        sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")
+        sweep = o.h.app.job_queue.get_jobs_by_name("delivery-sweep")
         assert len(sweep) == 1, "no sweep finishes interrupted hand-overs"
         await sweep[0].run(o.h.app)
         await o.h.settle()

@@ -66,7 +66,7 @@ async def test_a_step_with_nobody_to_receive_it_is_flagged_and_delivered_later(
         it_group = h.group(-100201, "Tim IT")
         await bind(h, admin, it_group, "it")
         small.clock.advance(minutes=6)
-        sweep = h.app.job_queue.get_jobs_by_name("handover-sweep")[0]
+        sweep = h.app.job_queue.get_jobs_by_name("delivery-sweep")[0]
         await sweep.run(h.app)
         await h.settle()
         assert "Terima" in str(card(it_group, code).button_texts)
@@ -200,7 +200,7 @@ async def test_an_outcome_notice_lost_to_telegram_is_sent_by_the_sweep(
         assert (await snapshot(database_url)).item(code).delivered_state is None
 
         o.clock.advance(minutes=6)
-        sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")[0]
+        sweep = o.h.app.job_queue.get_jobs_by_name("delivery-sweep")[0]
         await sweep.run(o.h.app)
         await o.h.settle()
         assert o.officer.chat.has("disetujui oleh Agus Salim")

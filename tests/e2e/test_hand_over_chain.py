@@ -203,7 +203,7 @@ async def test_interrupted_hand_over_is_delivered_by_the_sweep(
 
         # A minute later the sweep finishes the hand-over, exactly once.
         o.clock.advance(minutes=6)
-        sweep = o.h.app.job_queue.get_jobs_by_name("handover-sweep")[0]
+        sweep = o.h.app.job_queue.get_jobs_by_name("delivery-sweep")[0]
         await sweep.run(o.h.app)
         await o.h.settle()
         assert "Terima" in str(card(o.it_group, code).button_texts)
