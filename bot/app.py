@@ -98,6 +98,9 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
     services: Services = app.bot_data["services"]
     services.settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_database_async(services.settings.effective_database_url)
+    if isinstance(services.blobs, LocalBlobStore):
+        # Partial downloads a crash left behind; their media rows are retried anyway.
+        await services.blobs.sweep_temp()
     context = WartaContext(app)
     try:
         await set_default_menus(context)

@@ -107,11 +107,6 @@ class ChatService:
             )
             return [Purpose(v) for v in values]
 
-    async def team_chats(self) -> dict[Purpose, int]:
-        async with self._sessions() as session:
-            rows = await session.scalars(select(TeamChat))
-            return {Purpose(team.purpose): team.chat_id for team in rows}
-
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: follow it everywhere we remember it."""
         async with self._sessions.begin() as session:
@@ -134,12 +129,6 @@ class ChatService:
     async def cards_of(self, item_id: int) -> list[Card]:
         async with self._sessions() as session:
             return list(await session.scalars(select(Card).where(Card.item_id == item_id)))
-
-    async def card_at(self, chat_id: int, message_id: int) -> Card | None:
-        async with self._sessions() as session:
-            return await session.scalar(
-                select(Card).where(Card.chat_id == chat_id, Card.message_id == message_id)
-            )
 
     async def save_card(self, item_id: int, chat_id: int, message_id: int, audience: str) -> None:
         async with self._sessions.begin() as session:

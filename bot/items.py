@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -258,8 +258,3 @@ class ItemService:
                 raise WorkflowError("error.cover_not_photo")
             item.cover_media_id = media.id
         return f"#{media.position} {media.kind}"
-
-    async def count_by_state(self) -> dict[str, int]:
-        async with self._sessions() as session:
-            rows = await session.execute(select(Item.state, func.count()).group_by(Item.state))
-            return {state: int(count) for state, count in rows.all()}
