@@ -23,11 +23,15 @@ from bot.items import ItemService
 from bot.people import PeopleService
 from bot.services import Services, utc_now
 from handlers import register
-from handlers.announce import redeliver
+from handlers.announce import SWEEP_JOB, redeliver
 from handlers.common import WartaApp, WartaContext
 from handlers.intake import retry_downloads
 from handlers.ordering import PerChatUpdateProcessor
+from handlers.publishing import SWEEP_EVERY as PUBLISH_SWEEP_EVERY
+from handlers.publishing import ChatListener, publish_sweep
 from handlers.start import set_default_menus
+from publisher.outbox import Outbox
+from publisher.wiring import build_targets, retry_policy, target_names
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine, make_sessions, upgrade_database_async
 
@@ -51,7 +55,12 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             timedelta(hours=settings.invite_ttl_hours),
             settings.default_language,
         ),
-        items=ItemService(sessions, settings.time_standards, settings.categories),
+        items=ItemService(
+            sessions,
+            settings.time_standards,
+            settings.categories,
+            publish_targets=target_names(settings),
+        ),
         drafts=DraftService(sessions, settings.time_standards, settings.code_prefix, zone),
         chats=ChatService(sessions),
         blobs=LocalBlobStore(settings.media_dir),
@@ -90,6 +99,13 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .build()
     )
     app.bot_data["services"] = services
+    assert services.engine is not None
+    app.bot_data["outbox"] = Outbox(
+        make_sessions(services.engine),
+        build_targets(settings, app.bot, services.blobs),
+        retry_policy(settings),
+        clock,
+    )
     register(app)
     return app
 
@@ -113,6 +129,16 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         app.job_queue.run_repeating(
             redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
         )
+        # Scheduled items that fell due while warta was down go out on the first run.
+        app.job_queue.run_repeating(
+            publish_sweep,
+            interval=PUBLISH_SWEEP_EVERY,
+            first=PUBLISH_SWEEP_EVERY,
+            name=SWEEP_JOB,
+        )
+    outbox = app.bot_data.get("outbox")
+    if isinstance(outbox, Outbox):
+        outbox.listener = ChatListener(context)
     log.info("warta is up as @%s", app.bot.username)
     if not await services.people.has_admin():
         invite = await services.people.bootstrap_invite(services.now())
@@ -127,5 +153,8 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
     services: Services = app.bot_data["services"]
+    outbox = app.bot_data.get("outbox")
+    if isinstance(outbox, Outbox):
+        await outbox.close()
     if services.engine is not None:
         await services.engine.dispose()

@@ -4,6 +4,8 @@ warta run            start the bot (long polling)
 warta db upgrade     apply database migrations
 warta db status      show the schema revision
 warta doctor         check configuration, database and data folder
+warta site build     regenerate the static website from its own record
+warta site serve     preview the static website on this computer
 """
 
 from __future__ import annotations
@@ -129,6 +131,42 @@ def cmd_doctor(settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
+    from publisher.files import PublicFiles
+    from publisher.model import PublishError
+    from publisher.static_site import serve, static_site_from_settings
+    from storage.blobs import LocalBlobStore
+
+    configure(secrets=_secrets(settings))
+    site_dir = settings.effective_site_dir
+    if action == "build":
+        files = PublicFiles(LocalBlobStore(settings.media_dir), settings.data_dir / "renditions")
+        site = static_site_from_settings(settings, files)
+        try:
+            count = asyncio.run(site.rebuild())
+        except PublishError as error:
+            print(f"warta: site build failed: {error.message}", file=sys.stderr)
+            return 1
+        print(f"site rebuilt: {count} posts in {site_dir.resolve()}")
+        return 0
+    if not (site_dir / "index.html").is_file():
+        print(
+            f"warta: no site in {site_dir.resolve()} yet; run `warta site build` first.",
+            file=sys.stderr,
+        )
+        return 1
+
+    def announce(url: str) -> None:
+        print(f"serving {site_dir.resolve()} at {url} (Ctrl+C to stop)", flush=True)
+
+    try:
+        serve(site_dir, host, port, announce=announce)
+    except OSError as error:
+        print(f"warta: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 async def _check_telegram(settings: Settings) -> str:
     """Ask the Bot API who we are: proves the URL and the token in one call."""
     from telegram import Bot
@@ -155,6 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = sub.add_parser("db", help="database")
     db.add_argument("action", choices=["upgrade", "status"])
     sub.add_parser("doctor", help="check the set-up")
+    site = sub.add_parser("site", help="the static website")
+    site_sub = site.add_subparsers(dest="action", required=True)
+    site_sub.add_parser("build", help="regenerate every page (after changing templates)")
+    site_serve = site_sub.add_parser("serve", help="preview the site on this computer")
+    site_serve.add_argument("--host", default="127.0.0.1")
+    site_serve.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -162,6 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(settings)
         if args.command == "db":
             return cmd_db(settings, args.action)
+        if args.command == "site":
+            host, port = getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8080)
+            return cmd_site(settings, args.action, host, port)
         return cmd_doctor(settings)
     except ConfigError as error:
         print(f"warta: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.workflow import TimeStandards
@@ -71,6 +71,35 @@ class Settings(BaseSettings):
     sla_review_minutes: int = Field(default=60, gt=0)
     sla_approved_minutes: int = Field(default=15, gt=0)
 
+    # --- publishing (see README "Publishing") ---
+    # SOP step 7: publish an approved item without waiting for a publisher's tap.
+    auto_publish: bool = False
+    # Static website: the embedded default target.
+    site_enabled: bool = True
+    site_dir: Path | None = None  # default: <data dir>/site
+    site_url: str = "http://127.0.0.1:8080"  # public address, for feeds and links
+    site_title: str = "Warta Kota"
+    site_description: str = "Berita dan informasi resmi pemerintah kota"
+    site_posts_per_page: int = Field(default=10, gt=0, le=100)
+    site_templates_dir: Path | None = None  # an office's own Jinja2 templates
+    # WordPress (REST API with an Application Password).
+    wordpress_url: str | None = None  # site root, e.g. https://kota.go.id
+    wordpress_user: str | None = None
+    wordpress_app_password: SecretStr | None = None
+    wordpress_status: str = "publish"  # or "draft" to let the webmaster press Publish
+    wordpress_create_terms: bool = True  # create missing categories and tags
+    wordpress_takedown: str = "draft"  # or "trash"
+    # Public Telegram channel the bot is an admin of: @username or -100… id.
+    channel_id: str | None = None
+    # Webhook: JSON POST signed with HMAC-SHA256 for an office's own CMS.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    # Outbox: retries with exponential backoff, never given up; an alert after N.
+    publish_retry_base_seconds: float = Field(default=30, gt=0)
+    publish_retry_max_seconds: float = Field(default=1800, gt=0)
+    publish_alert_after: int = Field(default=5, gt=0)
+    publish_timeout_seconds: float = Field(default=30, gt=0)
+
     @field_validator("admin_ids", "categories", mode="before")
     @classmethod
     def _csv(cls, value: Any) -> Any:
@@ -104,6 +133,54 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'warta.sqlite3').resolve()}"
+
+    @field_validator("wordpress_status")
+    @classmethod
+    def _wp_status(cls, value: str) -> str:
+        if value not in ("publish", "draft", "pending"):
+            raise ValueError("must be 'publish', 'draft' or 'pending'")
+        return value
+
+    @field_validator("wordpress_takedown")
+    @classmethod
+    def _wp_takedown(cls, value: str) -> str:
+        if value not in ("draft", "trash"):
+            raise ValueError("must be 'draft' or 'trash'")
+        return value
+
+    @field_validator("wordpress_url", "webhook_url", "channel_id")
+    @classmethod
+    def _optional(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("site_url", "wordpress_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _targets_complete(self) -> Settings:
+        # A half-configured target would silently publish nowhere (or unsigned): refuse.
+        wordpress = (self.wordpress_url, self.wordpress_user, self.wordpress_app_password)
+        if any(wordpress) and not all(wordpress):
+            raise ValueError(
+                "WordPress needs WARTA_WORDPRESS_URL, WARTA_WORDPRESS_USER and "
+                "WARTA_WORDPRESS_APP_PASSWORD together"
+            )
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError(
+                "WARTA_WEBHOOK_URL needs WARTA_WEBHOOK_SECRET: deliveries are signed with it "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        return self
+
+    @property
+    def effective_site_dir(self) -> Path:
+        return self.site_dir if self.site_dir is not None else self.data_dir / "site"
 
     @property
     def media_dir(self) -> Path:
@@ -142,6 +219,9 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across several variables names them itself
+                lines.append(str(err["msg"]).removeprefix("Value error, "))
+                continue
+            field = str(err["loc"][0])
             lines.append(f"WARTA_{field.upper()}: {err['msg']}")
         raise ConfigError("Invalid configuration:\n  " + "\n  ".join(lines)) from None

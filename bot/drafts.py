@@ -97,6 +97,7 @@ class DraftService:
             step_due_at=due_at(state, now, self._standards),
             delivered_state=state.value,  # a new draft has nobody to tell
             media=[],
+            publications=[],
         )
         session.add(item)
         await session.flush()

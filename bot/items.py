@@ -8,6 +8,7 @@ nothing. A stale version (someone else moved the item first) raises
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.people import roles_of
 from bot.workflow import (
     FINAL_STATES,
+    SYSTEM_ACTOR,
     Action,
     Actor,
     ItemView,
@@ -28,10 +30,17 @@ from bot.workflow import (
     due_at,
     transition,
 )
-from storage.models import Event, Item, Person
+from storage.models import Event, Item, Person, Publication
 
 MAX_TITLE_LENGTH = 300
 MAX_BODY_LENGTH = 20_000
+# How events name the scheduler when it publishes on its own (SOP step 7).
+SYSTEM_NAME = "warta"
+SYSTEM_ROLE = "system"
+
+# Publication statuses (see ``storage.models.Publication``).
+PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
+CANCELLED, UNCERTAIN = "cancelled", "uncertain"
 
 
 class StaleItem(Exception):
@@ -48,7 +57,7 @@ class Outcome:
     item: Item
     officer: Person
     transition: Transition
-    actor: Person
+    actor: Person | None  # None: the scheduler acted
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,18 @@ class Edit:
     body: str | None = None
     category: str | None = None
     media_id: int | None = None
+    publish_at: datetime | None = None
 
 
 def actor_of(person: Person) -> Actor:
     return Actor(person_id=person.id, roles=roles_of(person))
+
+
+def in_trouble(publication: Publication) -> bool:
+    """Failed at least once and not done yet, or waiting for a person to check."""
+    if publication.status == UNCERTAIN:
+        return True
+    return publication.status in (PENDING, REMOVING) and publication.attempts > 0
 
 
 def view_of(item: Item) -> ItemView:
@@ -73,6 +90,8 @@ def view_of(item: Item) -> ItemView:
         media_count=len(live),
         has_text=bool((item.title or "").strip() or (item.body or "").strip()),
         has_title=bool((item.title or "").strip()),
+        scheduled=item.publish_at is not None,
+        publishing_trouble=any(in_trouble(p) for p in item.publications),
     )
 
 
@@ -82,10 +101,14 @@ class ItemService:
         sessions: async_sessionmaker[AsyncSession],
         standards: TimeStandards,
         categories: list[str],
+        publish_targets: Sequence[str] = (),
     ) -> None:
         self._sessions = sessions
         self._standards = standards
         self.categories = categories
+        # The configured targets, in publishing order; each published item gets one
+        # outbox row per target.
+        self.publish_targets = tuple(publish_targets)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -159,13 +182,25 @@ class ItemService:
                 .values(delivered_state=state.value)
             )
 
+    async def due_for_publishing(self, now: datetime, auto: bool) -> list[int]:
+        """Approved items whose scheduled time has come (all approved ones with
+        auto-publish, unless a publisher scheduled them for later)."""
+        due = Item.publish_at <= now
+        if auto:
+            due = due | Item.publish_at.is_(None)
+        async with self._sessions() as session:
+            result = await session.scalars(
+                select(Item.id).where(Item.state == State.APPROVED.value, due).order_by(Item.id)
+            )
+            return list(result)
+
     # --- moves through the SOP -------------------------------------------------------
 
     async def act(
         self,
         item_id: int,
         version: int | None,
-        person: Person,
+        person: Person | None,
         action: Action,
         now: datetime,
         note: str | None = None,
@@ -178,8 +213,11 @@ class ItemService:
                     raise WorkflowError("error.item_unknown")
                 if version is not None and item.version != version:
                     raise StaleItem(item, await self._last_event(session, item.id))
-                move = transition(view_of(item), actor_of(person), action, now, note)
-                event_note = self._apply_edit(item, action, edit) if edit else move.note
+                actor = actor_of(person) if person is not None else SYSTEM_ACTOR
+                move = transition(view_of(item), actor, action, now, note)
+                if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
+                    edit = Edit()
+                event_note = self._apply_edit(item, action, edit, now) if edit else move.note
                 if move.changes_state:
                     item.state = move.target.value
                     item.delivered_state = None  # the new step still has to reach its people
@@ -189,13 +227,14 @@ class ItemService:
                         item.last_note = move.note
                     elif move.target is not State.COLLECTING:
                         item.last_note = None
+                self._outbox(item, move, now)
                 item.updated_at = now
                 session.add(
                     Event(
                         item_id=item.id,
-                        actor_id=person.id,
-                        actor_name=person.full_name,
-                        actor_role=move.role.value,
+                        actor_id=person.id if person is not None else None,
+                        actor_name=person.full_name if person is not None else SYSTEM_NAME,
+                        actor_role=move.role.value if person is not None else SYSTEM_ROLE,
                         action=action.value,
                         from_state=move.source.value,
                         to_state=move.target.value,
@@ -221,8 +260,66 @@ class ItemService:
             select(Event).where(Event.item_id == item_id).order_by(Event.id.desc()).limit(1)
         )
 
-    def _apply_edit(self, item: Item, action: Action, edit: Edit) -> str | None:
+    def _outbox(self, item: Item, move: Transition, now: datetime) -> None:
+        """Write the outbox rows a move implies, in the move's own transaction."""
+        if move.target is State.PUBLISHED and move.source is State.APPROVED:
+            item.publish_at = None
+            existing = {p.target for p in item.publications}
+            for target in self.publish_targets:
+                if target not in existing:
+                    item.publications.append(
+                        Publication(
+                            target=target,
+                            status=PENDING,
+                            attempts=0,
+                            next_attempt_at=now,
+                            ambiguous=False,
+                            alerted=False,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+        elif move.target is State.UNPUBLISHED and move.source is State.PUBLISHED:
+            for publication in item.publications:
+                never_sent = (
+                    publication.status == PENDING
+                    and publication.remote_id is None
+                    and publication.in_flight_since is None
+                    and not publication.ambiguous
+                )
+                if publication.status in (CANCELLED, REMOVED):
+                    continue
+                publication.status = CANCELLED if never_sent else REMOVING
+                publication.attempts = 0
+                publication.alerted = False
+                publication.last_error = None
+                publication.next_attempt_at = now
+                publication.updated_at = now
+        elif move.action is Action.RETRY:
+            for publication in item.publications:
+                if not in_trouble(publication):
+                    continue
+                if publication.status == UNCERTAIN:
+                    # A person checked the target and found nothing: send it again.
+                    publication.status = PENDING
+                    publication.ambiguous = False
+                    publication.in_flight_since = None
+                publication.next_attempt_at = now
+                publication.updated_at = now
+
+    def _apply_edit(self, item: Item, action: Action, edit: Edit, now: datetime) -> str | None:
         """Apply an editor's change; returns what the history should say about it."""
+        if action is Action.SCHEDULE:
+            if edit.publish_at is None or edit.publish_at <= now:
+                raise WorkflowError("error.schedule_past")
+            item.publish_at = edit.publish_at
+            # The step is on time as long as it goes out when the publisher said.
+            item.step_due_at = edit.publish_at
+            return edit.publish_at.isoformat()
+        if action is Action.UNSCHEDULE:
+            item.publish_at = None
+            item.step_due_at = due_at(State.APPROVED, now, self._standards)
+            return None
         if action is Action.EDIT_TITLE:
             title = (edit.title or "").strip()
             if not title:

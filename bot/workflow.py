@@ -15,8 +15,10 @@ stateDiagram-v2
     review --> approved: official approves (step 4)
     review --> editing: official requests changes (reason)
     review --> rejected: official rejects (reason, step 6)
-    approved --> published: publisher publishes (steps 5 and 7)
+    approved --> approved: publisher schedules, or cancels the schedule
+    approved --> published: publisher publishes, or the scheduler does (steps 5 and 7)
     approved --> rejected: publisher holds it back as unfit (reason, step 6)
+    published --> published: publisher retries a target that failed
     published --> unpublished: official takes it down (reason)
     withdrawn --> [*]
     rejected --> [*]
@@ -69,6 +71,9 @@ class Action(StrEnum):
     PUBLISH = "publish"
     HOLD = "hold"
     UNPUBLISH = "unpublish"
+    SCHEDULE = "schedule"
+    UNSCHEDULE = "unschedule"
+    RETRY = "retry"
     # actions that change the content but not the state
     ADD_MEDIA = "add_media"
     EDIT_TEXT = "edit_text"
@@ -109,14 +114,22 @@ RULES: tuple[Rule, ...] = (
     Rule(Action.REQUEST_CHANGES, State.REVIEW, State.EDITING, Role.OFFICIAL, needs_reason=True),
     Rule(Action.REJECT, State.REVIEW, State.REJECTED, Role.OFFICIAL, needs_reason=True),
     Rule(Action.PUBLISH, State.APPROVED, State.PUBLISHED, Role.PUBLISHER),
+    Rule(Action.SCHEDULE, State.APPROVED, State.APPROVED, Role.PUBLISHER),
+    Rule(Action.UNSCHEDULE, State.APPROVED, State.APPROVED, Role.PUBLISHER),
     Rule(Action.HOLD, State.APPROVED, State.REJECTED, Role.PUBLISHER, needs_reason=True),
+    # A target that keeps failing (or whose outcome is unknown) is tried again now.
+    Rule(Action.RETRY, State.PUBLISHED, State.PUBLISHED, Role.PUBLISHER),
     Rule(Action.UNPUBLISH, State.PUBLISHED, State.UNPUBLISHED, Role.OFFICIAL, needs_reason=True),
 )
 
 _RULE_BY_KEY: dict[tuple[Action, State], Rule] = {(r.action, r.source): r for r in RULES}
 
-# Actions that need something more than a tap on the item's own card.
-CONTENT_ACTIONS = frozenset(r.action for r in RULES if r.source == r.target)
+# Publishing bookkeeping: the state stays, the content too.
+PUBLISHING_ACTIONS = frozenset({Action.SCHEDULE, Action.UNSCHEDULE, Action.RETRY})
+# Actions that change the content but not the state.
+CONTENT_ACTIONS = frozenset(
+    r.action for r in RULES if r.source == r.target and r.action not in PUBLISHING_ACTIONS
+)
 
 MAX_REASON_LENGTH = 1000
 
@@ -145,6 +158,11 @@ class ItemView:
     media_count: int = 0
     has_text: bool = False
     has_title: bool = False
+    # A publication time the publisher chose (publishing steps only).
+    scheduled: bool = False
+    # Some target has not published (or removed) the item after several attempts, or
+    # cannot tell whether it did: the publisher may ask for another try now.
+    publishing_trouble: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +202,10 @@ def _unmet_precondition(action: Action, item: ItemView) -> str | None:
             return "error.title_missing"
     if action in (Action.DROP_MEDIA, Action.SET_COVER) and item.media_count == 0:
         return "error.media_unknown"
+    if action is Action.UNSCHEDULE and not item.scheduled:
+        return "error.not_scheduled"
+    if action is Action.RETRY and not item.publishing_trouble:
+        return "error.nothing_to_retry"
     return None
 
 
@@ -229,6 +251,11 @@ def may_follow(actor: Actor, officer_id: int) -> bool:
     """Who may see an item's card details and history: its own officer, and anyone who
     takes part in the later steps (IT, editors, officials, publishers, admins)."""
     return actor.person_id == officer_id or bool(actor.roles - {Role.OFFICER})
+
+
+# The scheduler publishing at the chosen time (or at once with auto-publish) acts as a
+# publisher; its events name the system, not a person.
+SYSTEM_ACTOR = Actor(person_id=0, roles=frozenset({Role.PUBLISHER}))
 
 
 def needs_reason(action: Action) -> bool:

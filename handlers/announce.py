@@ -267,15 +267,40 @@ async def hand_over(
     return Reach(reached, len(chats))
 
 
-async def announce(context: WartaContext, outcome: Outcome) -> None:
+# Moves after which the publication outbox has new work.
+OUTBOX_MOVES = frozenset({Action.PUBLISH, Action.UNPUBLISH, Action.RETRY})
+SWEEP_JOB = "publish-sweep"
+KICK_JOB = "publish-now"
+
+
+def kick(context: WartaContext) -> None:
+    """Run the publishing sweep now, in the job queue (so the tap is answered first)."""
+    job_queue = context.application.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(SWEEP_JOB):
+        job_queue.run_once(job.callback, 0, name=KICK_JOB)
+        return
+
+
+async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool = True) -> None:
     """Everything people must see after one committed move."""
+    if kick_outbox and outcome.transition.action in OUTBOX_MOVES:
+        # The outbox has work: start it now, in the job queue, while the cards redraw.
+        kick(context)
     await refresh_cards(context, outcome.item)
     if outcome.transition.changes_state:
         await deliver(context, outcome.item)
 
 
-# Which notice the officer, IT and editors get when the official decides.
-OUTCOME_NOTICES = {Action.APPROVE.value: "notify.approved", Action.REJECT.value: "notify.rejected"}
+# Which notice the officer, IT and editors get when the official (or the publisher, or
+# an official taking it down) decides.
+OUTCOME_NOTICES = {
+    Action.APPROVE.value: "notify.approved",
+    Action.REJECT.value: "notify.rejected",
+    Action.HOLD.value: "notify.held",
+    Action.UNPUBLISH.value: "notify.unpublished",
+}
 
 
 async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> None:

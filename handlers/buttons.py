@@ -36,9 +36,18 @@ VERBS: dict[str, int] = {
     "rvk": 1,  # rvk:<person>                   admin: revoke all roles
     "bind": 1,  # bind:<purpose>               admin: bind this group
     "lang": 1,  # lang:<code>
+    "sch": 3,  # sch:<item>:<version>:<choice>  schedule menu (open / type / a quick time)
 }
 
-_WORD_ARGS = {("act", 0), ("ok", 0), ("inv", 0), ("rol", 1), ("bind", 0), ("lang", 0)}
+_WORD_ARGS = {
+    ("act", 0),
+    ("ok", 0),
+    ("inv", 0),
+    ("rol", 1),
+    ("bind", 0),
+    ("lang", 0),
+    ("sch", 2),
+}
 
 
 @dataclass(frozen=True)

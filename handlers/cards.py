@@ -18,7 +18,7 @@ from bot.services import Services
 from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
 from bot.workflow import Action, Actor, Role, State, allowed_actions
 from handlers.buttons import button
-from storage.models import Event, Item, Media, Person
+from storage.models import Event, Item, Media, Person, Publication
 
 AUDIENCE_ROLE = {
     "officer": Role.OFFICER,
@@ -52,6 +52,11 @@ _MOVE_BUTTONS = (
     Action.APPROVE,
     Action.REQUEST_CHANGES,
     Action.REJECT,
+    Action.PUBLISH,
+    Action.UNSCHEDULE,
+    Action.HOLD,
+    Action.RETRY,
+    Action.UNPUBLISH,
     Action.WITHDRAW,
 )
 
@@ -116,6 +121,14 @@ def render_card(
     if item.category:
         lines.append("🏷 " + esc(t("card.category", language, category=item.category)))
     lines.append(_status_line(item, state, now, services, language))
+    if item.publish_at is not None and state is State.APPROVED:
+        when = timefmt.full(item.publish_at, services.zone, language)
+        lines.append("🗓 " + esc(t("card.scheduled", language, when=when)))
+    if item.publications and state in (State.PUBLISHED, State.UNPUBLISHED):
+        alert_after = services.settings.publish_alert_after
+        lines.extend(
+            publication_line(p, services, language, alert_after) for p in item.publications
+        )
     if item.last_note and state in (State.COLLECTING, State.EDITING, State.REJECTED):
         lines.append("💬 " + esc(t("card.note", language, note=excerpt(item.last_note, 600))))
     # Receipts of the officer's own additions are visible in the counts already.
@@ -134,6 +147,33 @@ def _status_line(item: Item, state: State, now: datetime, services: Services, la
         late = item.step_due_at < now
         line += "\n" + ("⚠️ " if late else "⏰ ") + t("card.due", language, due=due)
     return esc(line)
+
+
+def publication_line(
+    publication: Publication, services: Services, language: str, alert_after: int
+) -> str:
+    """One target's progress: published with its link, retrying, failed with the reason."""
+    t = services.t
+    label = esc(t(f"target.{publication.target}", language))
+    status, attempts = publication.status, publication.attempts
+    error = excerpt(publication.last_error or "", 160)
+    if status == "published":
+        if publication.url:
+            link = f'<a href="{esc(publication.url)}">{esc(t("pub.open", language))}</a>'
+            return f"✅ {label} — {link}"
+        return f"✅ {label} — {esc(t('pub.published', language))}"
+    if status in ("removed", "cancelled", "uncertain"):
+        icon = {"removed": "🚫", "cancelled": "➖", "uncertain": "❓"}[status]
+        return f"{icon} {label} — {esc(t(f'pub.{status}', language))}"
+    removing = status == "removing"
+    if attempts == 0:
+        return f"⏳ {label} — {esc(t('pub.removing' if removing else 'pub.sending', language))}"
+    icon, key = ("❌", "pub.failed") if attempts >= alert_after else ("🔁", "pub.retrying")
+    when = ""
+    if publication.next_attempt_at is not None:
+        when = timefmt.short(publication.next_attempt_at, services.zone, language, services.now())
+    text = t(key, language, n=attempts, error=error, when=when)
+    return f"{icon} {label} — {esc(text)}"
 
 
 def _last_event_line(event: Event, now: datetime, services: Services, language: str) -> str:
@@ -182,6 +222,10 @@ def _keyboard(
         rows.append(
             [button(t(f"button.{action.value}", language), "act", action, item.id, item.version)]
         )
+        if action is Action.PUBLISH and Action.SCHEDULE in allowed:
+            # Publish now first; choosing a time opens a small menu of quick choices.
+            label = t("button.reschedule" if view.scheduled else "button.schedule", language)
+            rows.append([button(label, "sch", item.id, item.version, "open")])
     if audience in ("official", "publisher") and view.state in (State.REVIEW, State.APPROVED):
         rows.append([button(t("button.preview", language), "pre", item.id)])
     extras = [button(t("button.history", language), "his", item.id)]

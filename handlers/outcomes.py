@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import get_day_names
 from telegram import Update
 
 from bot import timefmt
 from bot.items import Edit, Outcome, StaleItem
+from bot.when import WhenError
 from bot.workflow import Action, WorkflowError
 from handlers.common import WartaContext
 from storage.models import Person
@@ -22,6 +26,21 @@ def explain(error: WorkflowError, context: WartaContext, language: str) -> str:
     if "state" in params:
         params["state"] = t(f"state.{params['state']}", language)
     return t(error.key, language, **params)
+
+
+def explain_when(error: WhenError, context: WartaContext, language: str) -> str:
+    """Why a typed or tapped publication time was refused, with its values in words."""
+    services = context.services
+    params = dict(error.params)
+    at = params.get("at")
+    if isinstance(at, datetime):
+        params["at"] = timefmt.short(at, services.zone, language, services.now())
+    days = get_day_names("wide", locale=language)
+    for name in ("weekday", "actual"):
+        value = params.get(name)
+        if isinstance(value, int):
+            params[name] = days[value]
+    return services.t(error.key, language, **params)
 
 
 def stale_text(

@@ -20,10 +20,11 @@ from telegram.constants import ChatType
 
 from bot.items import Edit, StaleItem
 from bot.text import esc
+from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError
 from handlers.announce import announce
 from handlers.common import WartaContext, acting_person, language_of, reply
-from handlers.outcomes import explain, perform, stale_text
+from handlers.outcomes import explain, explain_when, perform, stale_text
 from storage.models import Item, Person
 
 # Refusals the person can fix by typing again; the question is asked anew.
@@ -36,6 +37,14 @@ RETRYABLE = frozenset(
         "error.body_too_long",
         "error.section_required",
         "error.section_too_long",
+        "when.unreadable",
+        "when.in_past",
+        "when.too_far",
+        "when.time_missing",
+        "when.invalid_date",
+        "when.weekday_mismatch",
+        "when.invalid_time",
+        "error.schedule_past",
     }
 )
 
@@ -45,6 +54,9 @@ ITEM_PROMPTS = {
     "reject": Action.REJECT,
     "edit_title": Action.EDIT_TITLE,
     "edit_body": Action.EDIT_BODY,
+    "hold": Action.HOLD,
+    "unpublish": Action.UNPUBLISH,
+    "schedule": Action.SCHEDULE,
 }
 
 
@@ -135,6 +147,9 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     elif action is Action.EDIT_BODY:
         edit, note = Edit(body=text), None
     try:
+        if action is Action.SCHEDULE:
+            note = None
+            edit = _schedule_edit(context, text)
         if pending.kind == "section":
             from handlers.admin import section_given
 
@@ -154,8 +169,12 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         )
     except StaleItem as stale:
         await reply(update, esc(stale_text(stale, context, language, person.id)))
-    except WorkflowError as error:
-        problem = esc(explain(error, context, language))
+    except (WorkflowError, WhenError) as error:
+        problem = esc(
+            explain(error, context, language)
+            if isinstance(error, WorkflowError)
+            else explain_when(error, context, language)
+        )
         if error.key not in RETRYABLE:
             await reply(update, problem)
             return True
@@ -176,6 +195,12 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     await reply(update, services.t("prompt.thanks", language))
     await announce(context, outcome)
     return True
+
+
+def _schedule_edit(context: WartaContext, text: str) -> Edit:
+    """A typed publication time; raises WhenError for what cannot be read."""
+    services = context.services
+    return Edit(publish_at=parse_when(text, services.now(), services.zone))
 
 
 async def cancel(update: Update, context: WartaContext) -> None:

@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from bot.items import Edit, Outcome, StaleItem, actor_of, view_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
-from handlers import admin, start
+from handlers import admin, publishing, start
 from handlers.announce import announce, send_preview, show_card
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
@@ -31,6 +31,8 @@ PROMPT_FOR = {
     Action.REJECT: ("reject", "prompt.reject"),
     Action.EDIT_TITLE: ("edit_title", "prompt.edit_title"),
     Action.EDIT_BODY: ("edit_body", "prompt.edit_body"),
+    Action.HOLD: ("hold", "prompt.hold"),
+    Action.UNPUBLISH: ("unpublish", "prompt.unpublish"),
 }
 CONFIRM_FIRST = frozenset({Action.WITHDRAW})
 
@@ -133,6 +135,9 @@ async def _item_tap(
             return
         await _act(update, context, person, item, action, confirmed=verb == "ok", language=language)
         return
+    if verb == "sch":
+        await _guarded_menu(update, context, person, item, Action.SCHEDULE, language, tap)
+        return
     # Editor's content choices: category, media list, drop, cover.
     await _content_tap(update, context, person, item, tap, language)
 
@@ -203,10 +208,30 @@ async def _act(
         with contextlib.suppress(BadRequest):
             await edit_tapped(query, reply_markup=markup)
         return
-    await _move(update, context, person, item, action, language)
+    await move_from_tap(update, context, person, item, action, language)
 
 
-async def _move(
+async def _guarded_menu(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    item: Item,
+    action: Action,
+    language: str,
+    tap: Tap,
+) -> None:
+    """Check the tapper against the rule behind a menu before showing it."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        transition(view_of(item), actor_of(person), action, context.services.now())
+    except WorkflowError as error:
+        await answer_tap(query, explain(error, context, language), show_alert=True)
+        return
+    await publishing.tap_schedule(update, context, person, item, tap, language)
+
+
+async def move_from_tap(
     update: Update,
     context: WartaContext,
     person: Person,
@@ -264,7 +289,7 @@ async def _content_tap(
         action, edit = Action.DROP_MEDIA, Edit(media_id=tap.int_arg(2))
     else:
         action, edit = Action.SET_COVER, Edit(media_id=tap.int_arg(2))
-    outcome = await _move(update, context, person, item, action, language, edit)
+    outcome = await move_from_tap(update, context, person, item, action, language, edit)
     if outcome is None:
         return
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):

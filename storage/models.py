@@ -155,10 +155,18 @@ class Item(Base):
     delivered_state: Mapped[str | None] = mapped_column(String(20))
     # The last reason or note given (send-back, changes, rejection), shown on cards.
     last_note: Mapped[str | None] = mapped_column(Text)
+    # When the publisher scheduled it to be published (approved items only).
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     media: Mapped[list[Media]] = relationship(
         back_populates="item",
         order_by="Media.position",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    publications: Mapped[list[Publication]] = relationship(
+        order_by="Publication.id",
         lazy="selectin",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -193,6 +201,42 @@ class Media(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     item: Mapped[Item] = relationship(back_populates="media")
+
+
+class Publication(Base):
+    """The outbox: one row per item and publishing target.
+
+    Written in the same transaction as the move that publishes (or takes down) the
+    item; a worker then drives each row to its target with retries. ``in_flight_since``
+    is committed *before* a remote call and cleared after its result is saved, so a row
+    still in flight after a crash means "the target may have it": the worker looks for
+    it there before sending again, and nothing is published twice.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("item_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(20))  # site / wordpress / channel / webhook
+    # pending → published; removing → removed (takedown); cancelled when taken down
+    # before it ever went out; uncertain when a person must check the target.
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    in_flight_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last failure may have reached the target (a timeout after sending).
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    # What the target needs later (message ids, media ids), as JSON text.
+    remote_data: Mapped[str | None] = mapped_column(Text)
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Event(Base):

@@ -209,6 +209,9 @@ class StoredMessage:
     reply_markup: JSON | None = None
     deleted: bool = False
     history: list[JSON] = field(default_factory=list)  # earlier versions, oldest first
+    #: False once Telegram refuses to delete it ("message can't be deleted"), e.g. a
+    #: channel post older than 48 hours; see :meth:`FakeBotAPI.forbid_deletion`.
+    deletable: bool = True
 
     @property
     def text(self) -> str | None:
@@ -358,6 +361,14 @@ class _QueuedUpdate:
 class _Fault:
     method: str
     error: ApiError
+    remaining: int
+    chat_id: int | str | None
+
+
+@dataclass
+class _Delay:
+    method: str
+    seconds: float
     remaining: int
     chat_id: int | str | None
 
@@ -870,6 +881,7 @@ class FakeBotAPI:
         self.webhook_url = ""
         self.menu_button: JSON = {"type": "commands"}
         self._faults: list[_Fault] = []
+        self._delays: list[_Delay] = []
         #: While set to an unset Event, file downloads wait for it: a slow network.
         self.download_gate: asyncio.Event | None = None
         self._ids = itertools.count(1)
@@ -995,6 +1007,11 @@ class FakeBotAPI:
         if method.lower() != "getupdates":
             self.activity += 1
         try:
+            delay = self._take_delay(method, params)
+            if delay > 0:
+                # The request is processed after the pause even when the client has
+                # given up waiting (aiohttp does not cancel handlers on disconnect).
+                await asyncio.sleep(delay)
             fault = self._take_fault(method, params)
             if fault is not None:
                 raise fault
@@ -1064,6 +1081,38 @@ class FakeBotAPI:
                 self._faults.remove(fault)
             return fault.error
         return None
+
+    def delay_next(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (optionally only for ``chat_id``)
+        answer only after ``seconds``.  The call still takes effect: a client that times
+        out meanwhile sees the classic ambiguous failure (sent, but no answer)."""
+        self._delays.append(_Delay(method.lower(), seconds, times, chat_id))
+
+    def _take_delay(self, method: str, params: JSON) -> float:
+        for delay in self._delays:
+            if delay.method != method.lower():
+                continue
+            if delay.chat_id is not None and str(params.get("chat_id")) != str(delay.chat_id):
+                continue
+            delay.remaining -= 1
+            if delay.remaining <= 0:
+                self._delays.remove(delay)
+            return delay.seconds
+        return 0.0
+
+    def forbid_deletion(self, chat_id: int, message_ids: Iterable[int]) -> None:
+        """Telegram refuses to delete these messages from now on ("message can't be
+        deleted", as for channel posts older than 48 hours); editing them still works."""
+        chat = self._known_chat(chat_id)
+        for message_id in message_ids:
+            chat.messages[message_id].deletable = False
 
     def block_user(self, user_id: int, *, inject_update: bool = False) -> None:
         """The user blocks the bot: sends to their private chat fail with 403.
@@ -2418,15 +2467,24 @@ class FakeBotAPI:
         message = chat.messages.get(_as_int(params.get("message_id")) or 0)
         if message is None or message.deleted:
             raise bad_request("message to delete not found")
+        if not message.deletable:
+            raise bad_request("message can't be deleted")
         message.deleted = True
         return True
 
     def _delete_messages(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
         chat = self._chat(params.get("chat_id"))
-        for message_id in params.get("message_ids") or []:
-            message = chat.messages.get(_as_int(message_id) or 0)
-            if message is not None:
-                message.deleted = True
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise bad_request("message_ids must contain 1-100 identifiers")
+        # Messages that are not found are skipped; one that may not be deleted fails
+        # the whole request before anything is deleted.
+        found = [chat.messages.get(_as_int(message_id) or 0) for message_id in ids]
+        messages = [m for m in found if m is not None and not m.deleted]
+        if any(not m.deletable for m in messages):
+            raise bad_request("message can't be deleted")
+        for message in messages:
+            message.deleted = True
         return True
 
     def _pin_chat_message(self, params: JSON, files: dict[str, UploadedFile]) -> bool:

@@ -19,6 +19,7 @@ WORD_ARGS = {
     "rol": {1},
     "bind": {0},
     "lang": {0},
+    "sch": {2},
 }
 # The longest realistic word for each word argument.
 LONGEST_WORD = {
@@ -28,6 +29,8 @@ LONGEST_WORD = {
     "rol": max((r.value for r in Role), key=len),
     "bind": max((p.value for p in Purpose), key=len),
     "lang": "en",
+    # Quick schedule choices, plus "open" and "type" for the menu itself.
+    "sch": "tomorrow_1200",
 }
 
 
@@ -76,6 +79,7 @@ WORD_VALUES: dict[str, set[str]] = {
     "inv": {r.value for r in Role},
     "rol": {r.value for r in Role},
     "bind": {p.value for p in Purpose},
+    "sch": {"open", "type", "in_1h", "in_3h", "today_1200", "today_1600", "tomorrow_0800"},
     "lang": {"id", "en"},
 }
 

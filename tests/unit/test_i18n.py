@@ -81,6 +81,16 @@ def sample_params(language: str) -> dict[str, object]:
         "section": "Bidang Pengawasan dan Pengendalian",
         "username": "@siti_nur",
         "link": "https://t.me/warta_bot?start=AbCdEfGhIjKlMnOpQrStUv",
+        "target": _longest(catalog, "target."),
+        "attempts": 12,
+        "error": "WordPress answered HTTP 503: the site is under maintenance, try later",
+        "hours": 3,
+        "time": "16.00",
+        "date": "27/11/2026",
+        "at": "Kam, 26 Nov 10.15 WIB",
+        "days": 90,
+        "weekday": "Jumat",
+        "actual": "Kamis",
     }
 
 

@@ -76,6 +76,11 @@ EXPECTED: dict[tuple[State, Action], Expected] = {
     # steps 5-7: the publisher shows it, or holds it back as unfit
     (S.APPROVED, A.PUBLISH): Expected(S.PUBLISHED, R.PUBLISHER),
     (S.APPROVED, A.HOLD): Expected(S.REJECTED, R.PUBLISHER, needs_reason=True),
+    # ...or chooses when it goes out, and may change its mind
+    (S.APPROVED, A.SCHEDULE): Expected(S.APPROVED, R.PUBLISHER),
+    (S.APPROVED, A.UNSCHEDULE): Expected(S.APPROVED, R.PUBLISHER),
+    # a target that failed is tried again at the publisher's request
+    (S.PUBLISHED, A.RETRY): Expected(S.PUBLISHED, R.PUBLISHER),
     # afterwards an official may take it down
     (S.PUBLISHED, A.UNPUBLISH): Expected(S.UNPUBLISHED, R.OFFICIAL, needs_reason=True),
 }
@@ -115,9 +120,23 @@ EXPECTED_DUE = {
 }
 
 
-def item(state: State, *, media: int = 2, text: bool = True, title: bool = True) -> ItemView:
+def item(
+    state: State,
+    *,
+    media: int = 2,
+    text: bool = True,
+    title: bool = True,
+    scheduled: bool = True,
+    trouble: bool = True,
+) -> ItemView:
     return ItemView(
-        state=state, officer_id=OWNER_ID, media_count=media, has_text=text, has_title=title
+        state=state,
+        officer_id=OWNER_ID,
+        media_count=media,
+        has_text=text,
+        has_title=title,
+        scheduled=scheduled,
+        publishing_trouble=trouble,
     )
 
 
@@ -174,6 +193,11 @@ def expected_precondition(action: Action, view: ItemView) -> str | None:
         return None if view.has_title else "error.title_missing"
     if action in (A.DROP_MEDIA, A.SET_COVER):
         return "error.media_unknown" if view.media_count == 0 else None
+    # Only a scheduled item can be unscheduled; only a target in trouble retried.
+    if action is A.UNSCHEDULE:
+        return None if view.scheduled else "error.not_scheduled"
+    if action is A.RETRY:
+        return None if view.publishing_trouble else "error.nothing_to_retry"
     return None
 
 
@@ -266,10 +290,14 @@ def test_final_states_refuse_everything_for_everyone(state: State) -> None:
         assert caught.value.key == "error.item_closed"
 
 
+EXPECTED_PUBLISHING_ACTIONS = {A.SCHEDULE, A.UNSCHEDULE, A.RETRY}
+
+
 def test_content_actions_are_exactly_the_in_place_edits() -> None:
     assert set(CONTENT_ACTIONS) == EXPECTED_CONTENT_ACTIONS
+    in_place = EXPECTED_CONTENT_ACTIONS | EXPECTED_PUBLISHING_ACTIONS
     for (state, action), exp in EXPECTED.items():
-        assert (exp.target == state) == (action in EXPECTED_CONTENT_ACTIONS), (state, action)
+        assert (exp.target == state) == (action in in_place), (state, action)
 
 
 def test_content_edits_only_in_their_own_state() -> None:

@@ -1,0 +1,425 @@
+"""When a publisher wants an item out: quick choices and typed dates and times.
+
+Publishers either tap one of a few quick choices ("in 1 hour", "tomorrow 08.00") or
+type a moment the way an Indonesian office writes it: ``besok 08.00``, ``27/11 14.30``,
+``Jumat, 27 November 2026 pukul 08.00 WIB`` (English works too). Everything is read in
+the office zone and returned as an aware UTC datetime.
+
+Pure functions: the caller passes ``now``. A reading that cannot be trusted raises
+``WhenError`` whose ``key`` names a translatable message, so the publisher sees *why*
+rather than getting a silently shifted moment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
+DEFAULT_MAX_AHEAD = timedelta(days=90)
+# Scheduling a moment the scheduler may already have passed would publish "now" in
+# disguise; a minute of margin keeps "10.16" typed at 10.15.59 from slipping through.
+MIN_LEAD = timedelta(minutes=1)
+# A "today 12.00" button is only worth showing if there is time left to use it.
+TODAY_SLOT_LEAD = timedelta(minutes=30)
+TODAY_SLOTS = (time(12, 0), time(16, 0))
+QUICK_HOURS = (1, 3)
+# "27/11" typed a few days after 27 November is most likely a mistake (say so); typed
+# in spring it clearly means this coming November-or-January, i.e. next year.
+ROLLOVER_DAYS = 30
+# Far longer than any real answer; keeps pathological input cheap.
+MAX_TEXT_LENGTH = 120
+
+
+class WhenError(ValueError):
+    """A moment that cannot be used; ``key`` names the user-facing message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params: dict[str, object] = params
+
+
+@dataclass(frozen=True)
+class QuickChoice:
+    key: str
+    label_key: str
+    params: dict[str, object]
+    at: datetime
+
+
+# --- vocabulary -----------------------------------------------------------------------
+
+
+def _words(*groups: str) -> dict[str, int]:
+    """``("senin monday", ...)`` -> ``{"senin": 0, "monday": 0, ...}``."""
+    return {word: number for number, group in enumerate(groups) for word in group.split()}
+
+
+# Indonesian and English names with the abbreviations people (and Babel, which formats
+# the bot's own times) use; index + 1 is the month number.
+_MONTHS = {
+    word: number + 1
+    for word, number in _words(
+        "januari january jan",
+        "februari pebruari february feb peb",
+        "maret march mar",
+        "april apr",
+        "mei may",
+        "juni june jun",
+        "juli july jul",
+        "agustus august agu agt ags agust aug",
+        "september sep sept",
+        "oktober october okt oct",
+        "november nopember nov nop",
+        "desember december des dec",
+    ).items()
+}
+# Monday = 0 like ``date.weekday()`` and Babel's ``get_day_names``.
+_WEEKDAYS = _words(
+    "senin monday mon sen",
+    "selasa tuesday tue tues sel",
+    "rabu wednesday wed rab",
+    "kamis thursday thu thur thurs kam",
+    "jumat friday fri jum",
+    "sabtu saturday sat sab",
+    "minggu ahad sunday sun min",
+)
+_RELATIVE_DAYS = {"today": 0, "nanti": 0, "besok": 1, "esok": 1, "tomorrow": 1, "lusa": 2}
+# Words that announce a clock time; a bare number right after one is an hour ("jam 8").
+_CLOCK_WORDS = frozenset({"pukul", "pkl", "jam", "at"})
+# Connecting words that carry no information ("hari Jumat", "tanggal 27", "on Friday").
+_FILLER_WORDS = frozenset({"hari", "tanggal", "tgl", "pada", "on"})
+# An explicit Indonesian zone label means that zone, even if the office is elsewhere.
+_ZONE_LABELS = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+
+_TIME = re.compile(r"(\d{1,2})[.:](\d{2})(am|pm)?")
+_TIME_AMPM = re.compile(r"(\d{1,2})(am|pm)")
+_BARE_NUMBER = re.compile(r"\d{1,4}")
+_DAY_NUMBER = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
+_YEAR_NUMBER = re.compile(r"\d{4}|\d{2}")
+_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
+# Only "/" and "-" for day/month: "27.11" is how Indonesians write a clock time.
+_DM = re.compile(r"(\d{1,2})[-/](\d{1,2})")
+
+
+# --- reading the text -----------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """What the words said, before any calendar arithmetic."""
+
+    clock: time | None = None
+    relative: int | None = None
+    weekday: int | None = None
+    # (year or None, month, day), numbers as typed: validated against the calendar later.
+    ymd: tuple[int | None, int, int] | None = None
+    zone: ZoneInfo | None = None
+
+    def says_anything(self) -> bool:
+        return any(v is not None for v in (self.clock, self.relative, self.weekday, self.ymd))
+
+
+def _normalize(text: str) -> list[str]:
+    text = text.lower().strip()
+    # "Jum'at" / "Jum’at": the apostrophe is optional in Indonesian spelling.
+    text = re.sub(r"['’‘`]", "", text)
+    text = text.replace(",", " ")
+    text = re.sub(r"\bhari\s+ini\b", "today", text)
+    text = re.sub(r"\bday\s+after\s+tomorrow\b", "lusa", text)
+    # "2026-11-27T08:00" (ISO) and "08.00WIB" / "8 pm" glued or split differently.
+    text = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", text)
+    text = re.sub(r"(\d)(wib|wita|wit)\b", r"\1 \2", text)
+    text = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text)
+    # "Nov." / "pkl." / a sentence-ending "08.00." keep their meaning without the dot.
+    return [token.rstrip(".") for token in text.split() if token.rstrip(".")]
+
+
+def _clock_text(hour: int, minute: int) -> str:
+    return f"{hour:02d}.{minute:02d}"
+
+
+def _date_text(year: int | None, month: int, day: int) -> str:
+    return f"{day}/{month}" if year is None else f"{day}/{month}/{year}"
+
+
+def _clock(hour: int, minute: int, meridiem: str | None) -> time:
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise WhenError("when.invalid_time", time=f"{hour}{meridiem}")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise WhenError("when.invalid_time", time=_clock_text(hour, minute))
+    return time(hour, minute)
+
+
+def _full_year(text: str) -> int:
+    # Two-digit years are this century: nobody schedules a post for 1926.
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _numeric_date(token: str) -> tuple[int | None, int, int] | None:
+    if match := _YMD.fullmatch(token):
+        return int(match[1]), int(match[3]), int(match[4])
+    if match := _DMY.fullmatch(token):
+        return _full_year(match[4]), int(match[3]), int(match[1])
+    if match := _DM.fullmatch(token):
+        return None, int(match[2]), int(match[1])
+    return None
+
+
+def _worded_date(parts: list[str]) -> tuple[int | None, int, int] | None:
+    """``27 nov [2026]`` or ``nov 27 [2026]``; ``None`` when there is no month name."""
+    if not parts:
+        return None
+    months = [i for i, part in enumerate(parts) if part in _MONTHS]
+    if len(months) != 1 or len(parts) > 3:
+        raise WhenError("when.unreadable")
+    where = months[0]
+    # The day sits right next to the month, the year (if any) last.
+    if where == 0 and len(parts) >= 2:
+        day_text, rest = parts[1], parts[2:]
+    elif where == 1:
+        day_text, rest = parts[0], parts[2:]
+    else:
+        raise WhenError("when.unreadable")
+    day = _DAY_NUMBER.fullmatch(day_text)
+    if day is None or (rest and not _YEAR_NUMBER.fullmatch(rest[0])):
+        raise WhenError("when.unreadable")
+    year = _full_year(rest[0]) if rest else None
+    return year, _MONTHS[parts[where]], int(day[1])
+
+
+def _read(text: str) -> _Reading:
+    if len(text) > MAX_TEXT_LENGTH:
+        raise WhenError("when.unreadable")
+    reading = _Reading()
+    worded: list[str] = []
+    after_clock_word = False
+
+    def once(current: object) -> None:
+        # Two times, two dates or "besok lusa": guessing which one was meant is unsafe.
+        if current is not None:
+            raise WhenError("when.unreadable")
+
+    for token in _normalize(text):
+        expects_hour, after_clock_word = after_clock_word, False
+        if token in _CLOCK_WORDS:
+            after_clock_word = True
+        elif token in _FILLER_WORDS:
+            continue
+        elif token in _ZONE_LABELS:
+            once(reading.zone)
+            reading.zone = ZoneInfo(_ZONE_LABELS[token])
+        elif match := _TIME.fullmatch(token):
+            once(reading.clock)
+            reading.clock = _clock(int(match[1]), int(match[2]), match[3])
+        elif match := _TIME_AMPM.fullmatch(token):
+            once(reading.clock)
+            reading.clock = _clock(int(match[1]), 0, match[2])
+        elif expects_hour and _BARE_NUMBER.fullmatch(token):
+            # "jam 8" is 08.00; "pukul 0830" is the military-style 08.30.
+            once(reading.clock)
+            hour, minute = divmod(int(token), 100) if len(token) > 2 else (int(token), 0)
+            reading.clock = _clock(hour, minute, None)
+        elif token in _RELATIVE_DAYS:
+            once(reading.relative)
+            reading.relative = _RELATIVE_DAYS[token]
+        elif token in _WEEKDAYS:
+            once(reading.weekday)
+            reading.weekday = _WEEKDAYS[token]
+        elif (ymd := _numeric_date(token)) is not None:
+            once(reading.ymd)
+            reading.ymd = ymd
+        elif token in _MONTHS or _DAY_NUMBER.fullmatch(token) or _BARE_NUMBER.fullmatch(token):
+            worded.append(token)
+        else:
+            raise WhenError("when.unreadable")
+
+    if (ymd := _worded_date(worded)) is not None:
+        once(reading.ymd)
+        reading.ymd = ymd
+    if reading.ymd is not None and reading.relative is not None:
+        raise WhenError("when.unreadable")
+    if not reading.says_anything():
+        raise WhenError("when.unreadable")
+    return reading
+
+
+# --- calendar arithmetic --------------------------------------------------------------
+
+
+def _calendar_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_for(ymd: tuple[int | None, int, int], today: date) -> date:
+    year, month, day = ymd
+    if year is not None:
+        found = _calendar_date(year, month, day)
+        if found is None:
+            raise WhenError("when.invalid_date", date=_date_text(year, month, day))
+        return found
+    this_year = _calendar_date(today.year, month, day)
+    if this_year is not None and (today - this_year).days <= ROLLOVER_DAYS:
+        return this_year
+    next_year = _calendar_date(today.year + 1, month, day)
+    if next_year is not None:
+        return next_year
+    if this_year is not None:  # 29/2 of a leap year, long gone: report it as past
+        return this_year
+    raise WhenError("when.invalid_date", date=_date_text(None, month, day))
+
+
+def _local(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time in ``zone``.
+
+    Built with ``tzinfo=zone`` and converted, so the zone's own rules (including any
+    daylight saving) decide the offset; for a time repeated when clocks go back the
+    first occurrence (``fold=0``) is taken.
+    """
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+
+
+def _exists(day: date, clock: time, zone: ZoneInfo) -> bool:
+    """False for a wall-clock time skipped when clocks go forward (not in WIB)."""
+    wall = datetime.combine(day, clock)
+    return _local(day, clock, zone).astimezone(zone).replace(tzinfo=None) == wall
+
+
+def _utc_now(now: datetime) -> datetime:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    # Arithmetic on a ZoneInfo-aware datetime is wall-clock arithmetic; UTC is not.
+    return now.astimezone(UTC)
+
+
+def _check_window(at: datetime, now: datetime, max_ahead: timedelta) -> datetime:
+    if at - now < MIN_LEAD:
+        raise WhenError("when.in_past", at=at)
+    if at - now > max_ahead:
+        raise WhenError("when.too_far", days=max_ahead.days)
+    return at
+
+
+def parse_when(
+    text: str,
+    now: datetime,
+    tz: ZoneInfo = OFFICE_ZONE,
+    *,
+    max_ahead: timedelta = DEFAULT_MAX_AHEAD,
+) -> datetime:
+    """The moment ``text`` names, as an aware UTC datetime at least a minute ahead.
+
+    Raises ``WhenError`` with one of: ``when.unreadable``, ``when.invalid_time``
+    (``time``), ``when.invalid_date`` (``date``), ``when.time_missing``,
+    ``when.weekday_mismatch`` (``date``, ``weekday``, ``actual``), ``when.in_past``
+    (``at``) or ``when.too_far`` (``days``).
+    """
+    now = _utc_now(now)
+    reading = _read(text)
+    zone = reading.zone or tz
+    today = now.astimezone(zone).date()
+
+    day: date | None = None
+    if reading.ymd is not None:
+        day = _date_for(reading.ymd, today)
+    elif reading.relative is not None:
+        day = today + timedelta(days=reading.relative)
+    elif reading.weekday is None:
+        day = today  # a time alone means today; never silently tomorrow
+
+    if day is not None and reading.weekday is not None and day.weekday() != reading.weekday:
+        raise WhenError(
+            "when.weekday_mismatch",
+            date=_date_text(day.year, day.month, day.day),
+            weekday=reading.weekday,
+            actual=day.weekday(),
+        )
+    clock = reading.clock
+    if clock is None:
+        raise WhenError("when.time_missing")
+    if day is None:
+        # A weekday alone is its next occurrence: today while the time is still ahead.
+        assert reading.weekday is not None
+        day = today + timedelta(days=(reading.weekday - today.weekday()) % 7)
+        if _local(day, clock, zone) - now < MIN_LEAD:
+            day += timedelta(days=7)
+    if not _exists(day, clock, zone):
+        raise WhenError("when.invalid_time", time=_clock_text(clock.hour, clock.minute))
+    return _check_window(_local(day, clock, zone), now, max_ahead)
+
+
+# --- quick choices --------------------------------------------------------------------
+
+_IN_HOURS_KEY = re.compile(r"in_(\d{1,2})h")
+_DAY_KEY = re.compile(r"(today|tomorrow)_(\d{2})(\d{2})")
+_MAX_QUICK_HOURS = 24
+
+
+def _ceil_minute(moment: datetime) -> datetime:
+    # Up, not down: "in 1 hour" should never come earlier than promised.
+    floored = moment.replace(second=0, microsecond=0)
+    return floored if floored == moment else floored + timedelta(minutes=1)
+
+
+def _quick(key: str, now: datetime, tz: ZoneInfo) -> QuickChoice:
+    """Build the choice a key stands for, at ``now`` (UTC): one source for both the
+    buttons and the tap, so they cannot drift apart."""
+    if match := _IN_HOURS_KEY.fullmatch(key):
+        hours = int(match[1])
+        if 1 <= hours <= _MAX_QUICK_HOURS:
+            at = _ceil_minute(now + timedelta(hours=hours))
+            return QuickChoice(key, "when.quick.in_hours", {"hours": hours}, at)
+    elif match := _DAY_KEY.fullmatch(key):
+        hour, minute = int(match[2]), int(match[3])
+        if hour <= 23 and minute <= 59:
+            offset = 0 if match[1] == "today" else 1
+            day = now.astimezone(tz).date() + timedelta(days=offset)
+            at = _local(day, time(hour, minute), tz)
+            params: dict[str, object] = {"time": _clock_text(hour, minute)}
+            return QuickChoice(key, f"when.quick.{match[1]}_at", params, at)
+    raise WhenError("when.unreadable")
+
+
+def _day_key(prefix: str, clock: time) -> str:
+    return f"{prefix}_{clock.hour:02d}{clock.minute:02d}"
+
+
+def quick_choices(now: datetime, tz: ZoneInfo = OFFICE_ZONE) -> list[QuickChoice]:
+    """Four one-tap moments, all in the future: in 1 hour, in 3 hours, today at the
+    next of 12.00 / 16.00 (if at least 30 minutes away) and tomorrow 08.00; after 15.30
+    "tomorrow 12.00" takes the place of the today slot."""
+    now = _utc_now(now)
+    choices = [_quick(f"in_{hours}h", now, tz) for hours in QUICK_HOURS]
+    taken = {choice.at for choice in choices}
+    today = [_quick(_day_key("today", slot), now, tz) for slot in TODAY_SLOTS]
+    # Skip a slot equal to "in N hours": two buttons for one moment only confuse.
+    slot = next((c for c in today if c.at - now >= TODAY_SLOT_LEAD and c.at not in taken), None)
+    if slot is not None:
+        choices.append(slot)
+    choices.append(_quick("tomorrow_0800", now, tz))
+    if slot is None:
+        # Late in the day the next useful moments are all tomorrow: keep four buttons.
+        choices.append(_quick("tomorrow_1200", now, tz))
+    return choices
+
+
+def resolve_quick(key: str, now: datetime, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+    """The moment a tapped quick choice means *now*: "in 1 hour" counts from the tap.
+
+    ``when.unreadable`` for a key no choice uses, ``when.in_past`` for "today 12.00"
+    tapped after noon.
+    """
+    now = _utc_now(now)
+    at = _quick(key, now, tz).at
+    if at - now < MIN_LEAD:
+        raise WhenError("when.in_past", at=at)
+    return at

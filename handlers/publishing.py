@@ -1,0 +1,211 @@
+"""The publishing step in the chats: the scheduler's sweep, the outbox's news, the
+schedule menu.
+
+The outbox (``publisher.outbox``) does the publishing; this module tells people about
+it. The sweep runs on PTB's job queue every few seconds and right after any move that
+publishes, takes down or retries, so an approved item goes out within seconds of the
+tap, a scheduled one at its time (after a restart too: the time is a row), and with
+``WARTA_AUTO_PUBLISH`` every approved item by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot import timefmt
+from bot.chats import Purpose
+from bot.items import Edit, StaleItem
+from bot.text import esc, excerpt
+from bot.when import WhenError, quick_choices, resolve_quick
+from bot.workflow import Action, WorkflowError
+from handlers.announce import announce, chat_language, notify, refresh_cards, targets
+from handlers.buttons import Tap, button
+from handlers.common import WartaContext, answer_tap, edit_tapped, guarded
+from handlers.outcomes import explain_when
+from publisher.outbox import Outbox
+from storage.models import Item, Person
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(seconds=15)
+
+
+def outbox_of(context: WartaContext) -> Outbox | None:
+    outbox = context.application.bot_data.get("outbox")
+    return outbox if isinstance(outbox, Outbox) else None
+
+
+async def publish_sweep(context: WartaContext) -> None:
+    """Job: publish what is due, then drive the outbox."""
+    services = context.services
+    auto = services.settings.auto_publish
+    for item_id in await services.items.due_for_publishing(services.now(), auto):
+        item = await services.items.get(item_id)
+        note = "scheduled" if item is not None and item.publish_at is not None else "auto"
+        try:
+            outcome = await services.items.act(
+                item_id, None, None, Action.PUBLISH, services.now(), note=note
+            )
+        except (WorkflowError, StaleItem):
+            # Someone acted on it at the same moment (held it, published it): fine.
+            continue
+        try:
+            await announce(context, outcome, kick_outbox=False)
+        except TelegramError:
+            log.warning("could not announce the publication of %s", outcome.item.code)
+    outbox = outbox_of(context)
+    if outbox is not None:
+        await outbox.run_due()
+
+
+# --- what the outbox tells the chats ------------------------------------------------
+
+
+def target_label(context: WartaContext, target: str, language: str) -> str:
+    return context.services.t(f"target.{target}", language)
+
+
+def links_text(context: WartaContext, item: Item, language: str) -> str:
+    """``Situs web: <link> · Kanal Telegram: <link>`` for the targets that have one."""
+    parts = []
+    for publication in item.publications:
+        label = esc(target_label(context, publication.target, language))
+        if publication.status == "published" and publication.url:
+            parts.append(f'{label}: <a href="{esc(publication.url)}">{esc(publication.url)}</a>')
+        elif publication.status == "published":
+            parts.append(f"{label}: ✓")
+    return "\n".join(parts)
+
+
+class ChatListener:
+    """Turns the outbox's events into card redraws, confirmations and alerts."""
+
+    def __init__(self, context: WartaContext) -> None:
+        self._context = context
+
+    async def changed(self, item_id: int) -> None:
+        item = await self._context.services.items.get(item_id)
+        if item is not None:
+            await refresh_cards(self._context, item)
+
+    async def finished(self, item_id: int, removal: bool) -> None:
+        context = self._context
+        item = await context.services.items.get(item_id)
+        if item is None:
+            return
+        officer = await context.services.items.officer_of(item)
+        chats = await targets(context, Purpose.EDITOR)
+        if removal:
+            chats += await targets(context, Purpose.OFFICIAL)
+            key = "notify.removed_everywhere"
+        else:
+            key = "notify.published"
+        if officer.id not in chats and not officer.unreachable:
+            chats.append(officer.id)
+        for chat_id in dict.fromkeys(chats):
+            language = await chat_language(context, chat_id)
+            text = context.services.t(
+                key, language, code=esc(item.code), title=esc(excerpt(item.title, 80))
+            )
+            links = links_text(context, item, language) if not removal else ""
+            await _send(context, chat_id, text + ("\n" + links if links else ""))
+
+    async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None:
+        context = self._context
+        item = await context.services.items.get(item_id)
+        if item is None:
+            return
+        chats = await targets(context, Purpose.EDITOR)
+        chats += await targets(context, Purpose.PUBLISHER)
+        chats += await targets(context, Purpose.LOG)
+        for chat_id in dict.fromkeys(chats):
+            language = await chat_language(context, chat_id)
+            await notify(
+                context,
+                chat_id,
+                "notify.publish_failing",
+                code=item.code,
+                title=excerpt(item.title, 80),
+                target=target_label(context, target, language),
+                attempts=attempts,
+                error=excerpt(error, 300),
+            )
+
+    async def uncertain(self, item_id: int, target: str) -> None:
+        context = self._context
+        item = await context.services.items.get(item_id)
+        if item is None:
+            return
+        chats = await targets(context, Purpose.PUBLISHER)
+        chats += await targets(context, Purpose.EDITOR)
+        for chat_id in dict.fromkeys(chats):
+            language = await chat_language(context, chat_id)
+            await notify(
+                context,
+                chat_id,
+                "notify.publish_uncertain",
+                code=item.code,
+                title=excerpt(item.title, 80),
+                target=target_label(context, target, language),
+            )
+
+
+async def _send(context: WartaContext, chat_id: int, text: str) -> None:
+    await guarded(
+        context,
+        chat_id,
+        lambda cid: context.bot.send_message(
+            cid, text, parse_mode="HTML", disable_web_page_preview=True
+        ),
+    )
+
+
+# --- the schedule menu --------------------------------------------------------------
+
+
+def schedule_keyboard(context: WartaContext, item: Item, language: str) -> InlineKeyboardMarkup:
+    services = context.services
+    t = services.t
+    rows = []
+    for choice in quick_choices(services.now(), services.zone):
+        when = timefmt.short(choice.at, services.zone, language, services.now())
+        label = f"{t(choice.label_key, language, **choice.params)} · {when}"
+        rows.append([button(label, "sch", item.id, item.version, choice.key)])
+    rows.append([button(t("button.schedule_type", language), "sch", item.id, item.version, "type")])
+    rows.append([button(t("button.back", language), "card", item.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def tap_schedule(
+    update: Update, context: WartaContext, person: Person, item: Item, tap: Tap, language: str
+) -> None:
+    """``sch:<item>:<version>:<choice>``: open the menu, pick a time, or type one."""
+    from handlers.prompts import ask
+    from handlers.taps import move_from_tap
+
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    t = services.t
+    choice = tap.str_arg(2)
+    if choice == "open":
+        await answer_tap(query)
+        with contextlib.suppress(BadRequest):
+            await edit_tapped(query, reply_markup=schedule_keyboard(context, item, language))
+        return
+    if choice == "type":
+        await answer_tap(query, t("prompt.toast", language))
+        await ask(update, context, person, "schedule", language, "prompt.schedule", item)
+        return
+    try:
+        at = resolve_quick(choice, services.now(), services.zone)
+    except WhenError as error:
+        await answer_tap(query, explain_when(error, context, language), show_alert=True)
+        return
+    edit = Edit(publish_at=at)
+    await move_from_tap(update, context, person, item, Action.SCHEDULE, language, edit)

@@ -1,0 +1,131 @@
+"""The one way a file leaves warta for a public target.
+
+Originals stay in the blob store byte for byte (they are the archive). What the public
+sees is made here: images are decoded and re-encoded with Pillow, turned upright, bounded
+in size and stripped of every metadata block (EXIF with GPS position, XMP, comments), so
+a photo an officer sent "as a file" does not publish where it was taken. Every target
+takes its files through :meth:`PublicFiles.get`, so later renditions work has one place
+to change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from publisher.model import ArticleMedia, PublishError
+from storage.blobs import BlobNotFoundError, BlobStore
+
+# Longest side of a web image; phones send up to 4000-8000 px, a page needs far less.
+WEB_MAX_SIDE = 2048
+# Refuse images that would decode to more than this many pixels (decompression bombs).
+MAX_PIXELS = 80_000_000
+JPEG_QUALITY = 85
+
+_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"}
+
+
+@dataclass(frozen=True)
+class PublicFile:
+    data: bytes
+    mime_type: str
+    file_name: str
+
+
+class UnsafeImage(ValueError):
+    """The image cannot be made public safely (unreadable, or a decompression bomb)."""
+
+
+def is_image(media: ArticleMedia) -> bool:
+    if media.kind == "photo":
+        return True
+    return media.kind == "document" and (media.mime_type or "").lower() in _IMAGE_TYPES
+
+
+def public_image(data: bytes) -> tuple[bytes, str, str]:
+    """Re-encode an image without metadata: (bytes, mime type, file extension).
+
+    Opaque images become JPEG; images with transparency stay PNG. Orientation from EXIF
+    is applied to the pixels before EXIF is dropped, so the photo stays upright.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_PIXELS and twice that; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                image = ImageOps.exif_transpose(opened)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UnsafeImage("image too large to decode safely") from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise UnsafeImage("not a readable image") from exc
+    image.thumbnail((WEB_MAX_SIDE, WEB_MAX_SIDE))
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    out = io.BytesIO()
+    if has_alpha:
+        clean = image.convert("RGBA")
+        # A fresh image carries no info dict, so nothing of the original's metadata.
+        bare = Image.new("RGBA", clean.size)
+        bare.paste(clean)
+        bare.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "image/png", "png"
+    clean = image.convert("RGB")
+    bare = Image.new("RGB", clean.size)
+    bare.paste(clean)
+    bare.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue(), "image/jpeg", "jpg"
+
+
+class PublicFiles:
+    """Public copies of an article's files, with web images cached on disk by content."""
+
+    def __init__(self, blobs: BlobStore, cache_dir: Path) -> None:
+        self._blobs = blobs
+        self._cache_dir = cache_dir
+
+    async def get(self, media: ArticleMedia) -> PublicFile:
+        if media.blob_key is None:
+            raise PublishError("file not downloaded yet; will retry")
+        try:
+            original = await self._blobs.read_bytes(media.blob_key)
+        except BlobNotFoundError as exc:
+            raise PublishError("file missing from the media store") from exc
+        if not is_image(media):
+            return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
+        data, mime, ext = await self._web_image(media, original)
+        stem = media.file_name.rsplit(".", 1)[0] if "." in media.file_name else media.file_name
+        return PublicFile(data, mime, f"{stem}.{ext}")
+
+    async def _web_image(self, media: ArticleMedia, original: bytes) -> tuple[bytes, str, str]:
+        digest = media.sha256 or media.blob_key or "unknown"
+        digest = digest.rsplit("/", 1)[-1]
+        for ext, mime in (("jpg", "image/jpeg"), ("png", "image/png")):
+            cached = self._cache_dir / f"{digest}.{ext}"
+            if cached.exists():
+                return await asyncio.to_thread(cached.read_bytes), mime, ext
+        try:
+            data, mime, ext = await asyncio.to_thread(public_image, original)
+        except UnsafeImage as exc:
+            raise PublishError(f"{media.file_name}: {exc}") from exc
+        await asyncio.to_thread(self._store, self._cache_dir / f"{digest}.{ext}", data)
+        return data, mime, ext
+
+    @staticmethod
+    def _store(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(path.suffix + ".part")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+
+
+def _guess_mime(media: ArticleMedia) -> str:
+    if media.kind == "video":
+        return "video/mp4"
+    return "application/octet-stream"

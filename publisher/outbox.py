@@ -1,0 +1,292 @@
+"""The outbox worker: drives every publication row to its target, once.
+
+Rows are written by the move that publishes or takes an item down (``bot.items``), in
+the same transaction, so an approved item is never lost between the database and the
+targets. The worker is triggered by PTB's job queue (APScheduler), right after a move
+and every few seconds; it reads due rows and handles them one at a time:
+
+1. A row whose previous attempt may have reached the target (the process died in the
+   middle, or a timeout after sending) is first looked up on the target
+   (:meth:`Target.locate`); what is found is recorded instead of publishing again. A
+   target that cannot be searched (a Telegram channel) marks the row *uncertain* and a
+   person decides.
+2. ``in_flight_since`` is committed before the remote call and cleared with its result.
+3. Failures are retried with exponential backoff, forever; the webmaster is alerted once
+   after ``alert_after`` attempts, and told again when the item finally goes out.
+
+Only one worker runs per process (a lock), and warta runs one process per database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from publisher.articles import article_of
+from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
+from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
+from storage.models import Item, Publication
+
+log = logging.getLogger(__name__)
+
+PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
+CANCELLED, UNCERTAIN = "cancelled", "uncertain"
+WORKING = (PENDING, REMOVING)
+DONE = frozenset({PUBLISHED, REMOVED, CANCELLED})
+# A single remote operation may not hold the worker longer than this.
+OPERATION_LIMIT_SECONDS = 600
+
+
+class OutboxListener(Protocol):
+    """What the chat side is told (cards, confirmations, alerts)."""
+
+    async def changed(self, item_id: int) -> None: ...
+
+    async def finished(self, item_id: int, removal: bool) -> None: ...
+
+    async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None: ...
+
+    async def uncertain(self, item_id: int, target: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one pass over one row did (for tests and logs)."""
+
+    publication_id: int
+    target: str
+    result: str  # published / removed / failed / waiting / found / uncertain / skipped
+
+
+def _ref_of(row: Publication) -> PublishedRef | None:
+    if row.remote_id is None:
+        return None
+    data: dict[str, Any] = json.loads(row.remote_data) if row.remote_data else {}
+    return PublishedRef(remote_id=row.remote_id, url=row.url, data=data)
+
+
+def _store_ref(row: Publication, ref: PublishedRef) -> None:
+    row.remote_id = ref.remote_id[:255]
+    row.url = ref.url
+    row.remote_data = json.dumps(dict(ref.data)) if ref.data else None
+
+
+def _row_state(row: Publication) -> RowState:
+    return RowState(row.target, row.status, row.attempts, row.url)
+
+
+class Outbox:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        targets: Mapping[str, Target],
+        policy: RetryPolicy,
+        clock: Callable[[], datetime],
+        listener: OutboxListener | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.targets = dict(targets)
+        self.policy = policy
+        self._clock = clock
+        self.listener = listener
+        self._lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        """Release the targets' connections (HTTP clients) at shutdown."""
+        for target in self.targets.values():
+            closer = getattr(target, "aclose", None)
+            if closer is not None:
+                try:
+                    await closer()
+                except Exception:
+                    log.warning("closing %s failed", target.name, exc_info=True)
+
+    async def run_due(self) -> list[Step]:
+        """Handle every row that is due now; returns what happened to each."""
+        async with self._lock:
+            now = self._clock()
+            async with self._sessions() as session:
+                rows = (
+                    await session.execute(
+                        select(Publication.id, Publication.item_id, Publication.target).where(
+                            Publication.status.in_(WORKING),
+                            Publication.next_attempt_at <= now,
+                        )
+                    )
+                ).all()
+            ordered = sorted(rows, key=lambda r: (r.item_id, sort_key(r.target), r.id))
+            steps = []
+            for row in ordered:
+                steps.append(await self._handle(row.id))
+            return steps
+
+    async def _handle(self, publication_id: int) -> Step:
+        now = self._clock()
+        async with self._sessions() as session:
+            row = await session.get(Publication, publication_id)
+            if row is None or row.status not in WORKING:
+                return Step(publication_id, "?", "skipped")
+            item = await session.get(Item, row.item_id)
+            assert item is not None  # foreign key
+            siblings = [_row_state(p) for p in item.publications if p.id != row.id]
+            removal = row.status == REMOVING
+            target = self.targets.get(row.target)
+            if not removal and waits_for_website(row.target, siblings, self.policy):
+                # Look again shortly after the website's own next attempt.
+                row.next_attempt_at = now + self.policy.base
+                await session.commit()
+                return Step(row.id, row.target, "waiting")
+            published_at = min((p.created_at for p in item.publications), default=now)
+            article = article_of(item, published_at, web_url(siblings))
+            item_id = row.item_id
+        if target is None:
+            return await self._failed(
+                publication_id, PublishError("target not configured any more"), removal
+            )
+        try:
+            async with asyncio.timeout(OPERATION_LIMIT_SECONDS):
+                result = await self._operate(publication_id, target, article, removal, now)
+        except CannotTell:
+            await self._save(publication_id, status=UNCERTAIN, clear_flight=True)
+            await self._tell("uncertain", item_id, row.target)
+            await self._tell("changed", item_id)
+            return Step(publication_id, row.target, "uncertain")
+        except PublishError as error:
+            return await self._failed(publication_id, error, removal)
+        except TimeoutError:
+            late = PublishError("no answer from the target in time", ambiguous=True)
+            return await self._failed(publication_id, late, removal)
+        except Exception as error:  # a bug or an unexpected library error
+            log.exception("publishing %s to %s failed", article.key, row.target)
+            return await self._failed(
+                publication_id, PublishError(f"internal error ({type(error).__name__})"), removal
+            )
+        await self._tell("changed", item_id)
+        if await self._all_done(item_id):
+            await self._tell("finished", item_id, removal)
+        return Step(publication_id, row.target, result)
+
+    async def _operate(
+        self,
+        publication_id: int,
+        target: Target,
+        article: Article,
+        removal: bool,
+        now: datetime,
+    ) -> str:
+        async with self._sessions() as session:
+            row = await session.get(Publication, publication_id)
+            assert row is not None
+            ref = _ref_of(row)
+            maybe_there = row.in_flight_since is not None or row.ambiguous
+        if ref is None and maybe_there:
+            # A previous attempt may have reached the target: find what it left.
+            found = await target.locate(article)
+            if found is not None and not removal:
+                await self._save(publication_id, status=PUBLISHED, ref=found, now=now)
+                return "found"
+            ref = found
+        if removal:
+            if ref is not None:
+                await target.unpublish(article, ref)
+            await self._save(publication_id, status=REMOVED, now=now)
+            return "removed"
+        await self._save(publication_id, in_flight=now)
+        ref = await target.publish(article, ref)
+        await self._save(publication_id, status=PUBLISHED, ref=ref, now=now)
+        return "published"
+
+    async def _save(
+        self,
+        publication_id: int,
+        *,
+        status: str | None = None,
+        ref: PublishedRef | None = None,
+        now: datetime | None = None,
+        in_flight: datetime | None = None,
+        clear_flight: bool = False,
+    ) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(Publication, publication_id)
+            assert row is not None
+            moment = now or self._clock()
+            row.updated_at = self._clock()
+            if in_flight is not None:
+                row.in_flight_since = in_flight
+                return
+            if ref is not None:
+                _store_ref(row, ref)
+            if status == PUBLISHED and row.status == REMOVING:
+                # Taken down while this publication was on its way: remove it next.
+                row.in_flight_since = None
+                row.ambiguous = False
+                row.next_attempt_at = moment
+                return
+            if status is not None:
+                row.status = status
+            if status in (PUBLISHED, REMOVED):
+                row.in_flight_since = None
+                row.ambiguous = False
+                row.last_error = None
+                row.next_attempt_at = None
+                if status == PUBLISHED:
+                    row.published_at = moment
+                else:
+                    row.removed_at = moment
+            if clear_flight:
+                row.in_flight_since = None
+                row.next_attempt_at = None
+
+    async def _failed(self, publication_id: int, error: PublishError, removal: bool) -> Step:
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            row = await session.get(Publication, publication_id)
+            assert row is not None
+            row.attempts += 1
+            row.last_error = error.message[:500]
+            # Once a request may have reached the target, only a lookup clears that.
+            row.ambiguous = row.ambiguous or error.ambiguous
+            row.in_flight_since = None
+            row.next_attempt_at = now + self.policy.delay(row.attempts)
+            row.updated_at = now
+            alert = self.policy.should_alert(row.attempts, row.alerted)
+            if alert:
+                row.alerted = True
+            item_id, target, attempts = row.item_id, row.target, row.attempts
+        log.warning(
+            "%s to %s failed (attempt %d): %s",
+            "removal" if removal else "publication",
+            target,
+            attempts,
+            error.message,
+        )
+        if alert:
+            await self._tell("alert", item_id, target, error.message, attempts)
+        await self._tell("changed", item_id)
+        return Step(publication_id, target, "failed")
+
+    async def _all_done(self, item_id: int) -> bool:
+        async with self._sessions() as session:
+            statuses = list(
+                await session.scalars(
+                    select(Publication.status).where(Publication.item_id == item_id)
+                )
+            )
+        return bool(statuses) and all(s in DONE for s in statuses)
+
+    async def _tell(self, event: str, *args: Any) -> None:
+        """Tell the chat side; its trouble (Telegram down) must not stop the outbox."""
+        if self.listener is None:
+            return
+        try:
+            await getattr(self.listener, event)(*args)
+        except Exception:
+            log.warning("outbox listener %s failed", event, exc_info=True)

@@ -1,0 +1,55 @@
+"""A public folder of an article's files, served next to the static website.
+
+The static site links its galleries and downloads here, and the webhook hands these
+URLs to an office's own CMS. Files are the public copies from :class:`PublicFiles`
+(images without metadata), named ``media/<first 16 hex of the original's SHA-256>/<name>``
+so the same original always lands at the same address and writing it again is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+from publisher.files import PublicFile, PublicFiles
+from publisher.model import ArticleMedia, PublishError
+
+
+class PublicMediaFolder:
+    def __init__(self, root: Path, base_url: str, files: PublicFiles) -> None:
+        # ``root`` is the site folder; files go under ``root/media``.
+        self._root = root
+        self._base_url = base_url.rstrip("/")
+        self._files = files
+
+    def _folder(self, media: ArticleMedia) -> str:
+        digest = (media.sha256 or (media.blob_key or "").rsplit("/", 1)[-1])[:16]
+        if not digest:
+            raise PublishError("file not downloaded yet; will retry")
+        return f"media/{digest}"
+
+    async def export(self, media: ArticleMedia) -> tuple[str, PublicFile]:
+        """Write the public copy (once) and return its site-relative path and the file."""
+        public = await self._files.get(media)
+        relative = f"{self._folder(media)}/{public.file_name}"
+        target = self._root / relative
+        if not target.exists():
+            await asyncio.to_thread(_write_atomic, target, public.data)
+        return relative, public
+
+    def url(self, relative: str) -> str:
+        return f"{self._base_url}/{relative}"
+
+    async def remove(self, media: ArticleMedia) -> None:
+        """Remove an article's public copy (its folder holds only this original's files)."""
+        folder = self._root / self._folder(media)
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.part")
+    temp.write_bytes(data)
+    os.replace(temp, target)

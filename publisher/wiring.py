@@ -1,0 +1,62 @@
+"""Which targets the configuration enables, and building them: used by the app factory
+and by ``warta doctor``, so both always agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import Settings
+from publisher.files import PublicFiles
+from publisher.model import Target
+from publisher.policy import RetryPolicy, sort_key
+from publisher.public_media import PublicMediaFolder
+from storage.blobs import BlobStore
+
+
+def target_names(settings: Settings) -> list[str]:
+    """The enabled targets, in publishing order (websites first)."""
+    names = []
+    if settings.site_enabled:
+        names.append("site")
+    if settings.wordpress_url and settings.wordpress_user and settings.wordpress_app_password:
+        names.append("wordpress")
+    if settings.channel_id:
+        names.append("channel")
+    if settings.webhook_url and settings.webhook_secret:
+        names.append("webhook")
+    return sorted(names, key=sort_key)
+
+
+def public_files(settings: Settings, blobs: BlobStore) -> PublicFiles:
+    return PublicFiles(blobs, settings.data_dir / "renditions")
+
+
+def build_targets(settings: Settings, bot: Any, blobs: BlobStore) -> dict[str, Target]:
+    """The configured targets by name. ``bot`` is the PTB bot that posts to the channel."""
+    from publisher.channel import channel_from_settings
+    from publisher.static_site import static_site_from_settings
+    from publisher.webhook import webhook_from_settings
+    from publisher.wordpress import wordpress_from_settings
+
+    files = public_files(settings, blobs)
+    media = PublicMediaFolder(settings.effective_site_dir, settings.site_url, files)
+    built: dict[str, Target | None] = {
+        "site": static_site_from_settings(settings, files) if settings.site_enabled else None,
+        "wordpress": wordpress_from_settings(settings, files),
+        "channel": channel_from_settings(settings, bot, files),
+        "webhook": webhook_from_settings(settings, media),
+    }
+    targets = {name: target for name, target in built.items() if target is not None}
+    missing = set(target_names(settings)) ^ set(targets)
+    assert not missing, f"target configuration and factories disagree on {missing}"
+    return targets
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    from datetime import timedelta
+
+    return RetryPolicy(
+        base=timedelta(seconds=settings.publish_retry_base_seconds),
+        cap=timedelta(seconds=settings.publish_retry_max_seconds),
+        alert_after=settings.publish_alert_after,
+    )

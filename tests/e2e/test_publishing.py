@@ -1,0 +1,331 @@
+"""SOP steps 5–7 on Telegram: the publisher publishes, schedules or holds; the outbox
+brings the item to the static website and the public channel; officials take it down.
+
+WordPress has its own scenarios (``test_publishing_wordpress.py``), run against a real
+WordPress.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .harness import CallbackAnswer, FakeBotAPI, Harness, sample_jpeg
+from .office import ADMIN_ID, Office, card, code_in, running_office, snapshot, to_official
+
+CHANNEL_ID = -1001234
+CHANNEL = {"channel_id": str(CHANNEL_ID)}
+
+
+def gps_jpeg() -> bytes:
+    """A phone photo as sent "as a file": EXIF with the camera and the GPS position."""
+    image = Image.new("RGB", (80, 60), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "Phone Maker"
+    exif[0x8825] = {1: "S", 2: (6.0, 10.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def office(server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any) -> Any:
+    server.add_channel(CHANNEL_ID, "Warta Kota", username="wartakota")
+    return running_office(server, tmp_path, database_url, **{**CHANNEL, **settings})
+
+
+async def approved(o: Office, title: str = "Banjir di Sukamaju") -> str:
+    """An officer's photo and text, carried through IT, the editor and the official."""
+    await o.officer.sends_photo(sample_jpeg(color=(20, 90, 160)))
+    await o.officer.sends(f"{title}\nWarga dievakuasi ke balai RW 05. Info: www.kota.go.id/banjir")
+    code = code_in(o.officer.last_message().text)
+    await to_official(o, code)
+    await o.official.taps("Setujui", in_chat=o.officials_group)
+    return code
+
+
+async def sweep(o: Office) -> None:
+    """Run the publishing sweep once, as the job queue does every few seconds."""
+    job = o.h.app.job_queue.get_jobs_by_name("publish-sweep")[0]
+    await job.run(o.h.app)
+    await o.h.settle()
+
+
+def site(o: Office) -> Path:
+    return Path(o.h.settings.data_dir) / "site"
+
+
+def channel_posts(server: FakeBotAPI) -> list[Any]:
+    return [m for m in server.chats[CHANNEL_ID].messages.values() if not m.deleted]
+
+
+async def test_publish_now_reaches_site_and_channel_once(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        publisher_card = card(o.publishers_group, code)
+        assert "Terbitkan sekarang" in " ".join(publisher_card.button_texts)
+        assert "Jadwalkan" in " ".join(publisher_card.button_texts)
+
+        # A double tap (two publishers at once, or one impatient thumb): one publication.
+        data = next(
+            d
+            for text, d in (b for row in publisher_card.buttons for b in row)
+            if "Terbitkan" in text
+        )
+        group, message_id = o.publishers_group.id, publisher_card.message_id
+        first = fake_bot_api.press_button(o.publisher.id, group, message_id, data)
+        second = fake_bot_api.press_button(o.publisher.id, group, message_id, data)
+        await o.h.settle()
+        answers = [
+            CallbackAnswer.from_record(fake_bot_api.callback_queries[q]) for q in (first, second)
+        ]
+        assert all(a.answered for a in answers)
+        assert [a.show_alert for a in answers].count(True) == 1
+        assert any("Dedi Kurnia" in (a.text or "") for a in answers if a.show_alert)
+
+        # The card shows each target with its link.
+        text = card(o.publishers_group, code).text
+        assert "Diterbitkan" in text or "Terbit" in text
+        assert "✅ Situs web" in text and "✅ Kanal Telegram" in text
+        slug = "banjir-di-sukamaju-" + code.lower()
+        page = site(o) / "berita" / slug / "index.html"
+        assert page.exists()
+        html = page.read_text()
+        assert "Banjir di Sukamaju" in html
+        assert '<a href="https://www.kota.go.id/banjir"' in html
+        # Feeds and the sitemap list it.
+        rss = ET.fromstring((site(o) / "feed.xml").read_bytes())
+        assert [i.findtext("title") for i in rss.iter("item")] == ["Banjir di Sukamaju"]
+        feed = json.loads((site(o) / "feed.json").read_text())
+        assert [i["title"] for i in feed["items"]] == ["Banjir di Sukamaju"]
+        assert slug in (site(o) / "sitemap.xml").read_text()
+
+        # The channel: one photo with the caption and the link to the article.
+        posts = channel_posts(fake_bot_api)
+        assert len(posts) == 1
+        assert "Banjir di Sukamaju" in (posts[0].text or "")
+        assert f"/berita/{slug}/" in (posts[0].raw_text or "")
+
+        # The webmaster group and the officer are told, with the links.
+        confirmation = o.web_group.find("sudah terbit")
+        assert code in confirmation.text and f"/berita/{slug}/" in confirmation.text
+        assert o.officer.chat.has("sudah terbit")
+
+        await sweep(o)
+        assert len(channel_posts(fake_bot_api)) == 1
+        db = await snapshot(database_url)
+        assert db.item(code).state == "published"
+        events = [e.action for e in db.events_of(code)]
+        assert events.count("publish") == 1
+
+
+async def test_only_publishers_may_publish(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        answer = await o.official.taps(
+            "Terbitkan sekarang", in_chat=o.publishers_group, message=card(o.publishers_group, code)
+        )
+        assert answer.show_alert and "Publisher" in answer.text
+        assert (await snapshot(database_url)).item(code).state == "approved"
+        assert channel_posts(fake_bot_api) == []
+
+
+async def test_photo_sent_as_file_loses_its_gps_before_publishing(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        original = gps_jpeg()
+        await o.officer.sends_document("IMG_2041.jpg", original, "image/jpeg")
+        await o.officer.sends("Posko kesehatan dibuka\nPemeriksaan gratis bagi warga.")
+        code = code_in(o.officer.last_message().text)
+        await to_official(o, code)
+        await o.official.taps("Setujui", in_chat=o.officials_group)
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+
+        # The original is kept as received (the archive)...
+        media = (await snapshot(database_url)).media_of(code)
+        kept = Path(o.h.settings.data_dir) / "media" / str(media[0].blob_key)
+        assert kept.read_bytes() == original
+        # ...but no public copy carries EXIF: not the site's, not the channel's.
+        public = list((site(o) / "media").rglob("*.jpg"))
+        assert public, "the site has the image"
+        for path in public:
+            data = path.read_bytes()
+            assert b"Exif" not in data and not Image.open(io.BytesIO(data)).getexif()
+        uploads = [
+            f
+            for call in fake_bot_api.calls
+            if str(call.params.get("chat_id")) == str(CHANNEL_ID)
+            for f in call.files.values()
+        ]
+        assert uploads, "the image was uploaded to the channel, not re-sent by file id"
+        for upload in uploads:
+            if upload.data[:2] == b"\xff\xd8":
+                assert b"Exif" not in upload.data
+
+
+async def test_hold_back_with_a_reason(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        await o.publisher.taps("Tahan", in_chat=o.publishers_group)
+        prompt = o.publishers_group.last()
+        assert "alasan" in prompt.text and prompt.force_reply
+        await o.publisher.replies("Foto memuat wajah anak-anak", in_chat=o.publishers_group)
+        assert "Tidak ditayangkan" in card(o.publishers_group, code).text or "Ditolak" in (
+            card(o.publishers_group, code).text
+        )
+        assert o.officer.chat.has("Foto memuat wajah anak-anak")
+        await sweep(o)
+        assert channel_posts(fake_bot_api) == []
+        assert not (site(o) / "berita").exists() or not any((site(o) / "berita").iterdir())
+        assert (await snapshot(database_url)).item(code).state == "rejected"
+
+
+async def test_schedule_by_typing_then_publish_after_a_restart(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        await o.publisher.taps("Ketik tanggal", in_chat=o.publishers_group)
+        # Something unreadable first: a polite explanation and the question again.
+        await o.publisher.replies("kapan-kapan", in_chat=o.publishers_group)
+        assert o.publishers_group.last().force_reply
+        # The office clock says Thursday 26 Nov, 09.00 WIB.
+        await o.publisher.replies("besok 08.00", in_chat=o.publishers_group)
+        text = card(o.publishers_group, code).text
+        assert "Terjadwal" in text and "27 Nov" in text and "08.00" in text
+        item = (await snapshot(database_url)).item(code)
+        assert item.publish_at is not None and item.publish_at.hour == 1  # 08.00 WIB in UTC
+        clock = o.clock
+
+    # warta is stopped overnight and started again after the scheduled time.
+    clock.advance(hours=23, minutes=30)
+    restarted = Harness.for_warta(
+        fake_bot_api,
+        tmp_path / "data",
+        database_url,
+        admin_ids=[ADMIN_ID],
+        clock=clock,
+        channel_id=str(CHANNEL_ID),
+    )
+    async with restarted as h:
+        job = h.app.job_queue.get_jobs_by_name("publish-sweep")[0]
+        await job.run(h.app)
+        await h.settle()
+    db = await snapshot(database_url)
+    assert db.item(code).state == "published"
+    assert [e.actor_name for e in db.events_of(code) if e.action == "publish"] == ["warta"]
+    assert [e.note for e in db.events_of(code) if e.action == "publish"] == ["scheduled"]
+    assert len(channel_posts(fake_bot_api)) == 1
+
+
+async def test_schedule_quick_choice_and_cancel(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        await o.publisher.taps("1 jam", in_chat=o.publishers_group)
+        assert "Terjadwal" in card(o.publishers_group, code).text
+        o.clock.advance(minutes=30)
+        await sweep(o)
+        assert (await snapshot(database_url)).item(code).state == "approved"
+        await o.publisher.taps("Batalkan jadwal", in_chat=o.publishers_group)
+        assert "Terjadwal" not in card(o.publishers_group, code).text
+        o.clock.advance(hours=2)
+        await sweep(o)
+        assert (await snapshot(database_url)).item(code).state == "approved"
+
+
+async def test_auto_publish_needs_no_tap(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url, auto_publish=True) as o:
+        code = await approved(o)
+        await sweep(o)
+        db = await snapshot(database_url)
+        assert db.item(code).state == "published"
+        assert [e.note for e in db.events_of(code) if e.action == "publish"] == ["auto"]
+        assert len(channel_posts(fake_bot_api)) == 1
+        assert o.web_group.has("sudah terbit")
+
+
+async def test_channel_down_retries_alerts_then_recovers(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url, publish_alert_after=3) as o:
+        code = await approved(o)
+        # The bot lost its admin rights in the channel.
+        fake_bot_api.set_member_status(CHANNEL_ID, fake_bot_api.bot_id, "left")
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        text = card(o.publishers_group, code).text
+        assert "✅ Situs web" in text
+        assert "🔁 Kanal Telegram" in text
+        for minutes in (1, 2):
+            o.clock.advance(minutes=minutes)
+            await sweep(o)
+        alert = o.web_group.find("belum berhasil")
+        assert "Kanal Telegram" in alert.text and "3 kali" in alert.text
+        assert o.log_group.has("belum berhasil")
+        assert "❌ Kanal Telegram" in card(o.publishers_group, code).text
+        assert not o.web_group.has("sudah terbit")
+
+        # The admin fixes the channel; the publisher does not wait for the backoff.
+        fake_bot_api.set_member_status(CHANNEL_ID, fake_bot_api.bot_id, "administrator")
+        await o.publisher.taps("Coba lagi", in_chat=o.publishers_group)
+        assert "✅ Kanal Telegram" in card(o.publishers_group, code).text
+        assert len(channel_posts(fake_bot_api)) == 1
+        assert o.web_group.has("sudah terbit")
+        assert "Coba lagi" not in " ".join(card(o.publishers_group, code).button_texts)
+
+
+async def test_takedown_removes_it_everywhere(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        other = await approved(o, "Pasar murah di alun-alun")
+        await o.publisher.taps(
+            "Terbitkan sekarang", in_chat=o.publishers_group, message=card(o.publishers_group, code)
+        )
+        await o.publisher.taps(
+            "Terbitkan sekarang",
+            in_chat=o.publishers_group,
+            message=card(o.publishers_group, other),
+        )
+        assert len(channel_posts(fake_bot_api)) == 2
+        slug = "banjir-di-sukamaju-" + code.lower()
+
+        # Only an official may take it down, and only with a reason.
+        assert "Turunkan" not in " ".join(card(o.publishers_group, code).button_texts)
+        await o.official.taps(
+            "Turunkan", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        await o.official.replies("Data korban belum terverifikasi", in_chat=o.officials_group)
+
+        text = card(o.officials_group, code).text
+        assert "Diturunkan" in text or "🚫" in text
+        assert "🚫 Situs web" in text and "🚫 Kanal Telegram" in text
+        assert not (site(o) / "berita" / slug).exists()
+        feed = json.loads((site(o) / "feed.json").read_text())
+        assert [i["title"] for i in feed["items"]] == ["Pasar murah di alun-alun"]
+        assert slug not in (site(o) / "sitemap.xml").read_text()
+        assert len(channel_posts(fake_bot_api)) == 1
+        assert o.officer.chat.has("Data korban belum terverifikasi")
+        assert o.web_group.has("sudah dihapus dari semua tujuan")
+        db = await snapshot(database_url)
+        assert db.item(code).state == "unpublished"
+        takedown = [e for e in db.events_of(code) if e.action == "unpublish"]
+        assert takedown and takedown[0].note == "Data korban belum terverifikasi"
+        assert db.item(other).state == "published"

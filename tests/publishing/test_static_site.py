@@ -1,0 +1,625 @@
+"""The static website target, on real files: a real blob store, real images, real pages."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import threading
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from bot.cli import main
+from bot.config import load_settings
+from publisher.files import PublicFiles
+from publisher.model import Article, ArticleMedia, PublishedRef, PublishError, make_slug
+from publisher.public_media import PublicMediaFolder
+from publisher.static_site import StaticSite, make_server, static_site_from_settings
+from storage.blobs import LocalBlobStore
+
+BASE = "https://warta.kota.go.id"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# Thursday 26 November 2026, 10.15 in Jakarta.
+MOMENT = datetime(2026, 11, 26, 3, 15, tzinfo=UTC)
+GPS_IFD = 0x8825
+
+
+def jpeg(
+    color: tuple[int, int, int], *, gps: bool = False, size: tuple[int, int] = (640, 480)
+) -> bytes:
+    image = Image.new("RGB", size, color)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0110] = "Phone 12"
+    if gps:
+        exif[GPS_IFD] = {
+            1: "S",
+            2: (6.0, 10.0, 30.5),
+            3: "E",
+            4: (106.0, 49.0, 12.25),
+        }
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40
+
+
+class Site:
+    """A site folder with its blob store, and helpers to make articles from real files."""
+
+    def __init__(self, root: Path, **options: object) -> None:
+        self.root = root
+        self.blobs = LocalBlobStore(root / "media-store")
+        self.files = PublicFiles(self.blobs, root / "renditions")
+        self.dir = root / "site"
+        self.media = PublicMediaFolder(self.dir, BASE, self.files)
+        self.target = self.make(**options)
+
+    def make(self, **options: object) -> StaticSite:
+        settings: dict[str, object] = {
+            "base_url": BASE,
+            "title": "Warta Kota Contoh",
+            "description": "Berita resmi Pemerintah Kota Contoh",
+            "per_page": 10,
+            "timezone": JAKARTA,
+        }
+        settings.update(options)
+        return StaticSite(self.dir, self.media, **settings)  # type: ignore[arg-type]
+
+    async def file(
+        self, kind: str, data: bytes, name: str, mime: str, alt: str = ""
+    ) -> ArticleMedia:
+        ref = await self.blobs.put_bytes(data)
+        return ArticleMedia(
+            kind=kind,  # type: ignore[arg-type]
+            blob_key=ref.key,
+            sha256=ref.sha256,
+            mime_type=mime,
+            file_name=name,
+            size=ref.size,
+            alt=alt,
+        )
+
+    def read(self, relative: str) -> str:
+        return (self.dir / relative).read_text(encoding="utf-8")
+
+    def manifest(self) -> dict[str, object]:
+        data: dict[str, object] = json.loads(self.read(".warta/posts.json"))
+        return data
+
+
+def article(
+    number: int,
+    title: str,
+    *,
+    body: str = "Isi berita.",
+    category: str | None = "Pengumuman",
+    media: tuple[ArticleMedia, ...] = (),
+    when: datetime = MOMENT,
+    section: str | None = "Bidang Pengawasan",
+) -> Article:
+    key = f"PKP-2026-{number:04d}"
+    return Article(
+        key=key,
+        slug=make_slug(title, key),
+        title=title,
+        body=body,
+        category=category,
+        section=section,
+        published_at=when,
+        media=media,
+        tags=("kota",),
+    )
+
+
+def rss_links(site: Site) -> list[str]:
+    root = ET.fromstring((site.dir / "feed.xml").read_bytes())
+    return [item.findtext("link") or "" for item in root.iter("item")]
+
+
+def atom_links(site: Site) -> list[str]:
+    root = ET.fromstring((site.dir / "atom.xml").read_bytes())
+    return [
+        link.get("href") or ""
+        for entry in root.iter(f"{ATOM}entry")
+        for link in entry.iter(f"{ATOM}link")
+    ]
+
+
+def json_urls(site: Site) -> list[str]:
+    feed = json.loads(site.read("feed.json"))
+    return [item["url"] for item in feed["items"]]
+
+
+def sitemap_urls(site: Site) -> list[str]:
+    root = ET.fromstring((site.dir / "sitemap.xml").read_bytes())
+    return [loc.text or "" for loc in root.iter(f"{SITEMAP}loc")]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path)
+
+
+async def rich_article(site: Site) -> Article:
+    cover = await site.file(
+        "photo",
+        jpeg((200, 30, 30), gps=True),
+        "pkp-2026-0001-1.jpg",
+        "image/jpeg",
+        alt="Petugas memeriksa saluran air",
+    )
+    second = await site.file("photo", jpeg((30, 160, 40)), "pkp-2026-0001-2.jpg", "image/jpeg")
+    video = await site.file("video", VIDEO, "pkp-2026-0001-3.mp4", "video/mp4")
+    document = await site.file("document", PDF, "Surat Edaran 12.pdf", "application/pdf")
+    return article(
+        1,
+        "Pemeriksaan saluran air di Kecamatan Timur",
+        body="Petugas memeriksa saluran.\n\nInformasi lengkap: https://kota.go.id/air",
+        media=(cover, second, video, document),
+    )
+
+
+# --- publishing -------------------------------------------------------------------------
+
+
+async def test_publish_writes_post_lists_feeds_and_sitemap(site: Site) -> None:
+    item = await rich_article(site)
+    ref = await site.target.publish(item, None)
+
+    url = f"{BASE}/berita/{item.slug}/"
+    assert ref == PublishedRef(remote_id=item.slug, url=url)
+
+    page = site.read(f"berita/{item.slug}/index.html")
+    assert '<html lang="id">' in page
+    assert '<h1 class="post-title">Pemeriksaan saluran air di Kecamatan Timur</h1>' in page
+    assert (
+        '<time datetime="2026-11-26T10:15:00+07:00">Kamis, 26 November 2026 10.15 WIB</time>'
+        in (page)
+    )
+    assert 'alt="Petugas memeriksa saluran air"' in page
+    # A photo without alt text gets one made from the title.
+    assert 'alt="Pemeriksaan saluran air di Kecamatan Timur (foto 2)"' in page
+    assert "<video controls" in page
+    assert "Unduh dokumen: Surat Edaran 12.pdf" in page
+    assert f"(PDF, {len(PDF)} B)" in page
+    assert '<a href="../../media/' in page and "Surat%20Edaran%2012.pdf" in page
+    assert "<dt>Bidang</dt><dd>Bidang Pengawasan</dd>" in page
+    assert 'href="https://kota.go.id/air"' in page  # body went through text_to_html
+    assert 'class="skip-link" href="#isi"' in page and '<main id="isi"' in page
+    assert f'<link rel="canonical" href="{url}">' in page
+    assert f'<meta property="og:image" content="{BASE}/media/' in page
+
+    # Every file was exported as a public copy next to the site.
+    exported = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.glob("media/*/*"))
+    assert len(exported) == 4
+    assert any(p.endswith("/Surat Edaran 12.pdf") for p in exported)
+    assert (site.dir / next(p for p in exported if p.endswith(".mp4"))).read_bytes() == VIDEO
+
+    home = site.read("index.html")
+    assert f'href="berita/{item.slug}/"' in home and "Pemeriksaan saluran air" in home
+    assert 'href="static/style.css?v=' in home
+    category = site.read("kategori/pengumuman/index.html")
+    assert f'href="../../berita/{item.slug}/"' in category
+    assert "Kategori: Pengumuman" in category
+    assert 'href="kategori/pengumuman/"' in site.read("kategori/index.html").replace("../", "")
+    assert (site.dir / "static" / "style.css").read_text().strip()
+
+    assert rss_links(site) == [url]
+    rss = ET.fromstring((site.dir / "feed.xml").read_bytes())
+    enclosure = rss.find("channel/item/enclosure")
+    assert enclosure is not None and enclosure.get("type") == "image/jpeg"
+    assert (enclosure.get("url") or "").startswith(f"{BASE}/media/")
+    assert rss.findtext("channel/item/category") == "Pengumuman"
+    assert url in atom_links(site)
+    feed = json.loads(site.read("feed.json"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == f"{BASE}/feed.json"
+    [entry] = feed["items"]
+    assert entry["url"] == url and entry["image"].startswith(f"{BASE}/media/")
+    assert {a["mime_type"] for a in entry["attachments"]} == {"video/mp4", "application/pdf"}
+    assert entry["date_published"] == "2026-11-26T03:15:00Z"
+    assert set(sitemap_urls(site)) == {f"{BASE}/", f"{BASE}/kategori/pengumuman/", url}
+    assert f"Sitemap: {BASE}/sitemap.xml" in site.read("robots.txt")
+
+
+async def test_published_photos_carry_no_exif_or_gps(site: Site) -> None:
+    original = jpeg((10, 20, 200), gps=True, size=(800, 600))
+    with Image.open(io.BytesIO(original)) as check:
+        assert check.getexif().get_ifd(GPS_IFD), "the fixture must really carry GPS"
+    assert b"Exif" in original
+    photo = await site.file("photo", original, "pkp-2026-0001-1.jpg", "image/jpeg")
+    await site.target.publish(article(1, "Foto dengan lokasi", media=(photo,)), None)
+
+    [public] = list(site.dir.glob("media/*/*.jpg"))
+    data = public.read_bytes()
+    with Image.open(public) as image:
+        assert image.size == (800, 600)
+        assert len(image.getexif()) == 0
+        assert not image.getexif().get_ifd(GPS_IFD)
+    assert b"Exif" not in data and b"PhoneMaker" not in data
+    page = site.read(f"berita/{make_slug('Foto dengan lokasi', 'PKP-2026-0001')}/index.html")
+    assert 'width="800" height="600"' in page
+
+
+async def test_republish_updates_in_place(site: Site) -> None:
+    item = await rich_article(site)
+    first = await site.target.publish(item, None)
+    atom_before = (site.dir / "atom.xml").read_bytes()
+
+    # The same article again (a retry after a lost response) changes nothing at all.
+    again = await site.target.publish(item, first)
+    assert again == first
+    assert (site.dir / "atom.xml").read_bytes() == atom_before
+
+    # An edit updates the one page; every list still shows the post once.
+    edited = Article(**{**item.__dict__, "body": "Teks yang sudah diperbaiki."})
+    assert await site.target.publish(edited, first) == first
+    # Its files are the same ones, still in place.
+    page = site.read(f"berita/{item.slug}/index.html")
+    files = sorted(site.dir.glob("media/*/*"))
+    assert len(files) == 4
+    for path in files:
+        assert quote(path.relative_to(site.dir).as_posix()) in page
+    assert "Teks yang sudah diperbaiki." in site.read(f"berita/{item.slug}/index.html")
+    assert len(site.manifest()["posts"]) == 1  # type: ignore[arg-type]
+    assert rss_links(site) == [first.url]
+    assert json_urls(site) == [first.url]
+    assert atom_links(site).count(first.url or "") == 1
+    assert sitemap_urls(site).count(first.url or "") == 1
+    assert site.read("index.html").count(f'href="berita/{item.slug}/"') == 1
+    assert len([p for p in (site.dir / "berita").iterdir()]) == 1
+    # Feed readers learn that it changed, and still when it first appeared.
+    atom = ET.fromstring((site.dir / "atom.xml").read_bytes())
+    assert atom.findtext(f"{ATOM}entry/{ATOM}published") == "2026-11-26T03:15:00Z"
+    assert atom.findtext(f"{ATOM}entry/{ATOM}updated") != "2026-11-26T03:15:00Z"
+
+
+async def test_changed_slug_replaces_the_old_page(site: Site) -> None:
+    item = article(1, "Judul lama")
+    old = await site.target.publish(item, None)
+    renamed = Article(
+        **{**item.__dict__, "title": "Judul baru", "slug": make_slug("Judul baru", item.key)}
+    )
+    new = await site.target.publish(renamed, old)
+    assert new.remote_id != old.remote_id
+    assert not (site.dir / "berita" / old.remote_id).exists()
+    assert (site.dir / "berita" / new.remote_id / "index.html").is_file()
+    assert rss_links(site) == [new.url]
+
+
+async def test_pagination_newest_first(tmp_path: Path) -> None:
+    site = Site(tmp_path, per_page=2)
+    items = [article(n, f"Berita nomor {n}", when=MOMENT + timedelta(hours=n)) for n in range(1, 6)]
+    for item in items:
+        await site.target.publish(item, None)
+
+    def titles(relative: str) -> list[str]:
+        page = site.read(relative)
+        return [f"Berita nomor {n}" for n in range(1, 6) if f">Berita nomor {n}</a>" in page]
+
+    assert titles("index.html") == ["Berita nomor 4", "Berita nomor 5"]
+    assert site.read("index.html").index("nomor 5") < site.read("index.html").index("nomor 4")
+    assert titles("halaman/2/index.html") == ["Berita nomor 2", "Berita nomor 3"]
+    assert titles("halaman/3/index.html") == ["Berita nomor 1"]
+    assert not (site.dir / "halaman" / "4").exists()
+
+    first = site.read("index.html")
+    assert 'rel="next" href="halaman/2/"' in first and "Halaman berikutnya" in first
+    assert "Halaman 1 dari 3" in first and 'rel="prev"' not in first
+    middle = site.read("halaman/2/index.html")
+    assert 'rel="prev" href="../../"' in middle and 'rel="next" href="../../halaman/3/"' in middle
+    last = site.read("halaman/3/index.html")
+    assert "Halaman berikutnya" not in last and "Halaman 3 dari 3" in last
+    assert 'href="../../static/style.css?v=' in last
+
+    assert (site.dir / "kategori/pengumuman/halaman/3/index.html").is_file()
+    category_middle = site.read("kategori/pengumuman/halaman/2/index.html")
+    assert 'rel="prev" href="../../../../kategori/pengumuman/"' in category_middle
+
+    # Feeds and sitemap list every post once, newest first.
+    assert rss_links(site) == [f"{BASE}/berita/{i.slug}/" for i in reversed(items)]
+    assert len(json_urls(site)) == 5
+
+    # Fewer posts, fewer pages: the stale third page disappears.
+    for item in items[:2]:
+        await site.target.unpublish(item, PublishedRef(remote_id=item.slug))
+    assert not (site.dir / "halaman" / "3").exists()
+    assert not (site.dir / "kategori/pengumuman/halaman/3").exists()
+    assert titles("halaman/2/index.html") == ["Berita nomor 3"]
+
+
+async def test_feeds_hold_the_newest_twenty(site: Site) -> None:
+    for n in range(1, 23):
+        await site.target.publish(
+            article(n, f"Berita {n}", when=MOMENT + timedelta(minutes=n)), None
+        )
+    links = rss_links(site)
+    assert len(links) == 20 and len(json_urls(site)) == 20
+    assert links[0].endswith("-pkp-2026-0022/") and links[-1].endswith("-pkp-2026-0003/")
+    assert len(sitemap_urls(site)) == 22 + 2  # home, one category, every post
+
+
+# --- taking down ------------------------------------------------------------------------
+
+
+async def test_unpublish_removes_page_and_unshared_media(site: Site) -> None:
+    shared_bytes = jpeg((90, 90, 90))
+    shared_a = await site.file("photo", shared_bytes, "pkp-2026-0001-1.jpg", "image/jpeg")
+    own_a = await site.file("photo", jpeg((250, 200, 0)), "pkp-2026-0001-2.jpg", "image/jpeg")
+    doc_a = await site.file("document", PDF, "lampiran.pdf", "application/pdf")
+    shared_b = await site.file("photo", shared_bytes, "pkp-2026-0002-1.jpg", "image/jpeg")
+    first = article(1, "Berita pertama", media=(shared_a, own_a, doc_a), category="Kegiatan")
+    second = article(2, "Berita kedua", media=(shared_b,), when=MOMENT + timedelta(hours=1))
+    ref_a = await site.target.publish(first, None)
+    ref_b = await site.target.publish(second, None)
+
+    shared_folder = site.dir / "media" / (shared_a.sha256 or "")[:16]
+    own_folder = site.dir / "media" / (own_a.sha256 or "")[:16]
+    doc_folder = site.dir / "media" / (doc_a.sha256 or "")[:16]
+    assert {p.name for p in shared_folder.iterdir()} == {
+        "pkp-2026-0001-1.jpg",
+        "pkp-2026-0002-1.jpg",
+    }
+    assert own_folder.is_dir() and doc_folder.is_dir()
+    assert (site.dir / "kategori" / "kegiatan").is_dir()
+
+    await site.target.unpublish(first, ref_a)
+
+    assert not (site.dir / "berita" / first.slug).exists()
+    assert not own_folder.exists() and not doc_folder.exists()
+    # The photo the second post also uses stays; only the first post's copy of it goes.
+    assert {p.name for p in shared_folder.iterdir()} == {"pkp-2026-0002-1.jpg"}
+    assert (site.dir / "berita" / second.slug / "index.html").is_file()
+    assert "media/" + (shared_b.sha256 or "")[:16] in site.read(f"berita/{second.slug}/index.html")
+
+    home = site.read("index.html")
+    assert "Berita pertama" not in home and "Berita kedua" in home
+    assert rss_links(site) == [ref_b.url]
+    assert json_urls(site) == [ref_b.url]
+    assert ref_a.url not in atom_links(site)
+    assert ref_a.url not in sitemap_urls(site) and ref_b.url in sitemap_urls(site)
+    # Its category had no other post: its page goes too.
+    assert not (site.dir / "kategori" / "kegiatan").exists()
+    assert "Kegiatan" not in site.read("kategori/index.html")
+    assert await site.target.locate(first) is None
+
+    # Already gone: a retry succeeds and changes nothing.
+    await site.target.unpublish(first, ref_a)
+    assert rss_links(site) == [ref_b.url]
+
+
+async def test_unpublish_of_unknown_article_succeeds(site: Site) -> None:
+    item = article(9, "Tidak pernah terbit")
+    await site.target.unpublish(item, PublishedRef(remote_id=item.slug))
+    # A remote id that is not a slug is never turned into a path.
+    await site.target.unpublish(item, PublishedRef(remote_id="../../etc"))
+    assert not (site.dir / "berita" / item.slug).exists()
+
+
+# --- safety -----------------------------------------------------------------------------
+
+
+async def test_markup_in_title_and_body_is_escaped_everywhere(site: Site) -> None:
+    title = 'Awas <script>alert("judul")</script> & "kutip"\x0b'
+    body = "Halo <script>alert(1)</script>\n<img src=x onerror=alert(2)>"
+    item = article(1, title, body=body, category="<b>Kategori</b>")
+    await site.target.publish(item, None)
+
+    outputs = {
+        path.relative_to(site.dir).as_posix(): path.read_text(encoding="utf-8")
+        for path in site.dir.rglob("*")
+        if path.is_file() and path.suffix in {".html", ".xml"} and ".warta" not in path.parts
+    }
+    assert f"berita/{item.slug}/index.html" in outputs and "atom.xml" in outputs
+    # JSON Feed titles and summaries are plain text by definition; its HTML is not.
+    json_item = json.loads(site.read("feed.json"))["items"][0]
+    outputs["feed.json content_html"] = json_item["content_html"]
+    for name, text in outputs.items():
+        assert "<script" not in text.lower(), name
+        assert "<img src=x" not in text, name
+        assert "<b>Kategori" not in text, name
+    page = outputs[f"berita/{item.slug}/index.html"]
+    assert "Awas &lt;script&gt;alert(&#34;judul&#34;)&lt;/script&gt; &amp; &#34;kutip&#34;" in page
+    assert (
+        "Halo &lt;script&gt;alert(1)&lt;/script&gt;<br>&lt;img src=x onerror=alert(2)&gt;" in page
+    )
+
+    # Feeds stay well-formed and give readers the exact text back (minus the control
+    # character XML cannot carry).
+    rss = ET.fromstring((site.dir / "feed.xml").read_bytes())
+    assert rss.findtext("channel/item/title") == title.rstrip("\x0b")
+    atom = ET.fromstring((site.dir / "atom.xml").read_bytes())
+    assert atom.findtext(f"{ATOM}entry/{ATOM}title") == title.rstrip("\x0b")
+    assert json_item["title"] == title.rstrip("\x0b")
+
+
+async def test_unsafe_slug_is_refused(site: Site) -> None:
+    item = Article(**{**article(1, "x").__dict__, "slug": "../../luar"})
+    with pytest.raises(PublishError):
+        await site.target.publish(item, None)
+    assert not (site.root / "luar").exists()
+
+
+async def test_damaged_manifest_is_not_replaced_by_an_empty_one(site: Site) -> None:
+    await site.target.publish(article(1, "Pertama"), None)
+    manifest = site.dir / ".warta" / "posts.json"
+    manifest.write_text("{ not json")
+    with pytest.raises(PublishError, match="damaged"):
+        await site.target.publish(article(2, "Kedua"), None)
+    assert manifest.read_text() == "{ not json"
+    assert "Pertama" in site.read("index.html")
+
+
+# --- templates, rebuild, locate ---------------------------------------------------------
+
+
+async def test_template_override_and_rebuild(site: Site, tmp_path: Path) -> None:
+    item = await rich_article(site)
+    await site.target.publish(item, None)
+    shipped_css = (site.dir / "static" / "style.css").read_bytes()
+    shipped_version = site.read("index.html").split("style.css?v=")[1][:10]
+
+    templates = tmp_path / "office-templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "post.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        "<p class=office-marker>Kantor: {{ post.title }}</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    (templates / "static" / "style.css").write_text("body { color: #123456; }\n")
+    restyled = site.make(templates_dir=templates)
+    assert await restyled.rebuild() == 1
+
+    page = site.read(f"berita/{item.slug}/index.html")
+    assert "<p class=office-marker>Kantor: Pemeriksaan saluran air" in page
+    assert "Beranda" in page  # the shipped base template still frames it
+    css = (site.dir / "static" / "style.css").read_bytes()
+    assert css == b"body { color: #123456; }\n" and css != shipped_css
+    # The stylesheet link changes with its content, so browsers do not keep the old one.
+    version = site.read("index.html").split("style.css?v=")[1][:10]
+    assert version != shipped_version and f"style.css?v={version}" in page
+
+    # A page lost from the folder comes back from the manifest.
+    (site.dir / "index.html").unlink()
+    (site.dir / "berita" / item.slug / "index.html").unlink()
+    (site.dir / "berita" / "sisa-lama").mkdir()
+    assert await restyled.rebuild() == 1
+    assert "Pemeriksaan saluran air" in site.read("index.html")
+    assert "office-marker" in site.read(f"berita/{item.slug}/index.html")
+    assert not (site.dir / "berita" / "sisa-lama").exists()
+
+
+async def test_broken_office_template_is_a_publish_error(site: Site, tmp_path: Path) -> None:
+    templates = tmp_path / "broken"
+    templates.mkdir()
+    (templates / "post.html").write_text("{{ post.no_such_field }}", encoding="utf-8")
+    with pytest.raises(PublishError, match=r"post\.html"):
+        await site.make(templates_dir=templates).publish(article(1, "Judul"), None)
+
+
+async def test_locate(site: Site) -> None:
+    item = article(1, "Dicari kembali")
+    assert await site.target.locate(item) is None
+    ref = await site.target.publish(item, None)
+    # A fresh instance (the bot restarted) finds it through the manifest.
+    assert await site.make().locate(item) == ref
+
+
+async def test_concurrent_publishes_all_land(site: Site) -> None:
+    items = [article(n, f"Serentak {n}", when=MOMENT + timedelta(minutes=n)) for n in range(8)]
+    await asyncio.gather(*(site.target.publish(i, None) for i in items))
+    assert len(site.manifest()["posts"]) == 8  # type: ignore[arg-type]
+    assert len(rss_links(site)) == 8
+
+
+# --- serving and the command line -------------------------------------------------------
+
+
+@pytest.fixture
+def served(site: Site) -> Iterator[str]:
+    asyncio.run(site.target.publish(article(1, "Disajikan lokal"), None))
+    server = make_server(site.dir, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_serve_answers_and_hides_the_manifest(served: str) -> None:
+    status, body = fetch(f"{served}/")
+    assert status == 200 and b"Disajikan lokal" in body
+    status, body = fetch(f"{served}/feed.xml")
+    assert status == 200 and ET.fromstring(body).tag == "rss"
+    for hidden in (
+        "/.warta/posts.json",
+        "/%2Ewarta/posts.json",
+        "/.warta/",
+        "/berita/../.warta/posts.json",
+    ):
+        assert fetch(f"{served}{hidden}")[0] == 404, hidden
+
+
+async def test_cli_site_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("WARTA_SITE_DIR", "WARTA_SITE_TEMPLATES_DIR", "WARTA_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    monkeypatch.setenv("WARTA_DATA_DIR", str(data))
+    monkeypatch.setenv("WARTA_SITE_URL", "https://contoh.go.id/warta/")
+    monkeypatch.setenv("WARTA_SITE_TITLE", "Warta Uji")
+    monkeypatch.setenv("WARTA_SITE_TEMPLATES_DIR", str(templates))
+
+    settings = load_settings()
+    blobs = LocalBlobStore(settings.media_dir)
+    site = static_site_from_settings(settings, PublicFiles(blobs, data / "renditions"))
+    ref = await blobs.put_bytes(jpeg((1, 2, 3), gps=True))
+    photo = ArticleMedia("photo", ref.key, ref.sha256, "image/jpeg", "foto.jpg", ref.size)
+    item = article(1, "Dari baris perintah", media=(photo,))
+    published = await site.publish(item, None)
+    assert published.url == f"https://contoh.go.id/warta/berita/{item.slug}/"
+    assert site.site_dir == data / "site"
+
+    # The office drops in its own home page template, then rebuilds.
+    (templates / "home.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p id=kantor>{{ posts|length }} berita'
+        "</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    assert await asyncio.to_thread(main, ["site", "build"]) == 0
+    assert "site rebuilt: 1 posts" in capsys.readouterr().out
+    home = (data / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<p id=kantor>1 berita</p>" in home and "Warta Uji" in home
+    assert "https://contoh.go.id/warta/feed.xml" in home
+
+    # Serving a folder that holds no site yet says what to do instead of serving nothing.
+    monkeypatch.setenv("WARTA_SITE_DIR", str(tmp_path / "empty"))
+    assert await asyncio.to_thread(main, ["site", "serve", "--port", "0"]) == 1
+    assert "warta site build" in capsys.readouterr().err
+
+
+async def test_photo_removed_in_an_edit_leaves_the_site(site: Site) -> None:
+    kept = await site.file("photo", jpeg((5, 5, 5)), "pkp-2026-0001-1.jpg", "image/jpeg")
+    dropped = await site.file("photo", jpeg((250, 5, 5)), "pkp-2026-0001-2.jpg", "image/jpeg")
+    item = article(1, "Foto diganti", media=(kept, dropped))
+    ref = await site.target.publish(item, None)
+    dropped_folder = site.dir / "media" / (dropped.sha256 or "")[:16]
+    assert dropped_folder.is_dir()
+
+    await site.target.publish(Article(**{**item.__dict__, "media": (kept,)}), ref)
+    assert not dropped_folder.exists()
+    assert (site.dir / "media" / (kept.sha256 or "")[:16] / "pkp-2026-0001-1.jpg").is_file()
+    assert (dropped.sha256 or "")[:16] not in site.read(f"berita/{item.slug}/index.html")
