@@ -128,7 +128,86 @@ def cmd_doctor(settings: Settings) -> int:
     print(f"admins           {len(settings.admin_ids) or 'NONE (set WARTA_ADMIN_IDS)'}")
     problems += not settings.admin_ids
     print(f"bot API          {settings.telegram_api_url}")
+    for label, verdict in asyncio.run(_check_publishing(settings)):
+        problems += verdict.startswith(("FAILED", "NONE"))
+        print(f"{label:<17}{verdict}")
     return 1 if problems else 0
+
+
+async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
+    """Each enabled publishing target, checked without publishing anything."""
+    from publisher.wiring import public_files, target_names
+    from storage.blobs import LocalBlobStore
+
+    names = target_names(settings)
+    lines = [("publishing to", ", ".join(names) if names else "NONE (approved items stay put)")]
+    if "site" in names:
+        site_dir = settings.effective_site_dir
+        try:
+            site_dir.mkdir(parents=True, exist_ok=True)
+            probe = site_dir / ".warta-doctor"
+            probe.write_text("ok")
+            probe.unlink()
+            lines.append(("static site", f"{site_dir.resolve()} → {settings.site_url}"))
+        except OSError as error:
+            lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
+    if "wordpress" in names:
+        from publisher.model import PublishError
+        from publisher.wordpress import wordpress_from_settings
+
+        files = public_files(settings, LocalBlobStore(settings.media_dir))
+        wordpress = wordpress_from_settings(settings, files)
+        assert wordpress is not None
+        try:
+            name = await wordpress.check()
+            lines.append(("wordpress", f"{settings.wordpress_url} as {name}"))
+        except PublishError as error:
+            lines.append(("wordpress", f"FAILED: {error.message}"))
+        finally:
+            await wordpress.aclose()
+    if "channel" in names:
+        lines.append(("channel", await _check_channel(settings)))
+    if "webhook" in names:
+        lines.append(("webhook", f"{settings.webhook_url} (signed with HMAC-SHA256)"))
+    return lines
+
+
+async def _check_channel(settings: Settings) -> str:
+    """The bot must be an admin of the channel that may post and delete messages."""
+    from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
+    from telegram.error import TelegramError
+
+    from publisher.channel import normalize_channel_id
+
+    if settings.telegram_token is None:
+        return "FAILED: no token to check it with"
+    chat_id = normalize_channel_id(settings.channel_id or "")
+    bot = Bot(
+        settings.token(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+    )
+    try:
+        async with bot:
+            chat = await bot.get_chat(chat_id)
+            member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as error:
+        return f"FAILED: {chat_id} not reachable ({type(error).__name__}: {error.message})"
+    if isinstance(member, ChatMemberOwner):
+        return f"{chat.title or chat_id}: bot is the owner"
+    if not isinstance(member, ChatMemberAdministrator):
+        return f"FAILED: the bot is not an admin of {chat.title or chat_id}"
+    missing = [
+        right
+        for right, granted in (
+            ("post messages", member.can_post_messages),
+            ("delete messages", member.can_delete_messages),
+        )
+        if not granted
+    ]
+    if missing:
+        return f"FAILED: in {chat.title or chat_id} the bot may not {' or '.join(missing)}"
+    return f"{chat.title or chat_id}: bot is an admin that may post and delete"
 
 
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:

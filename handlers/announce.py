@@ -291,6 +291,45 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     await refresh_cards(context, outcome.item)
     if outcome.transition.changes_state:
         await deliver(context, outcome.item)
+    publications = outcome.item.publications
+    if outcome.transition.action is Action.UNPUBLISH and all(
+        p.status in ("cancelled", "removed") for p in publications
+    ):
+        # Taken down before anything went out: there is nothing for the outbox to do,
+        # so the confirmation that it is gone everywhere comes now.
+        await publication_done(context, outcome.item, removal=True)
+
+
+def links_text(context: WartaContext, item: Item, language: str) -> str:
+    """One line per target that published the item, with its link."""
+    lines = []
+    for publication in item.publications:
+        label = esc(context.services.t(f"target.{publication.target}", language))
+        if publication.status == "published" and publication.url:
+            url = esc(publication.url)
+            lines.append(f'{label}: <a href="{url}">{url}</a>')
+        elif publication.status == "published":
+            lines.append(f"{label}: ✓")
+    return "\n".join(lines)
+
+
+async def publication_done(context: WartaContext, item: Item, removal: bool) -> None:
+    """Every target has the item (or none has it any more): tell the webmaster group and
+    the officer (and, for a takedown, the officials), with the links."""
+    officer = await context.services.items.officer_of(item)
+    chats = await targets(context, Purpose.EDITOR)
+    if removal:
+        chats += await targets(context, Purpose.OFFICIAL)
+    if not officer.unreachable:
+        chats.append(officer.id)
+    key = "notify.removed_everywhere" if removal else "notify.published"
+    for chat_id in dict.fromkeys(chats):
+        language = await chat_language(context, chat_id)
+        text = context.services.t(
+            key, language, code=esc(item.code), title=esc(excerpt(item.title, 80))
+        )
+        links = "" if removal else links_text(context, item, language)
+        await _send_text(context, chat_id, text + ("\n" + links if links else ""))
 
 
 # Which notice the officer, IT and editors get when the official (or the publisher, or

@@ -20,12 +20,19 @@ from telegram.error import BadRequest, TelegramError
 from bot import timefmt
 from bot.chats import Purpose
 from bot.items import Edit, StaleItem
-from bot.text import esc, excerpt
+from bot.text import excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce, chat_language, notify, refresh_cards, targets
+from handlers.announce import (
+    announce,
+    chat_language,
+    notify,
+    publication_done,
+    refresh_cards,
+    targets,
+)
 from handlers.buttons import Tap, button
-from handlers.common import WartaContext, answer_tap, edit_tapped, guarded
+from handlers.common import WartaContext, answer_tap, edit_tapped
 from handlers.outcomes import explain_when
 from publisher.outbox import Outbox
 from storage.models import Item, Person
@@ -66,22 +73,6 @@ async def publish_sweep(context: WartaContext) -> None:
 # --- what the outbox tells the chats ------------------------------------------------
 
 
-def target_label(context: WartaContext, target: str, language: str) -> str:
-    return context.services.t(f"target.{target}", language)
-
-
-def links_text(context: WartaContext, item: Item, language: str) -> str:
-    """``Situs web: <link> · Kanal Telegram: <link>`` for the targets that have one."""
-    parts = []
-    for publication in item.publications:
-        label = esc(target_label(context, publication.target, language))
-        if publication.status == "published" and publication.url:
-            parts.append(f'{label}: <a href="{esc(publication.url)}">{esc(publication.url)}</a>')
-        elif publication.status == "published":
-            parts.append(f"{label}: ✓")
-    return "\n".join(parts)
-
-
 class ChatListener:
     """Turns the outbox's events into card redraws, confirmations and alerts."""
 
@@ -94,26 +85,9 @@ class ChatListener:
             await refresh_cards(self._context, item)
 
     async def finished(self, item_id: int, removal: bool) -> None:
-        context = self._context
-        item = await context.services.items.get(item_id)
-        if item is None:
-            return
-        officer = await context.services.items.officer_of(item)
-        chats = await targets(context, Purpose.EDITOR)
-        if removal:
-            chats += await targets(context, Purpose.OFFICIAL)
-            key = "notify.removed_everywhere"
-        else:
-            key = "notify.published"
-        if officer.id not in chats and not officer.unreachable:
-            chats.append(officer.id)
-        for chat_id in dict.fromkeys(chats):
-            language = await chat_language(context, chat_id)
-            text = context.services.t(
-                key, language, code=esc(item.code), title=esc(excerpt(item.title, 80))
-            )
-            links = links_text(context, item, language) if not removal else ""
-            await _send(context, chat_id, text + ("\n" + links if links else ""))
+        item = await self._context.services.items.get(item_id)
+        if item is not None:
+            await publication_done(self._context, item, removal)
 
     async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None:
         context = self._context
@@ -131,7 +105,7 @@ class ChatListener:
                 "notify.publish_failing",
                 code=item.code,
                 title=excerpt(item.title, 80),
-                target=target_label(context, target, language),
+                target=context.services.t(f"target.{target}", language),
                 attempts=attempts,
                 error=excerpt(error, 300),
             )
@@ -151,18 +125,8 @@ class ChatListener:
                 "notify.publish_uncertain",
                 code=item.code,
                 title=excerpt(item.title, 80),
-                target=target_label(context, target, language),
+                target=context.services.t(f"target.{target}", language),
             )
-
-
-async def _send(context: WartaContext, chat_id: int, text: str) -> None:
-    await guarded(
-        context,
-        chat_id,
-        lambda cid: context.bot.send_message(
-            cid, text, parse_mode="HTML", disable_web_page_preview=True
-        ),
-    )
 
 
 # --- the schedule menu --------------------------------------------------------------

@@ -63,3 +63,37 @@ async def test_bad_configuration_names_the_variable(
     assert await asyncio.to_thread(main, ["doctor"]) == 2
     err = capsys.readouterr().err
     assert "WARTA_SLA_REVIEW_MINUTES" in err and DEFAULT_TOKEN not in err
+
+
+async def test_doctor_checks_each_publishing_target(
+    operator_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake_bot_api: FakeBotAPI,
+) -> None:
+    monkeypatch.setenv("WARTA_TELEGRAM_TOKEN", DEFAULT_TOKEN)
+    monkeypatch.setenv("WARTA_ADMIN_IDS", "1000")
+    assert await asyncio.to_thread(main, ["db", "upgrade"]) == 0
+    fake_bot_api.add_channel(-100777, "Warta Kota", username="wartakota")
+    monkeypatch.setenv("WARTA_CHANNEL_ID", "@wartakota")
+    monkeypatch.setenv("WARTA_WEBHOOK_URL", "https://cms.example/hook")
+    monkeypatch.setenv("WARTA_WEBHOOK_SECRET", "s3cret-value")
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "publishing to    site, channel, webhook" in out
+    assert "Warta Kota: bot is an admin that may post and delete" in out
+    assert "s3cret-value" not in out
+
+    # The bot lost its admin rights: doctor says so and fails.
+    fake_bot_api.set_member_status(-100777, fake_bot_api.bot_id, "member")
+    assert await asyncio.to_thread(main, ["doctor"]) == 1
+    assert "FAILED: the bot is not an admin of Warta Kota" in capsys.readouterr().out
+
+    # A WordPress that cannot be reached is reported, not crashed on.
+    monkeypatch.setenv("WARTA_WORDPRESS_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WARTA_WORDPRESS_USER", "humas")
+    monkeypatch.setenv("WARTA_WORDPRESS_APP_PASSWORD", "abcd efgh ijkl")
+    assert await asyncio.to_thread(main, ["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "wordpress        FAILED" in out and "abcd efgh" not in out

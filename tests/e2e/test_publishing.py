@@ -329,3 +329,25 @@ async def test_takedown_removes_it_everywhere(
         takedown = [e for e in db.events_of(code) if e.action == "unpublish"]
         assert takedown and takedown[0].note == "Data korban belum terverifikasi"
         assert db.item(other).state == "published"
+
+
+async def test_takedown_before_anything_went_out(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    # Only the channel is configured, and the bot is no admin there yet.
+    async with office(fake_bot_api, tmp_path, database_url, site_enabled=False) as o:
+        code = await approved(o)
+        fake_bot_api.set_member_status(CHANNEL_ID, fake_bot_api.bot_id, "left")
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        assert "🔁 Kanal Telegram" in card(o.publishers_group, code).text
+        await o.official.taps(
+            "Turunkan", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        await o.official.replies("Salah sasaran", in_chat=o.officials_group)
+        assert "➖ Kanal Telegram" in card(o.officials_group, code).text
+        assert o.web_group.has("sudah dihapus dari semua tujuan")
+        # Even once the channel works again, nothing goes out.
+        fake_bot_api.set_member_status(CHANNEL_ID, fake_bot_api.bot_id, "administrator")
+        o.clock.advance(hours=1)
+        await sweep(o)
+        assert channel_posts(fake_bot_api) == []
