@@ -156,7 +156,7 @@ def publication_line(
     t = services.t
     label = esc(t(f"target.{publication.target}", language))
     status, attempts = publication.status, publication.attempts
-    error = excerpt(publication.last_error or "", 160)
+    error = excerpt(publication.last_error or "", 120)
     if status == "published":
         if publication.url:
             link = f'<a href="{esc(publication.url)}">{esc(t("pub.open", language))}</a>'

@@ -137,8 +137,10 @@ def schedule_keyboard(context: WartaContext, item: Item, language: str) -> Inlin
     t = services.t
     rows = []
     for choice in quick_choices(services.now(), services.zone):
-        when = timefmt.short(choice.at, services.zone, language, services.now())
-        label = f"{t(choice.label_key, language, **choice.params)} · {when}"
+        label = t(choice.label_key, language, **choice.params)
+        if "hours" in choice.params:
+            # "In 3 hours" says nothing about the clock; show it.
+            label += " · " + timefmt.short(choice.at, services.zone, language, services.now())
         rows.append([button(label, "sch", item.id, item.version, choice.key)])
     rows.append([button(t("button.schedule_type", language), "sch", item.id, item.version, "type")])
     rows.append([button(t("button.back", language), "card", item.id)])
