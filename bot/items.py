@@ -182,17 +182,20 @@ class ItemService:
                 .values(delivered_state=state.value)
             )
 
-    async def due_for_publishing(self, now: datetime, auto: bool) -> list[int]:
+    async def due_for_publishing(self, now: datetime, auto: bool) -> list[tuple[int, bool]]:
         """Approved items whose scheduled time has come (all approved ones with
-        auto-publish, unless a publisher scheduled them for later)."""
+        auto-publish, unless a publisher scheduled them for later), each with whether
+        it was scheduled."""
         due = Item.publish_at <= now
         if auto:
             due = due | Item.publish_at.is_(None)
         async with self._sessions() as session:
-            result = await session.scalars(
-                select(Item.id).where(Item.state == State.APPROVED.value, due).order_by(Item.id)
+            result = await session.execute(
+                select(Item.id, Item.publish_at)
+                .where(Item.state == State.APPROVED.value, due)
+                .order_by(Item.id)
             )
-            return list(result)
+            return [(item_id, publish_at is not None) for item_id, publish_at in result]
 
     # --- moves through the SOP -------------------------------------------------------
 

@@ -51,9 +51,8 @@ async def publish_sweep(context: WartaContext) -> None:
     """Job: publish what is due, then drive the outbox."""
     services = context.services
     auto = services.settings.auto_publish
-    for item_id in await services.items.due_for_publishing(services.now(), auto):
-        item = await services.items.get(item_id)
-        note = "scheduled" if item is not None and item.publish_at is not None else "auto"
+    for item_id, scheduled in await services.items.due_for_publishing(services.now(), auto):
+        note = "scheduled" if scheduled else "auto"
         try:
             outcome = await services.items.act(
                 item_id, None, None, Action.PUBLISH, services.now(), note=note

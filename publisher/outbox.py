@@ -123,10 +123,25 @@ class Outbox:
                     )
                 ).all()
             ordered = sorted(rows, key=lambda r: (r.item_id, sort_key(r.target), r.id))
-            steps = []
+            steps: list[Step] = []
+            by_item: dict[int, list[Step]] = {}
             for row in ordered:
-                steps.append(await self._handle(row.id))
+                step = await self._handle(row.id)
+                steps.append(step)
+                by_item.setdefault(row.item_id, []).append(step)
+            for item_id, item_steps in by_item.items():
+                await self._report(item_id, item_steps)
             return steps
+
+    async def _report(self, item_id: int, steps: list[Step]) -> None:
+        """Once per item and pass (not per target: every card edit counts against
+        Telegram's per-group limit): redraw its cards, and confirm when all is done."""
+        results = {step.result for step in steps}
+        if results <= {"waiting", "skipped"}:
+            return
+        await self._tell("changed", item_id)
+        if results & {"published", "found", "removed"} and await self._all_done(item_id):
+            await self._tell("finished", item_id, "removed" in results)
 
     async def _handle(self, publication_id: int) -> Step:
         now = self._clock()
@@ -157,7 +172,6 @@ class Outbox:
         except CannotTell:
             await self._save(publication_id, status=UNCERTAIN, clear_flight=True)
             await self._tell("uncertain", item_id, row.target)
-            await self._tell("changed", item_id)
             return Step(publication_id, row.target, "uncertain")
         except PublishError as error:
             return await self._failed(publication_id, error, removal)
@@ -169,9 +183,6 @@ class Outbox:
             return await self._failed(
                 publication_id, PublishError(f"internal error ({type(error).__name__})"), removal
             )
-        await self._tell("changed", item_id)
-        if await self._all_done(item_id):
-            await self._tell("finished", item_id, removal)
         return Step(publication_id, row.target, result)
 
     async def _operate(
@@ -270,7 +281,6 @@ class Outbox:
         )
         if alert:
             await self._tell("alert", item_id, target, error.message, attempts)
-        await self._tell("changed", item_id)
         return Step(publication_id, target, "failed")
 
     async def _all_done(self, item_id: int) -> bool:

@@ -211,6 +211,11 @@ async def test_publish_writes_one_row_per_target_and_each_goes_out_once(world: W
         "https://wordpress.example/banjir-di-sukamaju-pkp-2026-0001"
     ]
     assert world.listener.of("finished") == [("finished", world.item_id, False)]
+    # One redraw of the item's cards for the whole pass, before the confirmation.
+    assert world.listener.events == [
+        ("changed", world.item_id),
+        ("finished", world.item_id, False),
+    ]
     # Nothing is due any more: a second pass does nothing.
     assert await world.outbox().run_due() == []
     assert [t.publishes for t in world.targets.values()] == [1, 1, 1]
@@ -345,7 +350,7 @@ async def test_schedule_and_system_publish(world: World) -> None:
         world.item_id, None, publisher, Action.SCHEDULE, START, edit=Edit(publish_at=at)
     )
     assert await world.items.due_for_publishing(START, auto=False) == []
-    assert await world.items.due_for_publishing(at, auto=False) == [world.item_id]
+    assert await world.items.due_for_publishing(at, auto=False) == [(world.item_id, True)]
     with pytest.raises(WorkflowError):
         await world.items.act(
             world.item_id, None, publisher, Action.SCHEDULE, START, edit=Edit(publish_at=START)
@@ -362,7 +367,7 @@ async def test_schedule_and_system_publish(world: World) -> None:
 
 
 async def test_auto_publish_picks_every_unscheduled_approved_item(world: World) -> None:
-    assert await world.items.due_for_publishing(START, auto=True) == [world.item_id]
+    assert await world.items.due_for_publishing(START, auto=True) == [(world.item_id, False)]
     assert await world.items.due_for_publishing(START, auto=False) == []
 
 
