@@ -135,10 +135,8 @@ async def _item_tap(
             return
         await _act(update, context, person, item, action, confirmed=verb == "ok", language=language)
         return
-    if verb == "sch":
-        await _guarded_menu(update, context, person, item, Action.SCHEDULE, language, tap)
-        return
-    # Editor's content choices: category, media list, drop, cover.
+    # Menus behind a card: the editor's category, media list, drop and cover; the
+    # publisher's schedule.
     await _content_tap(update, context, person, item, tap, language)
 
 
@@ -211,26 +209,6 @@ async def _act(
     await move_from_tap(update, context, person, item, action, language)
 
 
-async def _guarded_menu(
-    update: Update,
-    context: WartaContext,
-    person: Person,
-    item: Item,
-    action: Action,
-    language: str,
-    tap: Tap,
-) -> None:
-    """Check the tapper against the rule behind a menu before showing it."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        transition(view_of(item), actor_of(person), action, context.services.now())
-    except WorkflowError as error:
-        await answer_tap(query, explain(error, context, language), show_alert=True)
-        return
-    await publishing.tap_schedule(update, context, person, item, tap, language)
-
-
 async def move_from_tap(
     update: Update,
     context: WartaContext,
@@ -265,11 +243,15 @@ async def _content_tap(
     services = context.services
     t = services.t
     # Check the tapper against the rule behind this menu before showing anything.
-    guard = {"cat": Action.SET_CATEGORY, "cov": Action.SET_COVER}.get(tap.verb, Action.DROP_MEDIA)
+    guards = {"cat": Action.SET_CATEGORY, "cov": Action.SET_COVER, "sch": Action.SCHEDULE}
+    guard = guards.get(tap.verb, Action.DROP_MEDIA)
     try:
         transition(view_of(item), actor_of(person), guard, services.now())
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)
+        return
+    if tap.verb == "sch":
+        await publishing.tap_schedule(update, context, person, item, tap, language)
         return
     if tap.verb == "med":
         await answer_tap(query)

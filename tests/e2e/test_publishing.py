@@ -134,6 +134,12 @@ async def test_only_publishers_may_publish(
             "Terbitkan sekarang", in_chat=o.publishers_group, message=card(o.publishers_group, code)
         )
         assert answer.show_alert and "Publisher" in answer.text
+        # The schedule menu is not opened for them either.
+        menu = await o.official.taps(
+            "Jadwalkan", in_chat=o.publishers_group, message=card(o.publishers_group, code)
+        )
+        assert menu.show_alert and "Publisher" in menu.text
+        assert "Ketik tanggal" not in str(card(o.publishers_group, code).button_texts)
         assert (await snapshot(database_url)).item(code).state == "approved"
         assert channel_posts(fake_bot_api) == []
 
