@@ -285,7 +285,8 @@ def kick(context: WartaContext) -> None:
 
 async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool = True) -> None:
     """Everything people must see after one committed move."""
-    if kick_outbox and outcome.transition.action in OUTBOX_MOVES:
+    auto = outcome.transition.action is Action.APPROVE and context.services.settings.auto_publish
+    if kick_outbox and (outcome.transition.action in OUTBOX_MOVES or auto):
         # The outbox has work: start it now, in the job queue, while the cards redraw.
         kick(context)
     await refresh_cards(context, outcome.item)

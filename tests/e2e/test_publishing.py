@@ -258,8 +258,8 @@ async def test_auto_publish_needs_no_tap(
     fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:
     async with office(fake_bot_api, tmp_path, database_url, auto_publish=True) as o:
+        # The approval itself starts the scheduler: no waiting for its next round.
         code = await approved(o)
-        await sweep(o)
         db = await snapshot(database_url)
         assert db.item(code).state == "published"
         assert [e.note for e in db.events_of(code) if e.action == "publish"] == ["auto"]
