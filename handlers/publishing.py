@@ -19,10 +19,10 @@ from telegram.error import BadRequest, TelegramError
 
 from bot import timefmt
 from bot.chats import Purpose
-from bot.items import Edit, StaleItem
-from bot.text import excerpt
+from bot.items import Edit, StaleItem, actor_of, view_of
+from bot.text import esc, excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
-from bot.workflow import Action, WorkflowError
+from bot.workflow import Action, WorkflowError, may_follow, transition
 from handlers.announce import (
     announce,
     chat_language,
@@ -32,8 +32,15 @@ from handlers.announce import (
     targets,
 )
 from handlers.buttons import Tap, button
-from handlers.common import WartaContext, answer_tap, edit_tapped
-from handlers.outcomes import explain_when
+from handlers.common import (
+    WartaContext,
+    acting_person,
+    answer_tap,
+    edit_tapped,
+    language_of,
+    reply,
+)
+from handlers.outcomes import explain, explain_when
 from publisher.outbox import Outbox
 from storage.models import Item, Person
 
@@ -174,3 +181,30 @@ async def tap_schedule(
         return
     edit = Edit(publish_at=at)
     await move_from_tap(update, context, person, item, Action.SCHEDULE, language, edit)
+
+
+async def takedown(update: Update, context: WartaContext) -> None:
+    """/turunkan KODE: an official takes a published item down, even when its card has
+    scrolled far out of sight; the reason is asked for, as on the card's button."""
+    from handlers.prompts import ask
+
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    services = context.services
+    t = services.t
+    if person is None:
+        await reply(update, t("stranger", language))
+        return
+    if not context.args:
+        await reply(update, t("takedown.usage", language))
+        return
+    item = await services.items.get_by_code(context.args[0])
+    if item is None or not may_follow(actor_of(person), item.officer_id):
+        await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
+        return
+    try:
+        transition(view_of(item), actor_of(person), Action.UNPUBLISH, services.now(), note="-")
+    except WorkflowError as error:
+        await reply(update, esc(explain(error, context, language)))
+        return
+    await ask(update, context, person, "unpublish", language, "prompt.unpublish", item)

@@ -44,6 +44,7 @@ from storage.models import Person
 BASE_COMMANDS = ("bantuan", "bahasa")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.OFFICER: ("baru", "draf"),
+    Role.OFFICIAL: ("turunkan",),
     Role.ADMIN: ("undang", "orang"),
 }
 MEMBER_COMMANDS = ("riwayat", "batal")

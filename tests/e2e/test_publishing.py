@@ -357,3 +357,28 @@ async def test_takedown_before_anything_went_out(
         o.clock.advance(hours=1)
         await sweep(o)
         assert channel_posts(fake_bot_api) == []
+
+
+async def test_takedown_by_command_when_the_card_is_out_of_sight(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        # Not an official: refused, nothing asked.
+        await o.editor.sends(f"/turunkan {code}")
+        assert "Pejabat" in o.editor.last_text() and not o.editor.chat.last().force_reply
+        await o.official2.sends("/turunkan")
+        assert "/turunkan PKP-2026-0001" in o.official2.last_text()
+        await o.official2.sends("/turunkan PKP-2099-0001")
+        assert "tidak ditemukan" in o.official2.last_text()
+        # In a private chat with the bot, the second official takes it down.
+        await o.official2.sends(f"/turunkan {code.lower()}")
+        assert o.official2.chat.last().force_reply
+        await o.official2.replies("Informasi sudah kedaluwarsa")
+        db = await snapshot(database_url)
+        assert db.item(code).state == "unpublished"
+        assert channel_posts(fake_bot_api) == []
+        # A second takedown is refused politely: it is already down.
+        await o.official2.sends(f"/turunkan {code}")
+        assert not o.official2.chat.last().force_reply
