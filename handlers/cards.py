@@ -156,7 +156,7 @@ def publication_line(
     t = services.t
     label = esc(t(f"target.{publication.target}", language))
     status, attempts = publication.status, publication.attempts
-    error = excerpt(publication.last_error or "", 120)
+    reason = t(f"pubfail.{publication.error_kind or 'other'}", language)
     if status == "published":
         if publication.url:
             link = f'<a href="{esc(publication.url)}">{esc(t("pub.open", language))}</a>'
@@ -172,7 +172,7 @@ def publication_line(
     when = ""
     if publication.next_attempt_at is not None:
         when = timefmt.short(publication.next_attempt_at, services.zone, language, services.now())
-    text = t(key, language, n=attempts, error=error, when=when)
+    text = t(key, language, n=attempts, reason=reason, when=when)
     return f"{icon} {label} — {esc(text)}"
 
 

@@ -41,6 +41,7 @@ from handlers.common import (
     reply,
 )
 from handlers.outcomes import explain, explain_when
+from publisher.model import PublishError
 from publisher.outbox import Outbox
 from storage.models import Item, Person
 
@@ -95,7 +96,7 @@ class ChatListener:
         if item is not None:
             await publication_done(self._context, item, removal)
 
-    async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None:
+    async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         context = self._context
         item = await context.services.items.get(item_id)
         if item is None:
@@ -113,7 +114,8 @@ class ChatListener:
                 title=excerpt(item.title, 80),
                 target=context.services.t(f"target.{target}", language),
                 attempts=attempts,
-                error=excerpt(error, 300),
+                reason=context.services.t(f"pubfail.{error.kind}", language),
+                error=excerpt(error.message, 300),
             )
 
     async def uncertain(self, item_id: int, target: str) -> None:

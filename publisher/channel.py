@@ -286,10 +286,12 @@ class TelegramChannel:
                 f"{error.message}; {len(ids)} message(s) of the post are already in the "
                 "channel and could not be removed: check the channel before publishing again",
                 ambiguous=True,
+                kind=error.kind,
             )
         return PublishError(
             f"{error.message} (the {len(ids)} message(s) already posted were removed again)",
             ambiguous=error.ambiguous,
+            kind=error.kind,
         )
 
     # ------------------------------------------------------------------ taking down
@@ -356,34 +358,39 @@ class TelegramChannel:
         if isinstance(exc, RetryAfter):
             return PublishError(
                 f"Telegram asks to wait {_retry_seconds(exc)} seconds before posting to "
-                "the channel again (flood control)"
+                "the channel again (flood control)",
+                kind="busy",
             )
         if isinstance(exc, Forbidden):
             return PublishError(
                 f"the bot may not post in the channel ({detail}): add it to the channel "
-                "as an administrator allowed to post messages"
+                "as an administrator allowed to post messages",
+                kind="permission",
             )
         if isinstance(exc, InvalidToken):
-            return PublishError("Telegram rejected the bot token")
+            return PublishError("Telegram rejected the bot token", kind="login")
         if isinstance(exc, BadRequest):
             if _says(exc, "chat not found"):
                 return PublishError(
                     f"Telegram channel {self._chat_id} not found: check WARTA_CHANNEL_ID "
-                    "and that the bot was added to the channel"
+                    "and that the bot was added to the channel",
+                    kind="not_found",
                 )
             if _says(exc, "administrator rights", "not enough rights", "chat_admin_required"):
                 return PublishError(
                     "the bot is not an administrator of the channel allowed to post "
-                    f"messages ({detail})"
+                    f"messages ({detail})",
+                    kind="permission",
                 )
-            return PublishError(f"Telegram refused the post: {detail}")
+            return PublishError(f"Telegram refused the post: {detail}", kind="refused")
         if isinstance(exc, NetworkError):
             if isinstance(exc.__cause__, _NEVER_SENT):
-                return PublishError(f"Telegram could not be reached ({detail})")
+                return PublishError(f"Telegram could not be reached ({detail})", kind="unreachable")
             return PublishError(
                 f"no answer from Telegram ({detail or type(exc).__name__}); the post may "
                 "have reached the channel",
                 ambiguous=True,
+                kind="timeout",
             )
         return PublishError(f"Telegram error: {detail}")
 

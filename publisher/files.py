@@ -92,11 +92,11 @@ class PublicFiles:
 
     async def get(self, media: ArticleMedia) -> PublicFile:
         if media.blob_key is None:
-            raise PublishError("file not downloaded yet; will retry")
+            raise PublishError("file not downloaded yet; will retry", kind="file")
         try:
             original = await self._blobs.read_bytes(media.blob_key)
         except BlobNotFoundError as exc:
-            raise PublishError("file missing from the media store") from exc
+            raise PublishError("file missing from the media store", kind="file") from exc
         if not is_image(media):
             return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
         data, mime, ext = await self._web_image(media, original)
@@ -113,7 +113,7 @@ class PublicFiles:
         try:
             data, mime, ext = await asyncio.to_thread(public_image, original)
         except UnsafeImage as exc:
-            raise PublishError(f"{media.file_name}: {exc}") from exc
+            raise PublishError(f"{media.file_name}: {exc}", kind="file") from exc
         await asyncio.to_thread(self._store, self._cache_dir / f"{digest}.{ext}", data)
         return data, mime, ext
 

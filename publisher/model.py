@@ -15,6 +15,21 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 MediaKind = Literal["photo", "video", "document"]
+# What went wrong, in terms a publisher can act on (each has a translated sentence,
+# ``pubfail.<kind>``); the message keeps the technical detail for the IT team.
+ErrorKind = Literal[
+    "timeout",  # no answer in time (the request may have arrived)
+    "unreachable",  # could not connect at all
+    "login",  # the account or password was refused
+    "permission",  # logged in, but not allowed (not a channel admin, role too low)
+    "not_found",  # the configured address or channel does not exist
+    "busy",  # asked to wait (rate limit)
+    "server",  # the target's own error (HTTP 5xx)
+    "refused",  # the target refused what was sent (HTTP 4xx)
+    "file",  # a file is not downloaded yet, missing or unreadable
+    "setup",  # warta's own configuration or site files need attention
+    "other",
+]
 
 
 @dataclass(frozen=True)
@@ -87,10 +102,11 @@ class PublishError(Exception):
     credentials.
     """
 
-    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+    def __init__(self, message: str, *, ambiguous: bool = False, kind: ErrorKind = "other") -> None:
         super().__init__(message)
         self.message = message
         self.ambiguous = ambiguous
+        self.kind: ErrorKind = kind
 
 
 class CannotTell(Exception):

@@ -52,7 +52,9 @@ class OutboxListener(Protocol):
 
     async def finished(self, item_id: int, removal: bool) -> None: ...
 
-    async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None: ...
+    async def alert(
+        self, item_id: int, target: str, error: PublishError, attempts: int
+    ) -> None: ...
 
     async def uncertain(self, item_id: int, target: str) -> None: ...
 
@@ -164,7 +166,9 @@ class Outbox:
             item_id = row.item_id
         if target is None:
             return await self._failed(
-                publication_id, PublishError("target not configured any more"), removal
+                publication_id,
+                PublishError("target not configured any more", kind="setup"),
+                removal,
             )
         try:
             async with asyncio.timeout(OPERATION_LIMIT_SECONDS):
@@ -176,7 +180,7 @@ class Outbox:
         except PublishError as error:
             return await self._failed(publication_id, error, removal)
         except TimeoutError:
-            late = PublishError("no answer from the target in time", ambiguous=True)
+            late = PublishError("no answer from the target in time", ambiguous=True, kind="timeout")
             return await self._failed(publication_id, late, removal)
         except Exception as error:  # a bug or an unexpected library error
             log.exception("publishing %s to %s failed", article.key, row.target)
@@ -247,6 +251,7 @@ class Outbox:
                 row.in_flight_since = None
                 row.ambiguous = False
                 row.last_error = None
+                row.error_kind = None
                 row.next_attempt_at = None
                 if status == PUBLISHED:
                     row.published_at = moment
@@ -263,6 +268,7 @@ class Outbox:
             assert row is not None
             row.attempts += 1
             row.last_error = error.message[:500]
+            row.error_kind = error.kind
             # Once a request may have reached the target, only a lookup clears that.
             row.ambiguous = row.ambiguous or error.ambiguous
             row.in_flight_since = None
@@ -280,7 +286,7 @@ class Outbox:
             error.message,
         )
         if alert:
-            await self._tell("alert", item_id, target, error.message, attempts)
+            await self._tell("alert", item_id, target, error, attempts)
         return Step(publication_id, target, "failed")
 
     async def _all_done(self, item_id: int) -> bool:

@@ -27,7 +27,7 @@ class PublicMediaFolder:
     def _folder(self, media: ArticleMedia) -> str:
         digest = (media.sha256 or (media.blob_key or "").rsplit("/", 1)[-1])[:16]
         if not digest:
-            raise PublishError("file not downloaded yet; will retry")
+            raise PublishError("file not downloaded yet; will retry", kind="file")
         return f"media/{digest}"
 
     async def export(self, media: ArticleMedia) -> tuple[str, PublicFile]:

@@ -430,7 +430,9 @@ class StaticSite:
 
     async def publish(self, article: Article, ref: PublishedRef | None) -> PublishedRef:
         if not _SLUG.fullmatch(article.slug):
-            raise PublishError(f"article {article.key}: slug {article.slug!r} is not URL-safe")
+            raise PublishError(
+                f"article {article.key}: slug {article.slug!r} is not URL-safe", kind="setup"
+            )
         async with self._lock:
             manifest = await asyncio.to_thread(self._load)
             media = tuple([await self._export(article, m, n) for n, m in enumerate(article.media)])
@@ -478,7 +480,7 @@ class StaticSite:
     async def _export(self, article: Article, media: ArticleMedia, index: int) -> _Media:
         relative, public = await self._media.export(media)
         if not _MEDIA_PATH.fullmatch(relative) or ".." in relative:
-            raise PublishError(f"{media.file_name}: unexpected public path")
+            raise PublishError(f"{media.file_name}: unexpected public path", kind="file")
         size = None
         if public.mime_type.startswith("image/"):
             size = await asyncio.to_thread(_image_size, public.data)
@@ -503,7 +505,9 @@ class StaticSite:
             return _manifest_from_bytes(data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             # Never start over from empty: that would silently drop every post.
-            raise PublishError(f"site manifest {self.manifest_path} is damaged: {exc}") from exc
+            raise PublishError(
+                f"site manifest {self.manifest_path} is damaged: {exc}", kind="setup"
+            ) from exc
 
     def _save(self, manifest: _Manifest) -> None:
         _write(self.manifest_path, _manifest_to_bytes(manifest), durable=True)
@@ -602,7 +606,7 @@ class StaticSite:
                 **context,
             )
         except TemplateError as exc:
-            raise PublishError(f"site template {template}: {exc}") from exc
+            raise PublishError(f"site template {template}: {exc}", kind="setup") from exc
         return html.encode("utf-8")
 
     def _write_page(self, template: str, folder: str, assets: str, **context: Any) -> None:

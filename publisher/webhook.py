@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from publisher.html import text_to_html
-from publisher.model import Article, PublishedRef, PublishError
+from publisher.model import Article, ErrorKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 
 if TYPE_CHECKING:
@@ -231,17 +231,21 @@ class Webhook:
                 async with httpx.AsyncClient(timeout=self._timeout) as client:
                     response = await client.post(self._url, content=body, headers=headers)
         except _NEVER_SENT as exc:
-            raise PublishError(f"webhook unreachable ({type(exc).__name__})") from exc
+            raise PublishError(
+                f"webhook unreachable ({type(exc).__name__})", kind="unreachable"
+            ) from exc
         except httpx.TimeoutException as exc:
             raise PublishError(
                 "webhook did not answer in time; it may have received the delivery",
                 ambiguous=True,
+                kind="timeout",
             ) from exc
         except httpx.HTTPError as exc:
             raise PublishError(
                 f"webhook connection failed ({type(exc).__name__}); it may have received "
                 "the delivery",
                 ambiguous=True,
+                kind="timeout",
             ) from exc
         status = response.status_code
         if 200 <= status < 300:
@@ -249,7 +253,10 @@ class Webhook:
         if gone_is_fine and status in (404, 410):
             return {}
         excerpt = _excerpt(response.text)
-        raise PublishError(f"webhook answered HTTP {status}" + (f": {excerpt}" if excerpt else ""))
+        raise PublishError(
+            f"webhook answered HTTP {status}" + (f": {excerpt}" if excerpt else ""),
+            kind=_kind_of_status(status),
+        )
 
 
 # ---------------------------------------------------------------------- helpers
@@ -299,3 +306,15 @@ def webhook_from_settings(settings: Settings, media: PublicMediaFolder) -> Webho
         media,
         timeout=settings.publish_timeout_seconds,
     )
+
+
+def _kind_of_status(status: int) -> ErrorKind:
+    if status in (401, 407):
+        return "login"
+    if status == 403:
+        return "permission"
+    if status in (404, 410):
+        return "not_found"
+    if status == 429:
+        return "busy"
+    return "server" if status >= 500 else "refused"

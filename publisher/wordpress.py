@@ -161,7 +161,8 @@ class WordPress:
             roles = ", ".join(str(r) for r in me.get("roles") or []) or "no role"
             raise PublishError(
                 f"WordPress user {self._user!r} ({roles}) may not {' or '.join(missing)}: "
-                "give it the Editor role"
+                "give it the Editor role",
+                kind="permission",
             )
         return shown
 
@@ -448,19 +449,22 @@ class WordPress:
             )
         except _NEVER_SENT as exc:
             raise PublishError(
-                f"WordPress unreachable at {self._base} ({type(exc).__name__})"
+                f"WordPress unreachable at {self._base} ({type(exc).__name__})",
+                kind="unreachable",
             ) from exc
         except httpx.TimeoutException as exc:
             raise PublishError(
                 f"WordPress did not answer within {self._timeout:g} s ({what})"
                 + _MAYBE_DONE.get(method, ""),
                 ambiguous=True,
+                kind="timeout",
             ) from exc
         except httpx.HTTPError as exc:
             raise PublishError(
                 f"WordPress connection failed ({what}: {type(exc).__name__})"
                 + _MAYBE_DONE.get(method, ""),
                 ambiguous=True,
+                kind="timeout",
             ) from exc
 
     async def _pretty_urls(self) -> bool:
@@ -484,10 +488,12 @@ class WordPress:
         if redirect:
             raise PublishError(
                 f"WordPress at {self._base} redirects to {redirect}: "
-                "set the WordPress address to the site's own address"
+                "set the WordPress address to the site's own address",
+                kind="setup",
             )
         raise PublishError(
-            f"no WordPress REST API at {self._base} (tried /wp-json/ and ?rest_route=/)"
+            f"no WordPress REST API at {self._base} (tried /wp-json/ and ?rest_route=/)",
+            kind="not_found",
         )
 
     async def _call(
@@ -529,16 +535,19 @@ class WordPress:
             return PublishError(
                 f"WordPress refused the login for user {self._user!r}"
                 + (f" ({code})" if code else "")
-                + f": the user name or application password is wrong{hint}"
+                + f": the user name or application password is wrong{hint}",
+                kind="login",
             )
         if status == 403:
             return PublishError(
                 f"WordPress user {self._user!r} may not {what}"
-                + (f": {message}" if message else "")
+                + (f": {message}" if message else ""),
+                kind="permission",
             )
         return PublishError(
             f"WordPress could not {what}: HTTP {status}" + (f" {said}" if said else ""),
             ambiguous=status >= 500 and method != "GET",
+            kind="server" if status >= 500 else "busy" if status == 429 else "refused",
         )
 
 

@@ -283,8 +283,12 @@ async def test_channel_down_retries_alerts_then_recovers(
             await sweep(o)
         alert = o.web_group.find("belum berhasil")
         assert "Kanal Telegram" in alert.text and "3 kali" in alert.text
+        # Why, in the publisher's words; the technical detail is for the IT team.
+        assert "warta tidak diberi izin" in alert.text and "Rincian untuk Tim IT" in alert.text
         assert o.log_group.has("belum berhasil")
-        assert "❌ Kanal Telegram" in card(o.publishers_group, code).text
+        failing = card(o.publishers_group, code).text
+        assert "❌ Kanal Telegram — gagal 3×: warta tidak diberi izin" in failing
+        assert "Forbidden" not in failing
         assert not o.web_group.has("sudah terbit")
 
         # The admin fixes the channel; the publisher does not wait for the backoff.

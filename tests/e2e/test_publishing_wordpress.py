@@ -143,6 +143,7 @@ async def test_wordpress_down_is_retried_alerted_and_recovers(
         await sweep(o)
         alert = o.web_group.find("belum berhasil")
         assert "WordPress" in alert.text and "3 kali" in alert.text
+        assert "server tujuan sedang bermasalah" in alert.text
         assert o.log_group.has("belum berhasil")
         assert "❌ WordPress" in card(o.publishers_group, code).text
         # One site being down does not keep the item off the channel any longer.

@@ -418,6 +418,7 @@ async def test_bot_not_admin_is_a_clear_error(env: Env) -> None:
 
     assert "not an administrator" in caught.value.message
     assert not caught.value.ambiguous
+    assert caught.value.kind == "permission"
     assert env.fake.token not in caught.value.message
     assert env.fake.bot_messages(-1009999) == []
 
@@ -429,6 +430,7 @@ async def test_unknown_channel_names_the_setting(env: Env) -> None:
         await channel.publish(article(), None)
 
     assert not caught.value.ambiguous
+    assert caught.value.kind == "not_found"
 
 
 async def test_timeout_is_ambiguous(env: Env) -> None:
@@ -439,7 +441,7 @@ async def test_timeout_is_ambiguous(env: Env) -> None:
     with pytest.raises(PublishError) as caught:
         await channel.publish(article(media=photos), None)
 
-    assert caught.value.ambiguous
+    assert caught.value.ambiguous and caught.value.kind == "timeout"
     assert "may have reached the channel" in caught.value.message
     # And indeed it did: the album was posted after the bot stopped waiting.
     assert await env.fake.wait_until(lambda: len(env.posts()) == 2, 5)
@@ -467,6 +469,7 @@ async def test_flood_control_mentions_the_wait(env: Env) -> None:
         await env.channel.publish(article(), None)
 
     assert not caught.value.ambiguous
+    assert caught.value.kind == "busy"
 
 
 # --------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class FakeTarget:
     async def publish(self, article: Article, ref: PublishedRef | None) -> PublishedRef:
         mode = self.script.pop(0) if self.script else "ok"
         if mode == "fail":
-            raise PublishError(f"{self.name} is down")
+            raise PublishError(f"{self.name} is down", kind="server")
         if mode == "ambiguous":
             raise PublishError(f"{self.name} timed out", ambiguous=True)
         self.publishes += 1
@@ -95,7 +95,7 @@ class Listener:
     async def finished(self, item_id: int, removal: bool) -> None:
         self.events.append(("finished", item_id, removal))
 
-    async def alert(self, item_id: int, target: str, error: str, attempts: int) -> None:
+    async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         self.events.append(("alert", item_id, target, attempts))
 
     async def uncertain(self, item_id: int, target: str) -> None:
@@ -289,6 +289,7 @@ async def test_one_target_down_the_others_publish_and_it_retries(world: World) -
     assert statuses["channel"] == "pending"
     row = (await world.rows())["wordpress"]
     assert row.attempts == 1 and row.last_error == "wordpress is down"
+    assert row.error_kind == "server"
     assert row.next_attempt_at == START + timedelta(seconds=30)
 
     # Not due yet: nothing happens.

@@ -310,6 +310,7 @@ async def test_server_error_is_a_publish_error(receiver: Receiver, media: Media)
     assert len(message) < 260
     assert SECRET not in message
     assert not caught.value.ambiguous
+    assert caught.value.kind == "server"
 
 
 async def test_hanging_receiver_is_ambiguous(receiver: Receiver, media: Media) -> None:
@@ -332,6 +333,7 @@ async def test_unreachable_receiver_is_not_ambiguous(media: Media) -> None:
         await webhook.publish(article(), None)
 
     assert not caught.value.ambiguous
+    assert caught.value.kind == "unreachable"
 
 
 # --------------------------------------------------------------------------------------

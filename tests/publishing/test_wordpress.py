@@ -179,6 +179,7 @@ async def test_check_with_a_wrong_password_says_so(kit: Kit) -> None:
     assert "humas" in message
     assert "abcd" not in message and "Basic" not in message
     assert not caught.value.ambiguous
+    assert caught.value.kind == "login"
 
 
 async def test_check_refuses_a_user_who_cannot_publish(kit: Kit) -> None:
@@ -436,6 +437,7 @@ async def test_server_errors(kit: Kit, wordpress_proxy: FlakyProxy) -> None:
             await target.publish(article, None)
         assert caught.value.ambiguous  # the create may have happened
         assert "Internal Server Error" in caught.value.message
+        assert caught.value.kind == "server"
     finally:
         await target.aclose()
 
@@ -447,7 +449,7 @@ async def test_no_answer_is_ambiguous(kit: Kit, wordpress_proxy: FlakyProxy) -> 
         wordpress_proxy.mode = "hang"
         with pytest.raises(PublishError, match="did not answer within 1 s") as caught:
             await target.publish(article, None)
-        assert caught.value.ambiguous
+        assert caught.value.ambiguous and caught.value.kind == "timeout"
         wordpress_proxy.reset()
         wordpress_proxy.set("hang", method="POST", path="/wp/v2/posts")
         with pytest.raises(PublishError) as caught:
@@ -468,6 +470,7 @@ async def test_unreachable_is_not_ambiguous(kit: Kit) -> None:
     finally:
         await target.aclose()
     assert not caught.value.ambiguous
+    assert caught.value.kind == "unreachable"
 
 
 # ---------------------------------------------------------------------- unpublish()

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -31,6 +32,8 @@ from handlers import start
 from handlers.cards import _MOVE_BUTTONS
 from handlers.prompts import ITEM_PROMPTS
 from handlers.taps import CONFIRM_FIRST, PROMPT_FOR
+from publisher.model import ErrorKind
+from publisher.policy import TARGET_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("bot", "handlers", "publisher")
@@ -83,6 +86,7 @@ def sample_params(language: str) -> dict[str, object]:
         "link": "https://t.me/warta_bot?start=AbCdEfGhIjKlMnOpQrStUv",
         "target": _longest(catalog, "target."),
         "attempts": 12,
+        "reason": _longest(catalog, "pubfail."),
         "error": "WordPress answered HTTP 503: the site is under maintenance, try later",
         "hours": 3,
         "time": "16.00",
@@ -179,6 +183,8 @@ def dynamic_keys() -> set[str]:
     keys |= {f"welcome.next.{r.value}" for r in Role}
     keys |= {f"prompt.placeholder.{kind}" for kind in (*ITEM_PROMPTS, "section")}
     keys |= {question for _, question in PROMPT_FOR.values()}
+    keys |= {f"pubfail.{kind}" for kind in get_args(ErrorKind)}
+    keys |= {f"target.{name}" for name in TARGET_ORDER}
     return keys
 
 

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("in_flight_since", UTCDateTime(), nullable=True),
         sa.Column("ambiguous", sa.Boolean(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("error_kind", sa.String(length=20), nullable=True),
         sa.Column("remote_id", sa.String(length=255), nullable=True),
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("remote_data", sa.Text(), nullable=True),
