@@ -22,7 +22,7 @@ from bot.chats import Purpose
 from bot.items import Edit, StaleItem, actor_of, view_of
 from bot.text import esc, excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
-from bot.workflow import Action, WorkflowError, may_follow, transition
+from bot.workflow import Action, State, WorkflowError, may_follow, transition
 from handlers.announce import (
     announce,
     chat_language,
@@ -125,12 +125,15 @@ class ChatListener:
             return
         chats = await targets(context, Purpose.PUBLISHER)
         chats += await targets(context, Purpose.EDITOR)
+        # After a takedown the question is whether something is still out there.
+        taken_down = item.state == State.UNPUBLISHED.value
+        key = "notify.takedown_uncertain" if taken_down else "notify.publish_uncertain"
         for chat_id in dict.fromkeys(chats):
             language = await chat_language(context, chat_id)
             await notify(
                 context,
                 chat_id,
-                "notify.publish_uncertain",
+                key,
                 code=item.code,
                 title=excerpt(item.title, 80),
                 target=context.services.t(f"target.{target}", language),

@@ -386,3 +386,34 @@ async def test_takedown_by_command_when_the_card_is_out_of_sight(
         # A second takedown is refused politely: it is already down.
         await o.official2.sends(f"/turunkan {code}")
         assert not o.official2.chat.last().force_reply
+
+
+async def test_lost_channel_answer_asks_a_person_instead_of_posting_twice(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url, publish_timeout_seconds=0.3) as o:
+        code = await approved(o)
+        # Telegram posts the photo but answers too late: warta cannot know it went out.
+        fake_bot_api.delay_next("sendPhoto", 1.0, chat_id=CHANNEL_ID)
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        assert "🔁 Kanal Telegram" in card(o.publishers_group, code).text
+        assert await fake_bot_api.wait_until(lambda: len(channel_posts(fake_bot_api)) == 1, 5)
+
+        o.clock.advance(seconds=31)
+        await sweep(o)
+        # Not sent again; the publishers are asked to look.
+        assert len(channel_posts(fake_bot_api)) == 1
+        assert "❓ Kanal Telegram" in card(o.publishers_group, code).text
+        assert o.publishers_group.has("belum pasti sudah tampil")
+        o.clock.advance(hours=1)
+        await sweep(o)
+        assert len(channel_posts(fake_bot_api)) == 1
+
+        # Taken down: the site copy goes; for the channel, a person is asked to check.
+        await o.official.taps(
+            "Turunkan", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        await o.official.replies("Salah foto", in_chat=o.officials_group)
+        assert o.publishers_group.has("hapus sendiri bila masih ada")
+        text = card(o.officials_group, code).text
+        assert "🚫 Situs web" in text and "❓ Kanal Telegram" in text
