@@ -26,7 +26,7 @@ only renders them (``_write`` leaves equal files alone), which is what ``warta s
 build`` costs when nothing changed; after a template change it also writes every page.
 
 Filling: publishing N articles one by one costs O(N^2) (each publish renders every
-list page again), about three minutes for 1000 posts on a small machine. So, by default
+list page again), several minutes for 1000 posts on a small machine. So, by default
 (``--fill manifest``), a site is filled by publishing its first article for real, then
 repeating that article's entry of the site's manifest (``.warta/posts.json``, the
 record ``rebuild`` regenerates the site from) N-1 times under new keys, slugs, titles,

@@ -418,6 +418,10 @@ class StaticSite:
         # One site folder, one writer at a time: publish, unpublish and rebuild all
         # read-modify-write the manifest and the shared list pages.
         self._lock = asyncio.Lock()
+        # Every publish redraws every list page, so each post's view (its body turned
+        # into HTML, its date in words) is made once and kept while the post is
+        # unchanged: posts are frozen values, so a changed post is a new key.
+        self._view = functools.lru_cache(maxsize=8192)(self._make_view)
 
     @property
     def manifest_path(self) -> Path:
@@ -632,7 +636,7 @@ class StaticSite:
             height=media.height,
         )
 
-    def _view(self, post: _Post) -> _PostView:
+    def _make_view(self, post: _Post) -> _PostView:
         local = post.published_at.astimezone(self._zone)
         label = format_datetime(local, "EEEE, d MMMM y HH.mm", locale="id")
         zone = _ZONE_LABELS.get(self._zone.key, self._zone.key)
