@@ -149,6 +149,15 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
             probe.write_text("ok")
             probe.unlink()
             lines.append(("static site", f"{site_dir.resolve()} → {settings.site_url}"))
+            if _is_local(settings.site_url) and ("channel" in names or "webhook" in names):
+                # Not a failure (a preview is fine), but the public would get dead links.
+                lines.append(
+                    (
+                        "",
+                        "WARNING: WARTA_SITE_URL is a local address; the channel and the "
+                        "webhook would link the public to it. Set the site's public address.",
+                    )
+                )
         except OSError as error:
             lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
     if "wordpress" in names:
@@ -170,6 +179,13 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
     if "webhook" in names:
         lines.append(("webhook", f"{settings.webhook_url} (signed with HMAC-SHA256)"))
     return lines
+
+
+def _is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 async def _check_channel(settings: Settings) -> str:

@@ -82,8 +82,13 @@ async def test_doctor_checks_each_publishing_target(
     assert await asyncio.to_thread(main, ["doctor"]) == 0
     out = capsys.readouterr().out
     assert "publishing to    site, channel, webhook" in out
+    assert "WARNING: WARTA_SITE_URL is a local address" in out
     assert "Warta Kota: bot is an admin that may post and delete" in out
     assert "s3cret-value" not in out
+
+    monkeypatch.setenv("WARTA_SITE_URL", "https://warta.kota.go.id")
+    assert await asyncio.to_thread(main, ["doctor"]) == 0
+    assert "WARNING" not in capsys.readouterr().out
 
     # The bot lost its admin rights: doctor says so and fails.
     fake_bot_api.set_member_status(-100777, fake_bot_api.bot_id, "member")
