@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ from markupsafe import escape
 from publisher.files import PublicFiles, is_image
 from publisher.html import excerpt, text_to_html
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -189,6 +192,7 @@ class WordPress:
             fields["status"] = status
         if post_id is None:
             post = _object(await self._call("POST", "posts", "create the post", json=fields))
+            await self._attach(uploads, int(post["id"]))
         else:
             post = _object(
                 await self._call("POST", f"posts/{post_id}", f"update post {post_id}", json=fields)
@@ -202,6 +206,17 @@ class WordPress:
                 "media_ids": [u.id for u in uploads],
             },
         )
+
+    async def _attach(self, uploads: list[_Upload], post_id: int) -> None:
+        """Tie new uploads to their post, so the media library says where each is used.
+        A nicety: the post is already published, so a failure here is only logged."""
+        for upload in uploads:
+            try:
+                await self._call(
+                    "POST", f"media/{upload.id}", "attach an upload", json={"post": post_id}
+                )
+            except PublishError as error:
+                log.warning("could not attach media %s to post %s: %s", upload.id, post_id, error)
 
     async def locate(self, article: Article) -> PublishedRef | None:
         post = await self._find(article)

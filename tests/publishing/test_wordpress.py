@@ -243,6 +243,8 @@ async def test_publish_posts_text_photos_and_documents(kit: Kit, rest: httpx.Asy
     assert photo_1["source_url"] in raw and photo_2["source_url"] in raw
     assert document["mime_type"] == "application/pdf"
     assert f'href="{document["source_url"]}"' in raw
+    # Each upload is attached to the post in the media library.
+    assert {m["post"] for m in uploads.values()} == {int(ref.remote_id)}
 
     categories = await api(rest, "categories", include=",".join(map(str, post["categories"])))
     assert [c["name"] for c in categories] == ["Pengumuman"]
