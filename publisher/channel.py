@@ -52,7 +52,7 @@ from telegram.error import (
 
 from bot.post import compose
 from bot.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
-from publisher.files import PublicFiles, is_image
+from publisher.files import PublicFiles, needs_cleaning
 from publisher.model import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
 
 if TYPE_CHECKING:
@@ -189,8 +189,9 @@ class TelegramChannel:
     # ------------------------------------------------------------------ posting
 
     async def _prepare(self, media: ArticleMedia) -> _Upload:
-        # Never an image by file_id: Telegram keeps a photo sent as a file byte for byte.
-        if media.telegram_file_id and not is_image(media):
+        # Never an image or a video by file_id: Telegram keeps a file byte for byte, so
+        # the officer's original (with its GPS position) would be what the public gets.
+        if media.telegram_file_id and not needs_cleaning(media):
             return _Upload(media.kind, media.telegram_file_id, None)
         public = await self._files.get(media)
         return _Upload(media.kind, public.data, public.file_name)

@@ -3,7 +3,8 @@
 Originals stay in the blob store byte for byte (they are the archive). What the public
 sees is made here: images are decoded and re-encoded with Pillow, turned upright, bounded
 in size and stripped of every metadata block (EXIF with GPS position, XMP, comments), so
-a photo an officer sent "as a file" does not publish where it was taken. Every target
+a photo an officer sent "as a file" does not publish where it was taken; MP4 videos keep
+their pictures but lose their metadata boxes (``publisher.mp4meta``). Every target
 takes its files through :meth:`PublicFiles.get`, so later renditions work has one place
 to change.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from publisher.model import ArticleMedia, PublishError
+from publisher.mp4meta import strip_mp4_metadata
 from storage.blobs import BlobNotFoundError, BlobStore
 
 # Longest side of a web image; phones send up to 4000-8000 px, a page needs far less.
@@ -40,6 +42,21 @@ class PublicFile:
 
 class UnsafeImage(ValueError):
     """The image cannot be made public safely (unreadable, or a decompression bomb)."""
+
+
+_MP4_TYPES = {"video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp"}
+
+
+def is_mp4(media: ArticleMedia) -> bool:
+    if media.kind == "video" and not media.mime_type:
+        return True  # Telegram's videos are MP4
+    return (media.mime_type or "").lower() in _MP4_TYPES
+
+
+def needs_cleaning(media: ArticleMedia) -> bool:
+    """Whether the public copy differs from the original (so the original, or Telegram's
+    copy of it, must never be re-sent)."""
+    return is_image(media) or is_mp4(media)
 
 
 def is_image(media: ArticleMedia) -> bool:
@@ -97,6 +114,10 @@ class PublicFiles:
             original = await self._blobs.read_bytes(media.blob_key)
         except BlobNotFoundError as exc:
             raise PublishError("file missing from the media store", kind="file") from exc
+        if is_mp4(media):
+            # Videos keep their pictures and sound; only the metadata boxes are blanked.
+            cleaned = await asyncio.to_thread(strip_mp4_metadata, original)
+            return PublicFile(cleaned, media.mime_type or "video/mp4", media.file_name)
         if not is_image(media):
             return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
         data, mime, ext = await self._web_image(media, original)

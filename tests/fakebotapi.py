@@ -34,6 +34,7 @@ import json
 import logging
 import mimetypes
 import re
+import struct
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -755,6 +756,53 @@ def sample_jpeg(
 def sample_mp4(tag: bytes = b"") -> bytes:
     """Bytes that start like an MP4 file (nobody decodes them in tests)."""
     return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + tag + b"\x00" * 64
+
+
+def mp4_box(kind: bytes, payload: bytes = b"", *, large: bool = False) -> bytes:
+    """One ISO media box: 32-bit size, or ``large`` for the 64-bit form."""
+    if large:
+        return struct.pack(">I4sQ", 1, kind, 16 + len(payload)) + payload
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+def sample_phone_mp4(location: bytes = b"+06.1234+106.8456/") -> bytes:
+    """A small, well-formed QuickTime file as a phone writes one: a track, media data,
+    and the metadata phones add (``©xyz`` location and ``©mak`` maker in ``udta``,
+    Apple's location in ``meta``, XMP in a ``uuid`` box, a name in the track's
+    ``udta``). Nobody decodes the pictures in tests."""
+    moov = mp4_box(
+        b"moov",
+        mp4_box(b"mvhd", b"\x00" * 100)
+        + mp4_box(
+            b"udta",
+            mp4_box(b"\xa9xyz", b"\x00\x12\x15\xc7" + location) + mp4_box(b"\xa9mak", b"Phone"),
+        )
+        + mp4_box(
+            b"meta",
+            b"\x00" * 4
+            + mp4_box(b"keys", b"com.apple.quicktime.location.ISO6709")
+            + mp4_box(b"ilst", location),
+        )
+        + mp4_box(
+            b"trak",
+            mp4_box(b"tkhd", b"\x01" * 84)
+            + mp4_box(b"udta", mp4_box(b"\xa9nam", b"Rina's phone"))
+            + mp4_box(
+                b"mdia",
+                mp4_box(b"mdhd", b"\x02" * 24) + mp4_box(b"minf", mp4_box(b"stbl", b"\x03" * 40)),
+            ),
+        ),
+    )
+    return (
+        mp4_box(b"ftyp", b"qt  \x00\x00\x00\x00qt  ")
+        + moov
+        + mp4_box(b"uuid", b"\xbe\x7a\xcf\xcb" * 4 + b"<x:xmpmeta>GPS</x:xmpmeta>")
+        + mp4_box(b"mdat", PHONE_MP4_SAMPLES, large=True)
+    )
+
+
+#: The media data inside :func:`sample_phone_mp4`.
+PHONE_MP4_SAMPLES = b"\x00\x00\x00\x10" + b"picture-and-sound" * 20
 
 
 def _image_size(data: bytes) -> tuple[int, int] | None:

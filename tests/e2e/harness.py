@@ -37,6 +37,7 @@ from telegram.ext import Application, ContextTypes
 if __package__ == "tests.e2e":  # tests/ is a package (run from the repo root)
     from tests.fakebotapi import (
         DEFAULT_TOKEN,
+        PHONE_MP4_SAMPLES,
         ApiCall,
         CallbackQueryRecord,
         ChatRecord,
@@ -45,10 +46,12 @@ if __package__ == "tests.e2e":  # tests/ is a package (run from the repo root)
         StoredMessage,
         sample_jpeg,
         sample_mp4,
+        sample_phone_mp4,
     )
 else:  # pytest put tests/ itself on sys.path (tests/ has no __init__.py)
     from fakebotapi import (  # type: ignore[no-redef]
         DEFAULT_TOKEN,
+        PHONE_MP4_SAMPLES,
         ApiCall,
         CallbackQueryRecord,
         ChatRecord,
@@ -57,10 +60,12 @@ else:  # pytest put tests/ itself on sys.path (tests/ has no __init__.py)
         StoredMessage,
         sample_jpeg,
         sample_mp4,
+        sample_phone_mp4,
     )
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "PHONE_MP4_SAMPLES",
     "ApiCall",
     "CallbackAnswer",
     "ChatView",
@@ -75,6 +80,7 @@ __all__ = [
     "fake_bot_api",
     "sample_jpeg",
     "sample_mp4",
+    "sample_phone_mp4",
     "warta_settings",
 ]
 

@@ -15,7 +15,14 @@ from typing import Any
 
 from PIL import Image
 
-from .harness import CallbackAnswer, FakeBotAPI, Harness, sample_jpeg
+from .harness import (
+    PHONE_MP4_SAMPLES,
+    CallbackAnswer,
+    FakeBotAPI,
+    Harness,
+    sample_jpeg,
+    sample_phone_mp4,
+)
 from .office import ADMIN_ID, Office, card, code_in, running_office, snapshot, to_official
 
 CHANNEL_ID = -1001234
@@ -150,6 +157,8 @@ async def test_photo_sent_as_file_loses_its_gps_before_publishing(
     async with office(fake_bot_api, tmp_path, database_url) as o:
         original = gps_jpeg()
         await o.officer.sends_document("IMG_2041.jpg", original, "image/jpeg")
+        video = sample_phone_mp4(b"+02.1290+106.1130/")
+        await o.officer.sends_video(video)
         await o.officer.sends("Posko kesehatan dibuka\nPemeriksaan gratis bagi warga.")
         code = code_in(o.officer.last_message().text)
         await to_official(o, code)
@@ -166,16 +175,21 @@ async def test_photo_sent_as_file_loses_its_gps_before_publishing(
         for path in public:
             data = path.read_bytes()
             assert b"Exif" not in data and not Image.open(io.BytesIO(data)).getexif()
+        # The video keeps its pictures but not where it was filmed, on the site...
+        site_videos = [p.read_bytes() for p in (site(o) / "media").rglob("*.mp4")]
+        assert len(site_videos) == 1 and len(site_videos[0]) == len(video)
+        assert b"+02.1290+106.1130/" not in site_videos[0]
+        assert PHONE_MP4_SAMPLES in site_videos[0]
         uploads = [
             f
             for call in fake_bot_api.calls
             if str(call.params.get("chat_id")) == str(CHANNEL_ID)
             for f in call.files.values()
         ]
-        assert uploads, "the image was uploaded to the channel, not re-sent by file id"
+        # ...and on the channel: both were uploaded as cleaned copies, not by file id.
+        assert len(uploads) == 2
         for upload in uploads:
-            if upload.data[:2] == b"\xff\xd8":
-                assert b"Exif" not in upload.data
+            assert b"Exif" not in upload.data and b"+02.1290+106.1130/" not in upload.data
 
 
 async def test_hold_back_with_a_reason(

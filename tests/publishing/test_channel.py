@@ -174,7 +174,10 @@ async def test_album_with_caption_first_then_documents_grouped(env: Env) -> None
     assert all(str(m["media"]).startswith("attach://") for m in photo_items)
     photo_bytes = [uploads(visual_call)[m["media"][len("attach://") :]] for m in photo_items]
     assert all(not has_exif(data) for data in photo_bytes)
-    assert visual_call.params["media"][2]["media"] == officer_video.file_id
+    # So is the video: its metadata boxes (a phone's GPS position) are blanked first.
+    video_item = visual_call.params["media"][2]["media"]
+    assert str(video_item).startswith("attach://")
+    assert uploads(visual_call)[video_item[len("attach://") :]] == b"video bytes"
     docs = document_call.params["media"]
     assert docs[0]["media"] == officer_pdf.file_id
     pdf_attach = docs[1]["media"][len("attach://") :]
