@@ -38,6 +38,11 @@ MAX_BODY_LENGTH = 20_000
 SYSTEM_NAME = "warta"
 SYSTEM_ROLE = "system"
 
+# What the outbox records in an item's history when a target has it (or no longer has
+# it, or cannot tell): the supervision record says what went out where, and when.
+# Cards and stale-tap notices name the people's moves, so these are left out there.
+OUTBOX_EVENTS = ("target_published", "target_removed", "target_uncertain")
+
 # Publication statuses (see ``storage.models.Publication``).
 PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
 CANCELLED, UNCERTAIN = "cancelled", "uncertain"
@@ -129,9 +134,7 @@ class ItemService:
 
     async def last_event(self, item_id: int) -> Event | None:
         async with self._sessions() as session:
-            return await session.scalar(
-                select(Event).where(Event.item_id == item_id).order_by(Event.id.desc()).limit(1)
-            )
+            return await self._last_event(session, item_id)
 
     async def open_items_of(self, officer_id: int) -> list[Item]:
         """The officer's items that are not finished, newest first."""
@@ -259,8 +262,12 @@ class ItemService:
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:
+        """The latest thing a person (or the scheduler) did to the item."""
         return await session.scalar(
-            select(Event).where(Event.item_id == item_id).order_by(Event.id.desc()).limit(1)
+            select(Event)
+            .where(Event.item_id == item_id, Event.action.not_in(OUTBOX_EVENTS))
+            .order_by(Event.id.desc())
+            .limit(1)
         )
 
     def _outbox(self, item: Item, move: Transition, now: datetime) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import timefmt
-from bot.items import view_of
+from bot.items import OUTBOX_EVENTS, view_of
 from bot.services import Services
 from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
 from bot.workflow import Action, Actor, Role, State, allowed_actions
@@ -278,6 +278,15 @@ def _media_note(event: Event, language: str, services: Services) -> str | None:
     return services.t(f"media.one.{kind}", language, n=int(position))
 
 
+def _outbox_note(event: Event, language: str, services: Services) -> str | None:
+    """Outbox entries are stored as ``<target>[ — <url>]``; name the target in words."""
+    if event.action not in OUTBOX_EVENTS or not event.note:
+        return None
+    target, _, rest = event.note.partition(" — ")
+    label = services.t(f"target.{target}", language)
+    return f"{label} — {rest}" if rest else label
+
+
 def history_text(item: Item, events: list[Event], language: str, services: Services) -> str:
     t = services.t
     now = services.now()
@@ -296,7 +305,10 @@ def history_text(item: Item, events: list[Event], language: str, services: Servi
             action += f" ({len(run)})"
         line = f"• {esc(when)} — <b>{esc(action)}</b>"
         line += f"\n  {esc(event.actor_name or '-')} ({esc(role)})"
-        notes = [_media_note(e, language, services) or e.note for e in run]
+        notes = [
+            _media_note(e, language, services) or _outbox_note(e, language, services) or e.note
+            for e in run
+        ]
         note = ", ".join(n for n in notes if n)
         if note:
             line += f"\n  💬 {esc(excerpt(note, 300))}"

@@ -30,10 +30,11 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.items import SYSTEM_NAME, SYSTEM_ROLE
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
-from storage.models import Item, Publication
+from storage.models import Event, Item, Publication
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,33 @@ def _store_ref(row: Publication, ref: PublishedRef) -> None:
     row.remote_id = ref.remote_id[:255]
     row.url = ref.url
     row.remote_data = json.dumps(dict(ref.data)) if ref.data else None
+
+
+async def _record(session: AsyncSession, row: Publication, status: str, at: datetime) -> None:
+    """Append what happened on a target to the item's history (the supervision record),
+    in the same transaction as the row's new status."""
+    action = {
+        PUBLISHED: "target_published",
+        REMOVED: "target_removed",
+        UNCERTAIN: "target_uncertain",
+    }.get(status)
+    if action is None:
+        return
+    state = await session.scalar(select(Item.state).where(Item.id == row.item_id))
+    where = f" — {row.url}" if status == PUBLISHED and row.url else ""
+    session.add(
+        Event(
+            item_id=row.item_id,
+            actor_id=None,
+            actor_name=SYSTEM_NAME,
+            actor_role=SYSTEM_ROLE,
+            action=action,
+            from_state=state,
+            to_state=state,
+            note=f"{row.target}{where}",
+            created_at=at,
+        )
+    )
 
 
 def _row_state(row: Publication) -> RowState:
@@ -245,6 +273,8 @@ class Outbox:
                 row.ambiguous = False
                 row.next_attempt_at = moment
                 return
+            if status is not None and status != row.status:
+                await _record(session, row, status, moment)
             if status is not None:
                 row.status = status
             if status in (PUBLISHED, REMOVED):

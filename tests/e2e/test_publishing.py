@@ -130,6 +130,20 @@ async def test_publish_now_reaches_site_and_channel_once(
         assert db.item(code).state == "published"
         events = [e.action for e in db.events_of(code)]
         assert events.count("publish") == 1
+        # What went out where is part of the supervision record.
+        out = [e.note for e in db.events_of(code) if e.action == "target_published"]
+        assert out == [
+            f"site — http://127.0.0.1:8080/berita/{slug}/",
+            "channel — https://t.me/wartakota/1",
+        ]
+        await o.publisher.sends(f"/riwayat {code}", in_chat=o.publishers_group)
+        history = o.publishers_group.last_text()
+        assert (
+            "Tayang di" in history
+            and f"Situs web — http://127.0.0.1:8080/berita/{slug}/" in history
+        )
+        # The card still names the publisher's move, not the outbox's bookkeeping.
+        assert "Diterbitkan oleh Dedi Kurnia" in card(o.publishers_group, code).text
 
 
 async def test_only_publishers_may_publish(

@@ -27,6 +27,7 @@ from bot.i18n import (
     normalize_language,
     placeholders,
 )
+from bot.items import OUTBOX_EVENTS
 from bot.workflow import Action, Role, State
 from handlers import start
 from handlers.cards import _MOVE_BUTTONS
@@ -185,6 +186,7 @@ def dynamic_keys() -> set[str]:
     keys |= {question for _, question in PROMPT_FOR.values()}
     keys |= {f"pubfail.{kind}" for kind in get_args(ErrorKind)}
     keys |= {f"target.{name}" for name in TARGET_ORDER}
+    keys |= {f"event.{action}" for action in OUTBOX_EVENTS}
     return keys
 
 
