@@ -4,6 +4,7 @@ warta run            start the bot (long polling)
 warta db upgrade     apply database migrations
 warta db status      show the schema revision
 warta doctor         check configuration, database and data folder
+warta outbox         publications still on their way (or stuck), per item and target
 warta site build     regenerate the static website from its own record
 warta site serve     preview the static website on this computer
 """
@@ -17,6 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
@@ -226,6 +228,46 @@ async def _check_channel(settings: Settings) -> str:
     return f"{chat.title or chat_id}: bot is an admin that may post and delete"
 
 
+def cmd_outbox(settings: Settings) -> int:
+    """What the outbox still has to do; exit 1 when something is failing or unsure."""
+    configure(secrets=_secrets(settings))
+    rows = asyncio.run(_open_publications(settings))
+    if not rows:
+        print("outbox empty: every publication and takedown is done")
+        return 0
+    trouble = False
+    print(f"{'item':<15} {'target':<10} {'status':<10} {'tries':>5}  next try (UTC)    last error")
+    for code, row in rows:
+        next_try = row.next_attempt_at.strftime("%Y-%m-%d %H:%M") if row.next_attempt_at else "-"
+        trouble |= row.attempts > 0 or row.status == "uncertain"
+        error = (row.last_error or "")[:70]
+        print(
+            f"{code:<15} {row.target:<10} {row.status:<10} {row.attempts:>5}  {next_try:<17} "
+            f"{error}"
+        )
+    return 1 if trouble else 0
+
+
+async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
+    from sqlalchemy import select
+
+    from storage.db import create_engine, make_sessions
+    from storage.models import Item, Publication
+
+    engine = create_engine(settings.effective_database_url)
+    try:
+        async with make_sessions(engine)() as session:
+            result = await session.execute(
+                select(Item.code, Publication)
+                .join(Item, Item.id == Publication.item_id)
+                .where(Publication.status.in_(("pending", "removing", "uncertain")))
+                .order_by(Publication.item_id, Publication.id)
+            )
+            return [(code, publication) for code, publication in result]
+    finally:
+        await engine.dispose()
+
+
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     from publisher.files import PublicFiles
     from publisher.model import PublishError
@@ -288,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = sub.add_parser("db", help="database")
     db.add_argument("action", choices=["upgrade", "status"])
     sub.add_parser("doctor", help="check the set-up")
+    sub.add_parser("outbox", help="publications on their way or stuck")
     site = sub.add_parser("site", help="the static website")
     site_sub = site.add_subparsers(dest="action", required=True)
     site_sub.add_parser("build", help="regenerate every page (after changing templates)")
@@ -301,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(settings)
         if args.command == "db":
             return cmd_db(settings, args.action)
+        if args.command == "outbox":
+            return cmd_outbox(settings)
         if args.command == "site":
             host, port = getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8080)
             return cmd_site(settings, args.action, host, port)

@@ -7,13 +7,17 @@ WordPress.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
+
+from bot.cli import main
 
 from .harness import (
     PHONE_MP4_SAMPLES,
@@ -296,7 +300,11 @@ async def test_auto_publish_needs_no_tap(
 
 
 async def test_channel_down_retries_alerts_then_recovers(
-    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+    fake_bot_api: FakeBotAPI,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     async with office(fake_bot_api, tmp_path, database_url, publish_alert_after=3) as o:
         code = await approved(o)
@@ -318,6 +326,13 @@ async def test_channel_down_retries_alerts_then_recovers(
         assert "❌ Kanal Telegram — gagal 3×: warta tidak diberi izin" in failing
         assert "Forbidden" not in failing
         assert not o.web_group.has("sudah terbit")
+        # The IT team sees the same on the server.
+        monkeypatch.setenv("WARTA_DATABASE_URL", database_url)
+        monkeypatch.setenv("WARTA_DATA_DIR", str(tmp_path / "data"))
+        capsys.readouterr()
+        assert await asyncio.to_thread(main, ["outbox"]) == 1
+        listing = capsys.readouterr().out
+        assert f"{code}   channel    pending        3" in listing and "Forbidden" in listing
 
         # The admin fixes the channel; the publisher does not wait for the backoff.
         fake_bot_api.set_member_status(CHANNEL_ID, fake_bot_api.bot_id, "administrator")
@@ -326,6 +341,8 @@ async def test_channel_down_retries_alerts_then_recovers(
         assert len(channel_posts(fake_bot_api)) == 1
         assert o.web_group.has("sudah terbit")
         assert "Coba lagi" not in " ".join(card(o.publishers_group, code).button_texts)
+        assert await asyncio.to_thread(main, ["outbox"]) == 0
+        assert "outbox empty" in capsys.readouterr().out
 
 
 async def test_takedown_removes_it_everywhere(
