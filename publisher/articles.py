@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import unicodedata
 from datetime import datetime
 
 from publisher.model import Article, ArticleMedia, MediaKind, make_slug
@@ -16,7 +17,7 @@ _KIND: dict[str, MediaKind] = {
     "animation": "video",
     "document": "document",
 }
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def _ordered(item: Item) -> list[Media]:
@@ -43,8 +44,14 @@ def public_name(slug: str, index: int, media: Media) -> str:
     the name the officer gave them (readers download it), prefixed to stay unique."""
     if media.kind == "document" and media.file_name:
         base = media.file_name.replace("\\", "/").rsplit("/", 1)[-1]
-        cleaned = _UNSAFE_NAME.sub("-", base).strip("-.") or f"dokumen-{index}"
-        return cleaned[:120]
+        # Letters with accents keep their base letter: "Üsulan" reads as "Usulan".
+        base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+        stem, dot, ext = base.rpartition(".")
+        if not dot:
+            stem, ext = base, ""
+        stem = _UNSAFE_NAME.sub("-", stem).strip("-.")[:100] or f"dokumen-{index}"
+        ext = _UNSAFE_NAME.sub("", ext)[:8].lower()
+        return f"{stem}.{ext}" if ext else stem
     return f"{slug}-{index}.{_extension(media)}"
 
 
