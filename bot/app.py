@@ -139,6 +139,11 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
     outbox = app.bot_data.get("outbox")
     if isinstance(outbox, Outbox):
         outbox.listener = ChatListener(context)
+        if not outbox.targets:
+            log.warning(
+                "no publishing target is enabled (WARTA_SITE_ENABLED=false and no WordPress, "
+                "channel or webhook): published items will go nowhere"
+            )
     log.info("warta is up as @%s", app.bot.username)
     if not await services.people.has_admin():
         invite = await services.people.bootstrap_invite(services.now())
