@@ -18,10 +18,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 BOTFATHER_HELP = """\
 warta needs a Telegram bot token (WARTA_TELEGRAM_TOKEN).
@@ -192,7 +195,7 @@ def _is_local(url: str) -> bool:
 
 async def _check_channel(settings: Settings) -> str:
     """The bot must be an admin of the channel that may post and delete messages."""
-    from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
+    from telegram import ChatMemberAdministrator, ChatMemberOwner
     from telegram.error import TelegramError
 
     from publisher.channel import normalize_channel_id
@@ -200,11 +203,7 @@ async def _check_channel(settings: Settings) -> str:
     if settings.telegram_token is None:
         return "FAILED: no token to check it with"
     chat_id = normalize_channel_id(settings.channel_id or "")
-    bot = Bot(
-        settings.token(),
-        base_url=settings.telegram_api_url,
-        base_file_url=settings.telegram_file_url,
-    )
+    bot = _bot(settings)
     try:
         async with bot:
             chat = await bot.get_chat(chat_id)
@@ -304,16 +303,22 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     return 0
 
 
-async def _check_telegram(settings: Settings) -> str:
-    """Ask the Bot API who we are: proves the URL and the token in one call."""
+def _bot(settings: Settings) -> Bot:
+    """A plain Bot API client on the configured server, for one-off checks."""
     from telegram import Bot
-    from telegram.error import InvalidToken, TelegramError
 
-    bot = Bot(
+    return Bot(
         settings.token(),
         base_url=settings.telegram_api_url,
         base_file_url=settings.telegram_file_url,
     )
+
+
+async def _check_telegram(settings: Settings) -> str:
+    """Ask the Bot API who we are: proves the URL and the token in one call."""
+    from telegram.error import InvalidToken, TelegramError
+
+    bot = _bot(settings)
     try:
         async with bot:
             return f"@{bot.username}"

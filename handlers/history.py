@@ -10,24 +10,38 @@ from bot.workflow import may_follow
 from handlers.announce import show_card
 from handlers.cards import history_text
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
+from storage.models import Item, Person
+
+
+async def item_of_command(
+    update: Update, context: WartaContext, usage_key: str
+) -> tuple[Person, Item, str] | None:
+    """The item a ``/command KODE`` names, with who asks and their language; None
+    (after a polite answer) for a stranger, a missing code, or an item they do not
+    take part in."""
+    person = await acting_person(update, context)
+    language = language_of(person, context, update)
+    t = context.services.t
+    if person is None:
+        await reply(update, t("stranger", language))
+        return None
+    if not context.args:
+        await reply(update, t(usage_key, language))
+        return None
+    item = await context.services.items.get_by_code(context.args[0])
+    if item is None or not may_follow(actor_of(person), item.officer_id):
+        await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
+        return None
+    return person, item, language
 
 
 async def history(update: Update, context: WartaContext) -> None:
     """/riwayat KODE: the item's history, for anyone who takes part in it."""
-    person = await acting_person(update, context)
-    language = language_of(person, context, update)
+    found = await item_of_command(update, context, "history.usage")
+    if found is None:
+        return
+    person, item, language = found
     services = context.services
-    t = services.t
-    if person is None:
-        await reply(update, t("stranger", language))
-        return
-    if not context.args:
-        await reply(update, t("history.usage", language))
-        return
-    item = await services.items.get_by_code(context.args[0])
-    if item is None or not may_follow(actor_of(person), item.officer_id):
-        await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
-        return
     events = await services.items.history(item.id)
     await reply(update, history_text(item, events, language, services))
     chat = update.effective_chat

@@ -22,7 +22,7 @@ from bot.chats import Purpose
 from bot.items import Edit, StaleItem, actor_of, view_of
 from bot.text import esc, excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
-from bot.workflow import Action, State, WorkflowError, may_follow, transition
+from bot.workflow import Action, State, WorkflowError, transition
 from handlers.announce import (
     announce,
     chat_language,
@@ -34,13 +34,13 @@ from handlers.announce import (
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,
-    acting_person,
     answer_tap,
     edit_tapped,
-    language_of,
     reply,
 )
+from handlers.history import item_of_command
 from handlers.outcomes import explain, explain_when
+from handlers.prompts import ask
 from publisher.model import PublishError
 from publisher.outbox import Outbox
 from storage.models import Item, Person
@@ -162,8 +162,7 @@ async def tap_schedule(
     update: Update, context: WartaContext, person: Person, item: Item, tap: Tap, language: str
 ) -> None:
     """``sch:<item>:<version>:<choice>``: open the menu, pick a time, or type one."""
-    from handlers.prompts import ask
-    from handlers.taps import move_from_tap
+    from handlers.taps import move_from_tap  # taps imports this module
 
     query = update.callback_query
     assert query is not None
@@ -191,22 +190,11 @@ async def tap_schedule(
 async def takedown(update: Update, context: WartaContext) -> None:
     """/turunkan KODE: an official takes a published item down, even when its card has
     scrolled far out of sight; the reason is asked for, as on the card's button."""
-    from handlers.prompts import ask
-
-    person = await acting_person(update, context)
-    language = language_of(person, context, update)
+    found = await item_of_command(update, context, "takedown.usage")
+    if found is None:
+        return
+    person, item, language = found
     services = context.services
-    t = services.t
-    if person is None:
-        await reply(update, t("stranger", language))
-        return
-    if not context.args:
-        await reply(update, t("takedown.usage", language))
-        return
-    item = await services.items.get_by_code(context.args[0])
-    if item is None or not may_follow(actor_of(person), item.officer_id):
-        await reply(update, t("history.not_found", language, code=esc(context.args[0][:32])))
-        return
     try:
         transition(view_of(item), actor_of(person), Action.UNPUBLISH, services.now(), note="-")
     except WorkflowError as error:

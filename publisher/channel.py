@@ -31,7 +31,6 @@ from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from telegram import (
     Bot,
     InputMediaDocument,
@@ -53,6 +52,7 @@ from telegram.error import (
 from bot.post import compose
 from bot.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
 from publisher.files import PublicFiles, needs_cleaning
+from publisher.http import NEVER_SENT
 from publisher.model import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
 
 if TYPE_CHECKING:
@@ -75,15 +75,6 @@ DELETE_CHUNK = 100
 #: What a post that can no longer be deleted says after a takedown.
 TAKEDOWN_NOTICE = "Informasi ini telah dicabut."
 MORE_LABEL = "Selengkapnya"
-
-# The httpx errors after which Telegram cannot have received the request.
-_NEVER_SENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.UnsupportedProtocol,
-)
 
 
 @dataclass(frozen=True)
@@ -385,7 +376,7 @@ class TelegramChannel:
                 )
             return PublishError(f"Telegram refused the post: {detail}", kind="refused")
         if isinstance(exc, NetworkError):
-            if isinstance(exc.__cause__, _NEVER_SENT):
+            if isinstance(exc.__cause__, NEVER_SENT):
                 return PublishError(f"Telegram could not be reached ({detail})", kind="unreachable")
             return PublishError(
                 f"no answer from Telegram ({detail or type(exc).__name__}); the post may "

@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from publisher.html import text_to_html
+from publisher.http import NEVER_SENT
 from publisher.model import Article, ErrorKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 
@@ -83,16 +84,6 @@ SIGNATURE_PREFIX = "sha256="
 USER_AGENT = "warta-webhook/1"
 # How much of an error answer is quoted back to the publisher.
 _EXCERPT = 200
-
-# The httpx errors after which the receiver cannot have got the request.
-_NEVER_SENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.UnsupportedProtocol,
-    httpx.LocalProtocolError,
-)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -230,7 +221,7 @@ class Webhook:
             else:
                 async with httpx.AsyncClient(timeout=self._timeout) as client:
                     response = await client.post(self._url, content=body, headers=headers)
-        except _NEVER_SENT as exc:
+        except NEVER_SENT as exc:
             raise PublishError(
                 f"webhook unreachable ({type(exc).__name__})", kind="unreachable"
             ) from exc

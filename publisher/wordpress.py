@@ -52,6 +52,7 @@ from markupsafe import escape
 
 from publisher.files import PublicFiles, is_image
 from publisher.html import excerpt, text_to_html
+from publisher.http import NEVER_SENT
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,6 @@ _MESSAGE_LIMIT = 160
 # Label of the download button under a document.
 DOWNLOAD_LABEL = "Unduh"
 
-# The httpx errors after which WordPress cannot have got the request.
-_NEVER_SENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.UnsupportedProtocol,
-    httpx.LocalProtocolError,
-)
 
 Method = Literal["GET", "POST", "DELETE"]
 _MAYBE_DONE = {"POST": "; it may have done it", "DELETE": "; it may have done it"}
@@ -462,7 +454,7 @@ class WordPress:
                 auth=self._auth,
                 timeout=self._timeout,
             )
-        except _NEVER_SENT as exc:
+        except NEVER_SENT as exc:
             raise PublishError(
                 f"WordPress unreachable at {self._base} ({type(exc).__name__})",
                 kind="unreachable",

@@ -20,7 +20,7 @@ from storage.db import create_engine, make_sessions
 from storage.models import Card, Event, Invite, Item, Media, RoleGrant, TeamChat
 from storage.models import Person as PersonRow
 
-from .harness import FakeBotAPI, Group, Harness, Person
+from .harness import FakeBotAPI, Group, Harness, Person, StoredMessage, sample_jpeg
 
 ADMIN_ID = 1000
 INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
@@ -229,3 +229,47 @@ async def snapshot(database_url: str) -> Snapshot:
             )
     finally:
         await engine.dispose()
+
+
+# --------------------------------------------------------------------------------------
+# Publishing
+# --------------------------------------------------------------------------------------
+
+#: The office's public channel on the fake Telegram (the bot is one of its admins).
+CHANNEL_ID = -1001234
+
+
+def publishing_office(
+    server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any
+) -> Any:
+    """:func:`running_office` with the public channel configured as a target, next to
+    the static site (on by default)."""
+    server.add_channel(CHANNEL_ID, "Warta Kota", username="wartakota")
+    settings.setdefault("channel_id", str(CHANNEL_ID))
+    return running_office(server, tmp_path, database_url, **settings)
+
+
+async def approved(
+    o: Office,
+    title: str = "Banjir di Sukamaju",
+    body: str = "Warga dievakuasi ke balai RW 05. Info: www.kota.go.id/banjir",
+) -> str:
+    """An officer's photo and text, carried through IT, the editor and the official."""
+    await o.officer.sends_photo(sample_jpeg(color=(20, 90, 160)))
+    await o.officer.sends(f"{title}\n{body}")
+    code = code_in(o.officer.last_message().text)
+    await to_official(o, code)
+    await o.official.taps("Setujui", in_chat=o.officials_group)
+    return code
+
+
+async def publish_sweep(o: Office) -> None:
+    """Run the publishing sweep once, as the job queue does every 15 seconds."""
+    job = o.h.app.job_queue.get_jobs_by_name("publish-sweep")[0]
+    await job.run(o.h.app)
+    await o.h.settle()
+
+
+def channel_posts(server: FakeBotAPI) -> list[StoredMessage]:
+    """What the public sees in the channel now."""
+    return [m for m in server.chats[CHANNEL_ID].messages.values() if not m.deleted]

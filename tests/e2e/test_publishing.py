@@ -12,7 +12,6 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,13 +23,21 @@ from .harness import (
     CallbackAnswer,
     FakeBotAPI,
     Harness,
-    sample_jpeg,
     sample_phone_mp4,
 )
-from .office import ADMIN_ID, Office, card, code_in, running_office, snapshot, to_official
-
-CHANNEL_ID = -1001234
-CHANNEL = {"channel_id": str(CHANNEL_ID)}
+from .office import (
+    ADMIN_ID,
+    CHANNEL_ID,
+    Office,
+    approved,
+    card,
+    channel_posts,
+    code_in,
+    snapshot,
+    to_official,
+)
+from .office import publish_sweep as sweep
+from .office import publishing_office as office
 
 
 def gps_jpeg() -> bytes:
@@ -44,34 +51,8 @@ def gps_jpeg() -> bytes:
     return out.getvalue()
 
 
-def office(server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any) -> Any:
-    server.add_channel(CHANNEL_ID, "Warta Kota", username="wartakota")
-    return running_office(server, tmp_path, database_url, **{**CHANNEL, **settings})
-
-
-async def approved(o: Office, title: str = "Banjir di Sukamaju") -> str:
-    """An officer's photo and text, carried through IT, the editor and the official."""
-    await o.officer.sends_photo(sample_jpeg(color=(20, 90, 160)))
-    await o.officer.sends(f"{title}\nWarga dievakuasi ke balai RW 05. Info: www.kota.go.id/banjir")
-    code = code_in(o.officer.last_message().text)
-    await to_official(o, code)
-    await o.official.taps("Setujui", in_chat=o.officials_group)
-    return code
-
-
-async def sweep(o: Office) -> None:
-    """Run the publishing sweep once, as the job queue does every few seconds."""
-    job = o.h.app.job_queue.get_jobs_by_name("publish-sweep")[0]
-    await job.run(o.h.app)
-    await o.h.settle()
-
-
 def site(o: Office) -> Path:
     return Path(o.h.settings.data_dir) / "site"
-
-
-def channel_posts(server: FakeBotAPI) -> list[Any]:
-    return [m for m in server.chats[CHANNEL_ID].messages.values() if not m.deleted]
 
 
 async def test_publish_now_reaches_site_and_channel_once(

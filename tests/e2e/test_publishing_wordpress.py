@@ -15,15 +15,15 @@ import httpx
 from wordpress.flaky_proxy import FlakyProxy
 from wordpress.server import WordPressSite
 
-from .harness import FakeBotAPI, sample_jpeg
-from .office import Office, card, code_in, running_office, snapshot, to_official
-
-CHANNEL_ID = -1005678
+from .harness import FakeBotAPI
+from .office import Office, card, channel_posts, snapshot
+from .office import approved as approved_item
+from .office import publish_sweep as sweep
+from .office import publishing_office as office
 
 
 def wp_settings(site: WordPressSite, url: str, **extra: Any) -> dict[str, Any]:
     return {
-        "channel_id": str(CHANNEL_ID),
         "wordpress_url": url,
         "wordpress_user": site.user,
         "wordpress_app_password": site.app_password,
@@ -31,24 +31,8 @@ def wp_settings(site: WordPressSite, url: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def office(server: FakeBotAPI, tmp_path: Path, database_url: str, **settings: Any) -> Any:
-    server.add_channel(CHANNEL_ID, "Warta Kota", username="wartakota")
-    return running_office(server, tmp_path, database_url, **settings)
-
-
 async def approved(o: Office, title: str) -> str:
-    await o.officer.sends_photo(sample_jpeg(color=(200, 120, 20)))
-    await o.officer.sends(f"{title}\nPendaftaran dibuka di kantor kelurahan.")
-    code = code_in(o.officer.last_message().text)
-    await to_official(o, code)
-    await o.official.taps("Setujui", in_chat=o.officials_group)
-    return code
-
-
-async def sweep(o: Office) -> None:
-    job = o.h.app.job_queue.get_jobs_by_name("publish-sweep")[0]
-    await job.run(o.h.app)
-    await o.h.settle()
+    return await approved_item(o, title, "Pendaftaran dibuka di kantor kelurahan.")
 
 
 async def page_status(url: str) -> tuple[int, str]:
@@ -75,10 +59,6 @@ async def wp_posts(site: WordPressSite, slug: str) -> list[dict[str, Any]]:
     response.raise_for_status()
     posts: list[dict[str, Any]] = response.json()
     return posts
-
-
-def channel_posts(server: FakeBotAPI) -> list[Any]:
-    return [m for m in server.chats[CHANNEL_ID].messages.values() if not m.deleted]
 
 
 async def test_one_tap_reaches_site_channel_and_wordpress(
