@@ -97,46 +97,55 @@ class ChatListener:
             await publication_done(self._context, item, removal)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
-        context = self._context
-        item = await context.services.items.get(item_id)
-        if item is None:
-            return
-        chats = await targets(context, Purpose.EDITOR)
-        chats += await targets(context, Purpose.PUBLISHER)
-        chats += await targets(context, Purpose.LOG)
-        for chat_id in dict.fromkeys(chats):
-            language = await chat_language(context, chat_id)
-            await notify(
-                context,
-                chat_id,
-                "notify.publish_failing",
-                code=item.code,
-                title=excerpt(item.title, 80),
-                target=context.services.t(f"target.{target}", language),
-                attempts=attempts,
-                reason=context.services.t(f"pubfail.{error.kind}", language),
-                error=excerpt(error.message, 300),
-            )
+        await self._tell(
+            item_id,
+            (Purpose.EDITOR, Purpose.PUBLISHER, Purpose.LOG),
+            "notify.publish_failing",
+            target,
+            attempts=attempts,
+            reason=f"pubfail.{error.kind}",
+            error=excerpt(error.message, 300),
+        )
 
     async def uncertain(self, item_id: int, target: str) -> None:
+        item = await self._context.services.items.get(item_id)
+        # After a takedown the question is whether something is still out there.
+        taken_down = item is not None and item.state == State.UNPUBLISHED.value
+        key = "notify.takedown_uncertain" if taken_down else "notify.publish_uncertain"
+        await self._tell(item_id, (Purpose.PUBLISHER, Purpose.EDITOR), key, target)
+
+    async def _tell(
+        self,
+        item_id: int,
+        purposes: tuple[Purpose, ...],
+        key: str,
+        target: str,
+        *,
+        reason: str | None = None,
+        **params: object,
+    ) -> None:
+        """One notice about one target of an item to the chats of these steps, each in
+        its own language (``reason`` is a message key, translated per chat)."""
         context = self._context
+        t = context.services.t
         item = await context.services.items.get(item_id)
         if item is None:
             return
-        chats = await targets(context, Purpose.PUBLISHER)
-        chats += await targets(context, Purpose.EDITOR)
-        # After a takedown the question is whether something is still out there.
-        taken_down = item.state == State.UNPUBLISHED.value
-        key = "notify.takedown_uncertain" if taken_down else "notify.publish_uncertain"
+        chats: list[int] = []
+        for purpose in purposes:
+            chats += await targets(context, purpose)
         for chat_id in dict.fromkeys(chats):
             language = await chat_language(context, chat_id)
+            extra = {"reason": t(reason, language)} if reason else {}
             await notify(
                 context,
                 chat_id,
                 key,
                 code=item.code,
                 title=excerpt(item.title, 80),
-                target=context.services.t(f"target.{target}", language),
+                target=t(f"target.{target}", language),
+                **extra,
+                **params,
             )
 
 
