@@ -741,15 +741,42 @@ def command_entities(text: str) -> list[JSON]:
 
 
 def sample_jpeg(
-    width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 30, 30)
+    width: int = 64,
+    height: int = 48,
+    color: tuple[int, int, int] = (200, 30, 30),
+    *,
+    gps: bool = False,
+    maker: str | None = None,
+    model: str | None = None,
 ) -> bytes:
-    """A real (tiny) JPEG, so bot code that opens images with Pillow works."""
+    """A real (tiny) JPEG, so bot code that opens images with Pillow works.
+
+    Without options it carries no EXIF at all. ``maker`` and ``model`` write the camera's
+    EXIF tags; ``gps`` writes what a phone photo sent "as a file" carries: the camera
+    (``maker``, "PhoneMaker" unless given) and the GPS position it was taken at."""
     try:
-        from PIL import Image
+        from PIL import ExifTags, Image
     except ImportError:  # pragma: no cover - Pillow is a project dependency
         return b"\xff\xd8\xff\xe0fake-jpeg" + bytes([color[0]]) * 64
+    exif = Image.Exif()
+    if gps:
+        exif[ExifTags.Base.Make] = "PhoneMaker"
+        exif[ExifTags.IFD.GPSInfo] = {
+            ExifTags.GPS.GPSLatitudeRef: "S",
+            ExifTags.GPS.GPSLatitude: (6.0, 10.0, 30.0),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (106.0, 49.0, 0.0),
+        }
+    if maker is not None:
+        exif[ExifTags.Base.Make] = maker
+    if model is not None:
+        exif[ExifTags.Base.Model] = model
     buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, format="JPEG")
+    image = Image.new("RGB", (width, height), color)
+    if len(exif):
+        image.save(buffer, format="JPEG", exif=exif.tobytes())
+    else:
+        image.save(buffer, format="JPEG")
     return buffer.getvalue()
 
 

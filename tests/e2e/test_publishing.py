@@ -23,6 +23,7 @@ from .harness import (
     CallbackAnswer,
     FakeBotAPI,
     Harness,
+    sample_jpeg,
     sample_phone_mp4,
 )
 from .office import (
@@ -38,17 +39,6 @@ from .office import (
 )
 from .office import publish_sweep as sweep
 from .office import publishing_office as office
-
-
-def gps_jpeg() -> bytes:
-    """A phone photo as sent "as a file": EXIF with the camera and the GPS position."""
-    image = Image.new("RGB", (80, 60), (10, 120, 200))
-    exif = Image.Exif()
-    exif[0x010F] = "Phone Maker"
-    exif[0x8825] = {1: "S", 2: (6.0, 10.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
 
 
 def site(o: Office) -> Path:
@@ -154,7 +144,8 @@ async def test_photo_sent_as_file_loses_its_gps_before_publishing(
     fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:
     async with office(fake_bot_api, tmp_path, database_url) as o:
-        original = gps_jpeg()
+        # A phone photo as sent "as a file": EXIF with the camera and the GPS position.
+        original = sample_jpeg(80, 60, (10, 120, 200), gps=True, maker="Phone Maker")
         await o.officer.sends_document("IMG_2041.jpg", original, "image/jpeg")
         video = sample_phone_mp4(b"+02.1290+106.1130/")
         await o.officer.sends_video(video)

@@ -7,16 +7,13 @@ the officer's own file_id is at hand.
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fakebotapi import ApiCall, FakeBotAPI, StoredMessage
-from PIL import ExifTags, Image
+from fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
 from telegram import Bot
 
 from bot.config import Settings
@@ -28,7 +25,8 @@ from publisher.channel import (
     normalize_channel_id,
 )
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
+from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
+from publishing.kit import has_exif, make_article, stored_media
 from storage.blobs import LocalBlobStore
 
 pytestmark = pytest.mark.timeout(30)
@@ -37,26 +35,6 @@ CHANNEL = -1001234567890
 USERNAME = "wartakota"
 WEB_URL = "https://kota.example/berita/banjir-pkp-2026-0001?utm=a&b=c"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def jpeg(color: tuple[int, int, int] = (200, 30, 30), *, gps: bool = False) -> bytes:
-    image = Image.new("RGB", (64, 48), color)
-    buffer = io.BytesIO()
-    if gps:
-        exif = Image.Exif()
-        exif[0x010F] = "PhoneMaker"  # Make
-        exif.get_ifd(ExifTags.IFD.GPSInfo).update(
-            {1: "S", 2: (6.0, 10.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)}
-        )
-        image.save(buffer, "JPEG", exif=exif.tobytes())
-    else:
-        image.save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def has_exif(data: bytes) -> bool:
-    with Image.open(io.BytesIO(data)) as image:
-        return len(image.getexif()) > 0 or b"Exif" in data
 
 
 @dataclass
@@ -75,25 +53,18 @@ class Env:
 
     async def media(
         self,
-        kind: str,
+        kind: MediaKind,
         data: bytes,
         file_name: str,
         mime_type: str,
         telegram_file_id: str | None = None,
     ) -> ArticleMedia:
-        ref = await self.blobs.put_bytes(data)
-        return ArticleMedia(
-            kind=kind,  # type: ignore[arg-type]
-            blob_key=ref.key,
-            sha256=ref.sha256,
-            mime_type=mime_type,
-            file_name=file_name,
-            size=ref.size,
-            telegram_file_id=telegram_file_id,
+        return await stored_media(
+            self.blobs, kind, data, file_name, mime_type, telegram_file_id=telegram_file_id
         )
 
-    async def photo(self, color: tuple[int, int, int], n: int, **kwargs: Any) -> ArticleMedia:
-        return await self.media("photo", jpeg(color, **kwargs), f"pkp-{n}.jpg", "image/jpeg")
+    async def photo(self, color: tuple[int, int, int], n: int) -> ArticleMedia:
+        return await self.media("photo", sample_jpeg(color=color), f"pkp-{n}.jpg", "image/jpeg")
 
 
 @pytest.fixture
@@ -113,17 +84,15 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
     assert not fake.internal_errors, fake.internal_errors
 
 
-def article(**changes: Any) -> Article:
-    base = Article(
-        key="PKP-2026-0001",
-        slug="banjir-surut-pkp-2026-0001",
-        title="Banjir surut di <Kelurahan> Sukamaju",
-        body="Air mulai surut sejak pagi.\n\nWarga diminta tetap waspada & berhati-hati.",
-        category="Berita",
-        section="Bencana",
-        published_at=datetime(2026, 5, 4, 3, 0, tzinfo=UTC),
-    )
-    return replace(base, **changes)
+article = partial(
+    make_article,
+    title="Banjir surut di <Kelurahan> Sukamaju",
+    number=1,
+    slug="banjir-surut-pkp-2026-0001",
+    body="Air mulai surut sejak pagi.\n\nWarga diminta tetap waspada & berhati-hati.",
+    category="Berita",
+    section="Bencana",
+)
 
 
 def uploads(call: ApiCall) -> dict[str, bytes]:
@@ -136,7 +105,7 @@ def uploads(call: ApiCall) -> dict[str, bytes]:
 
 
 async def test_album_with_caption_first_then_documents_grouped(env: Env) -> None:
-    original_with_gps = jpeg((10, 120, 200), gps=True)
+    original_with_gps = sample_jpeg(color=(10, 120, 200), gps=True)
     assert has_exif(original_with_gps)
     # The officer's photo as Telegram has it (sent "as a file": metadata kept).
     officer_photo = env.fake.store_file("photo", original_with_gps)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import threading
 import urllib.error
@@ -11,19 +10,22 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from fakebotapi import sample_jpeg
 from PIL import Image
 
 from bot.cli import main
 from bot.config import load_settings
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, PublishedRef, PublishError, make_slug
+from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site import StaticSite, make_server, static_site_from_settings
+from publishing.kit import has_exif, has_gps, make_article, stored_media
 from storage.blobs import LocalBlobStore
 
 BASE = "https://warta.kota.go.id"
@@ -32,27 +34,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Thursday 26 November 2026, 10.15 in Jakarta.
 MOMENT = datetime(2026, 11, 26, 3, 15, tzinfo=UTC)
-GPS_IFD = 0x8825
-
-
-def jpeg(
-    color: tuple[int, int, int], *, gps: bool = False, size: tuple[int, int] = (640, 480)
-) -> bytes:
-    image = Image.new("RGB", size, color)
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x0110] = "Phone 12"
-    if gps:
-        exif[GPS_IFD] = {
-            1: "S",
-            2: (6.0, 10.0, 30.5),
-            3: "E",
-            4: (106.0, 49.0, 12.25),
-        }
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
+# A phone's photo: it names the camera, and where it was taken when asked for ``gps``.
+jpeg = partial(sample_jpeg, 640, 480, maker="PhoneMaker", model="Phone 12")
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -84,18 +67,9 @@ class Site:
         return StaticSite(self.dir, self.media, **settings)  # type: ignore[arg-type]
 
     async def file(
-        self, kind: str, data: bytes, name: str, mime: str, alt: str = ""
+        self, kind: MediaKind, data: bytes, name: str, mime: str, alt: str = ""
     ) -> ArticleMedia:
-        ref = await self.blobs.put_bytes(data)
-        return ArticleMedia(
-            kind=kind,  # type: ignore[arg-type]
-            blob_key=ref.key,
-            sha256=ref.sha256,
-            mime_type=mime,
-            file_name=name,
-            size=ref.size,
-            alt=alt,
-        )
+        return await stored_media(self.blobs, kind, data, name, mime, alt=alt)
 
     def read(self, relative: str) -> str:
         return (self.dir / relative).read_text(encoding="utf-8")
@@ -105,28 +79,7 @@ class Site:
         return data
 
 
-def article(
-    number: int,
-    title: str,
-    *,
-    body: str = "Isi berita.",
-    category: str | None = "Pengumuman",
-    media: tuple[ArticleMedia, ...] = (),
-    when: datetime = MOMENT,
-    section: str | None = "Bidang Pengawasan",
-) -> Article:
-    key = f"PKP-2026-{number:04d}"
-    return Article(
-        key=key,
-        slug=make_slug(title, key),
-        title=title,
-        body=body,
-        category=category,
-        section=section,
-        published_at=when,
-        media=media,
-        tags=("kota",),
-    )
+article = partial(make_article, section="Bidang Pengawasan", when=MOMENT, tags=("kota",))
 
 
 def rss_links(site: Site) -> list[str]:
@@ -170,8 +123,8 @@ async def rich_article(site: Site) -> Article:
     video = await site.file("video", VIDEO, "pkp-2026-0001-3.mp4", "video/mp4")
     document = await site.file("document", PDF, "Surat Edaran 12.pdf", "application/pdf")
     return article(
-        1,
         "Pemeriksaan saluran air di Kecamatan Timur",
+        number=1,
         body="Petugas memeriksa saluran.\n\nInformasi lengkap: https://kota.go.id/air",
         media=(cover, second, video, document),
     )
@@ -241,20 +194,18 @@ async def test_publish_writes_post_lists_feeds_and_sitemap(site: Site) -> None:
 
 
 async def test_published_photos_carry_no_exif_or_gps(site: Site) -> None:
-    original = jpeg((10, 20, 200), gps=True, size=(800, 600))
-    with Image.open(io.BytesIO(original)) as check:
-        assert check.getexif().get_ifd(GPS_IFD), "the fixture must really carry GPS"
+    original = sample_jpeg(800, 600, (10, 20, 200), gps=True, maker="PhoneMaker", model="Phone 12")
+    assert has_gps(original), "the fixture must really carry GPS"
     assert b"Exif" in original
     photo = await site.file("photo", original, "pkp-2026-0001-1.jpg", "image/jpeg")
-    await site.target.publish(article(1, "Foto dengan lokasi", media=(photo,)), None)
+    await site.target.publish(article("Foto dengan lokasi", number=1, media=(photo,)), None)
 
     [public] = list(site.dir.glob("media/*/*.jpg"))
     data = public.read_bytes()
     with Image.open(public) as image:
         assert image.size == (800, 600)
-        assert len(image.getexif()) == 0
-        assert not image.getexif().get_ifd(GPS_IFD)
-    assert b"Exif" not in data and b"PhoneMaker" not in data
+    assert not has_exif(data) and not has_gps(data)  # not has_exif: no b"Exif" either
+    assert b"PhoneMaker" not in data
     page = site.read(f"berita/{make_slug('Foto dengan lokasi', 'PKP-2026-0001')}/index.html")
     assert 'width="800" height="600"' in page
 
@@ -293,7 +244,7 @@ async def test_republish_updates_in_place(site: Site) -> None:
 
 
 async def test_changed_slug_replaces_the_old_page(site: Site) -> None:
-    item = article(1, "Judul lama")
+    item = article("Judul lama", number=1)
     old = await site.target.publish(item, None)
     renamed = Article(
         **{**item.__dict__, "title": "Judul baru", "slug": make_slug("Judul baru", item.key)}
@@ -307,7 +258,10 @@ async def test_changed_slug_replaces_the_old_page(site: Site) -> None:
 
 async def test_pagination_newest_first(tmp_path: Path) -> None:
     site = Site(tmp_path, per_page=2)
-    items = [article(n, f"Berita nomor {n}", when=MOMENT + timedelta(hours=n)) for n in range(1, 6)]
+    items = [
+        article(f"Berita nomor {n}", number=n, when=MOMENT + timedelta(hours=n))
+        for n in range(1, 6)
+    ]
     for item in items:
         await site.target.publish(item, None)
 
@@ -349,7 +303,7 @@ async def test_pagination_newest_first(tmp_path: Path) -> None:
 async def test_feeds_hold_the_newest_twenty(site: Site) -> None:
     for n in range(1, 23):
         await site.target.publish(
-            article(n, f"Berita {n}", when=MOMENT + timedelta(minutes=n)), None
+            article(f"Berita {n}", number=n, when=MOMENT + timedelta(minutes=n)), None
         )
     links = rss_links(site)
     assert len(links) == 20 and len(json_urls(site)) == 20
@@ -366,8 +320,8 @@ async def test_unpublish_removes_page_and_unshared_media(site: Site) -> None:
     own_a = await site.file("photo", jpeg((250, 200, 0)), "pkp-2026-0001-2.jpg", "image/jpeg")
     doc_a = await site.file("document", PDF, "lampiran.pdf", "application/pdf")
     shared_b = await site.file("photo", shared_bytes, "pkp-2026-0002-1.jpg", "image/jpeg")
-    first = article(1, "Berita pertama", media=(shared_a, own_a, doc_a), category="Kegiatan")
-    second = article(2, "Berita kedua", media=(shared_b,), when=MOMENT + timedelta(hours=1))
+    first = article("Berita pertama", number=1, media=(shared_a, own_a, doc_a), category="Kegiatan")
+    second = article("Berita kedua", number=2, media=(shared_b,), when=MOMENT + timedelta(hours=1))
     ref_a = await site.target.publish(first, None)
     ref_b = await site.target.publish(second, None)
 
@@ -407,7 +361,7 @@ async def test_unpublish_removes_page_and_unshared_media(site: Site) -> None:
 
 
 async def test_unpublish_of_unknown_article_succeeds(site: Site) -> None:
-    item = article(9, "Tidak pernah terbit")
+    item = article("Tidak pernah terbit", number=9)
     await site.target.unpublish(item, PublishedRef(remote_id=item.slug))
     # A remote id that is not a slug is never turned into a path.
     await site.target.unpublish(item, PublishedRef(remote_id="../../etc"))
@@ -420,7 +374,7 @@ async def test_unpublish_of_unknown_article_succeeds(site: Site) -> None:
 async def test_markup_in_title_and_body_is_escaped_everywhere(site: Site) -> None:
     title = 'Awas <script>alert("judul")</script> & "kutip"\x0b'
     body = "Halo <script>alert(1)</script>\n<img src=x onerror=alert(2)>"
-    item = article(1, title, body=body, category="<b>Kategori</b>")
+    item = article(title, number=1, body=body, category="<b>Kategori</b>")
     await site.target.publish(item, None)
 
     outputs = {
@@ -452,18 +406,18 @@ async def test_markup_in_title_and_body_is_escaped_everywhere(site: Site) -> Non
 
 
 async def test_unsafe_slug_is_refused(site: Site) -> None:
-    item = Article(**{**article(1, "x").__dict__, "slug": "../../luar"})
+    item = Article(**{**article("x", number=1).__dict__, "slug": "../../luar"})
     with pytest.raises(PublishError):
         await site.target.publish(item, None)
     assert not (site.root / "luar").exists()
 
 
 async def test_damaged_manifest_is_not_replaced_by_an_empty_one(site: Site) -> None:
-    await site.target.publish(article(1, "Pertama"), None)
+    await site.target.publish(article("Pertama", number=1), None)
     manifest = site.dir / ".warta" / "posts.json"
     manifest.write_text("{ not json")
     with pytest.raises(PublishError, match="damaged"):
-        await site.target.publish(article(2, "Kedua"), None)
+        await site.target.publish(article("Kedua", number=2), None)
     assert manifest.read_text() == "{ not json"
     assert "Pertama" in site.read("index.html")
 
@@ -512,11 +466,11 @@ async def test_broken_office_template_is_a_publish_error(site: Site, tmp_path: P
     templates.mkdir()
     (templates / "post.html").write_text("{{ post.no_such_field }}", encoding="utf-8")
     with pytest.raises(PublishError, match=r"post\.html"):
-        await site.make(templates_dir=templates).publish(article(1, "Judul"), None)
+        await site.make(templates_dir=templates).publish(article("Judul", number=1), None)
 
 
 async def test_locate(site: Site) -> None:
-    item = article(1, "Dicari kembali")
+    item = article("Dicari kembali", number=1)
     assert await site.target.locate(item) is None
     ref = await site.target.publish(item, None)
     # A fresh instance (the bot restarted) finds it through the manifest.
@@ -524,7 +478,9 @@ async def test_locate(site: Site) -> None:
 
 
 async def test_concurrent_publishes_all_land(site: Site) -> None:
-    items = [article(n, f"Serentak {n}", when=MOMENT + timedelta(minutes=n)) for n in range(8)]
+    items = [
+        article(f"Serentak {n}", number=n, when=MOMENT + timedelta(minutes=n)) for n in range(8)
+    ]
     await asyncio.gather(*(site.target.publish(i, None) for i in items))
     assert len(site.manifest()["posts"]) == 8  # type: ignore[arg-type]
     assert len(rss_links(site)) == 8
@@ -535,7 +491,7 @@ async def test_concurrent_publishes_all_land(site: Site) -> None:
 
 @pytest.fixture
 def served(site: Site) -> Iterator[str]:
-    asyncio.run(site.target.publish(article(1, "Disajikan lokal"), None))
+    asyncio.run(site.target.publish(article("Disajikan lokal", number=1), None))
     server = make_server(site.dir, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -586,9 +542,8 @@ async def test_cli_site_build(
     settings = load_settings()
     blobs = LocalBlobStore(settings.media_dir)
     site = static_site_from_settings(settings, PublicFiles(blobs, data / "renditions"))
-    ref = await blobs.put_bytes(jpeg((1, 2, 3), gps=True))
-    photo = ArticleMedia("photo", ref.key, ref.sha256, "image/jpeg", "foto.jpg", ref.size)
-    item = article(1, "Dari baris perintah", media=(photo,))
+    photo = await stored_media(blobs, "photo", jpeg((1, 2, 3), gps=True), "foto.jpg", "image/jpeg")
+    item = article("Dari baris perintah", number=1, media=(photo,))
     published = await site.publish(item, None)
     assert published.url == f"https://contoh.go.id/warta/berita/{item.slug}/"
     assert site.site_dir == data / "site"
@@ -614,7 +569,7 @@ async def test_cli_site_build(
 async def test_photo_removed_in_an_edit_leaves_the_site(site: Site) -> None:
     kept = await site.file("photo", jpeg((5, 5, 5)), "pkp-2026-0001-1.jpg", "image/jpeg")
     dropped = await site.file("photo", jpeg((250, 5, 5)), "pkp-2026-0001-2.jpg", "image/jpeg")
-    item = article(1, "Foto diganti", media=(kept, dropped))
+    item = article("Foto diganti", number=1, media=(kept, dropped))
     ref = await site.target.publish(item, None)
     dropped_folder = site.dir / "media" / (dropped.sha256 or "")[:16]
     assert dropped_folder.is_dir()

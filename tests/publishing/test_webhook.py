@@ -5,27 +5,28 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import io
 import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from aiohttp import web
-from PIL import ExifTags, Image
+from fakebotapi import sample_jpeg
 from pydantic import ValidationError
 
 from bot.config import Settings
 from publisher.files import PublicFiles
 from publisher.html import text_to_html
-from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
+from publisher.model import ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.webhook import Webhook, sign, verify_signature, webhook_from_settings
+from publishing.kit import has_exif, make_article, stored_media
 from storage.blobs import LocalBlobStore
 
 pytestmark = pytest.mark.timeout(30)
@@ -34,22 +35,6 @@ SECRET = "s3cret-for-tests-0123456789abcdef"
 SITE_URL = "https://kota.example/"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CMS_ANSWER = {"id": 4711, "url": "https://cms.kota.example/berita/4711"}
-
-
-def jpeg_with_gps() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
-        {1: "S", 2: (6.0, 10.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)}
-    )
-    buffer = io.BytesIO()
-    Image.new("RGB", (80, 60), (10, 120, 200)).save(buffer, "JPEG", exif=exif.tobytes())
-    return buffer.getvalue()
-
-
-def has_exif(data: bytes) -> bool:
-    with Image.open(io.BytesIO(data)) as image:
-        return len(image.getexif()) > 0 or b"Exif" in data
 
 
 @dataclass
@@ -113,17 +98,8 @@ class Media:
     folder: PublicMediaFolder
     site: Path
 
-    async def item(self, kind: str, data: bytes, name: str, mime: str) -> ArticleMedia:
-        ref = await self.blobs.put_bytes(data)
-        return ArticleMedia(
-            kind=kind,  # type: ignore[arg-type]
-            blob_key=ref.key,
-            sha256=ref.sha256,
-            mime_type=mime,
-            file_name=name,
-            size=ref.size,
-            alt=f"{name} alt",
-        )
+    async def item(self, kind: MediaKind, data: bytes, name: str, mime: str) -> ArticleMedia:
+        return await stored_media(self.blobs, kind, data, name, mime, alt=f"{name} alt")
 
 
 @pytest.fixture
@@ -134,19 +110,17 @@ def media(tmp_path: Path) -> Media:
     return Media(blobs, PublicMediaFolder(site, SITE_URL, files), site)
 
 
-def article(**changes: Any) -> Article:
-    base = Article(
-        key="PKP-2026-0001",
-        slug="banjir-surut-pkp-2026-0001",
-        title="Banjir surut — Kelurahan Sukamaju",
-        body="Air mulai surut <pagi ini>.\n\nInfo: https://kota.example/info & posko",
-        category="Berita",
-        section="Bencana",
-        published_at=datetime(2026, 5, 4, 3, 0, tzinfo=UTC),
-        tags=("banjir", "sukamaju"),
-        web_url="https://kota.example/berita/banjir-surut-pkp-2026-0001",
-    )
-    return replace(base, **changes)
+article = partial(
+    make_article,
+    title="Banjir surut — Kelurahan Sukamaju",
+    number=1,
+    slug="banjir-surut-pkp-2026-0001",
+    body="Air mulai surut <pagi ini>.\n\nInfo: https://kota.example/info & posko",
+    category="Berita",
+    section="Bencana",
+    tags=("banjir", "sukamaju"),
+    web_url="https://kota.example/berita/banjir-surut-pkp-2026-0001",
+)
 
 
 def hook(receiver: Receiver, media: Media, **kwargs: Any) -> Webhook:
@@ -159,7 +133,7 @@ def hook(receiver: Receiver, media: Media, **kwargs: Any) -> Webhook:
 
 
 async def test_published_payload(receiver: Receiver, media: Media) -> None:
-    original = jpeg_with_gps()
+    original = sample_jpeg(80, 60, (10, 120, 200), gps=True)
     assert has_exif(original)
     photo = await media.item("photo", original, "pkp-2026-0001-1.jpg", "image/jpeg")
     pdf = await media.item("document", PDF, "surat edaran.pdf", "application/pdf")
@@ -259,7 +233,9 @@ async def test_wrong_secret_is_refused_by_the_receiver(receiver: Receiver, media
 
 async def test_delivery_id_is_stable_across_retries(receiver: Receiver, media: Media) -> None:
     webhook = hook(receiver, media)
-    photo = await media.item("photo", jpeg_with_gps(), "a.jpg", "image/jpeg")
+    photo = await media.item(
+        "photo", sample_jpeg(80, 60, (10, 120, 200), gps=True), "a.jpg", "image/jpeg"
+    )
     item = article(media=(photo,))
 
     first = await webhook.publish(item, None)

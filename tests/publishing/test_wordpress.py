@@ -3,23 +3,24 @@ server, see ``tests/wordpress``), some tests through a proxy that fails on purpo
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PIL import ExifTags, Image
+from fakebotapi import sample_jpeg
 from wordpress.flaky_proxy import FlakyProxy
 from wordpress.server import WordPressSite
 
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, PublishedRef, PublishError, make_slug
+from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.wordpress import WordPress
+from publishing.kit import has_gps, make_article, stored_media
 from storage.blobs import LocalBlobStore
 
 _numbers = itertools.count(1)
@@ -30,25 +31,8 @@ PDF = (
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" * 4
 
 
-def jpeg(color: tuple[int, int, int], *, gps: bool = False) -> bytes:
-    image = Image.new("RGB", (640, 480), color)
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Kamera Dinas"
-    if gps:
-        exif[ExifTags.IFD.GPSInfo] = {
-            ExifTags.GPS.GPSLatitudeRef: "S",
-            ExifTags.GPS.GPSLatitude: (6.0, 10.0, 30.0),
-            ExifTags.GPS.GPSLongitudeRef: "E",
-            ExifTags.GPS.GPSLongitude: (106.0, 49.0, 0.0),
-        }
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def has_gps(data: bytes) -> bool:
-    with Image.open(io.BytesIO(data)) as image:
-        return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+# An office camera's photo: it names the camera, and where it was taken when asked for ``gps``.
+jpeg = partial(sample_jpeg, 640, 480, maker="Kamera Dinas")
 
 
 class Kit:
@@ -60,43 +44,14 @@ class Kit:
         self.site = site
 
     async def media(
-        self, kind: Any, data: bytes, mime: str, name: str, alt: str = ""
+        self, kind: MediaKind, data: bytes, mime: str, name: str, alt: str = ""
     ) -> ArticleMedia:
-        ref = await self.blobs.put_bytes(data)
-        return ArticleMedia(
-            kind=kind,
-            blob_key=ref.key,
-            sha256=ref.sha256,
-            mime_type=mime,
-            file_name=name,
-            size=ref.size,
-            alt=alt,
-        )
+        return await stored_media(self.blobs, kind, data, name, mime, alt=alt)
 
-    def article(
-        self,
-        title: str,
-        body: str = "Isi berita.",
-        *,
-        media: tuple[ArticleMedia, ...] = (),
-        category: str | None = "Pengumuman",
-        section: str | None = None,
-        tags: tuple[str, ...] = (),
-        published_at: datetime | None = None,
-    ) -> Article:
-        key = f"PKP-2026-{next(_numbers):04d}"
-        return Article(
-            key=key,
-            slug=make_slug(title, key),
-            title=title,
-            body=body,
-            category=category,
-            section=section,
-            published_at=published_at
-            or datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1),
-            media=media,
-            tags=tags,
-        )
+    def article(self, title: str, **changes: Any) -> Article:
+        """An article of an hour ago unless told (a later one WordPress only schedules)."""
+        changes.setdefault("when", datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
+        return make_article(title, **changes)
 
     def target(self, base_url: str | None = None, **options: Any) -> WordPress:
         return WordPress(
@@ -211,7 +166,7 @@ async def test_publish_posts_text_photos_and_documents(kit: Kit, rest: httpx.Asy
     )
     article = kit.article(
         title,
-        "Jalan Merdeka ditutup sementara.\n\nInfo: https://kota.go.id/lalin",
+        body="Jalan Merdeka ditutup sementara.\n\nInfo: https://kota.go.id/lalin",
         media=media,
         section="Dinas Perhubungan",
         tags=("lalu lintas",),
@@ -266,7 +221,7 @@ async def test_publish_posts_text_photos_and_documents(kit: Kit, rest: httpx.Asy
 async def test_script_in_the_body_is_escaped(kit: Kit, rest: httpx.AsyncClient) -> None:
     article = kit.article(
         "Uji <b>judul</b>",
-        "Halo <script>alert('x')</script> dunia\n<img src=x onerror=alert(1)>",
+        body="Halo <script>alert('x')</script> dunia\n<img src=x onerror=alert(1)>",
         category=None,
     )
     target = kit.target()
@@ -316,7 +271,7 @@ async def test_locate_finds_nothing_for_a_new_article(kit: Kit) -> None:
 
 async def test_future_publication_is_scheduled(kit: Kit, rest: httpx.AsyncClient) -> None:
     later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    article = kit.article("Jadwal Vaksinasi", published_at=later, category=None)
+    article = kit.article("Jadwal Vaksinasi", when=later, category=None)
     target = kit.target()
     try:
         ref = await target.publish(article, None)
