@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.items import SYSTEM_NAME, SYSTEM_ROLE
@@ -242,10 +242,22 @@ class Outbox:
                 await target.unpublish(article, ref)
             await self._save(publication_id, status=REMOVED, now=now)
             return "removed"
-        await self._save(publication_id, in_flight=now)
+        if not await self._claim(publication_id, now):
+            return "skipped"  # taken down (or cancelled) since this pass read the row
         ref = await target.publish(article, ref)
         await self._save(publication_id, status=PUBLISHED, ref=ref, now=now)
         return "published"
+
+    async def _claim(self, publication_id: int, now: datetime) -> bool:
+        """Mark the row in flight, only if it is still waiting to be published: one
+        conditional UPDATE, so a takedown committed meanwhile is never overrun."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(Publication)
+                .where(Publication.id == publication_id, Publication.status == PENDING)
+                .values(in_flight_since=now, updated_at=self._clock())
+            )
+            return bool(getattr(result, "rowcount", 0) == 1)
 
     async def _save(
         self,
@@ -254,21 +266,20 @@ class Outbox:
         status: str | None = None,
         ref: PublishedRef | None = None,
         now: datetime | None = None,
-        in_flight: datetime | None = None,
         clear_flight: bool = False,
     ) -> None:
         async with self._sessions.begin() as session:
-            row = await session.get(Publication, publication_id)
+            # Locked (on PostgreSQL) so a takedown waits for this result, or this result
+            # sees the takedown.
+            row = await session.get(Publication, publication_id, with_for_update=True)
             assert row is not None
             moment = now or self._clock()
             row.updated_at = self._clock()
-            if in_flight is not None:
-                row.in_flight_since = in_flight
-                return
             if ref is not None:
                 _store_ref(row, ref)
-            if status == PUBLISHED and row.status == REMOVING:
+            if status == PUBLISHED and row.status in (REMOVING, CANCELLED):
                 # Taken down while this publication was on its way: remove it next.
+                row.status = REMOVING
                 row.in_flight_since = None
                 row.ambiguous = False
                 row.next_attempt_at = moment

@@ -446,3 +446,24 @@ async def test_failed_removal_retries_and_alerts(world: World) -> None:
     world.clock.advance(seconds=1)
     await outbox.run_due()
     assert set((await world.statuses()).values()) == {"removed"}
+
+
+async def test_a_row_taken_down_before_its_claim_is_not_sent(world: World) -> None:
+    """The worker claims a row with one conditional UPDATE: a takedown that committed
+    after the pass read the row, but before the claim, wins."""
+    await world.act(PUBLISHER_ID, Action.PUBLISH)
+    outbox = world.outbox()
+    rows = await world.rows()
+    site_id = rows["site"].id
+    await world.act(OFFICIAL_ID, Action.UNPUBLISH, note="Salah kirim")
+    assert (await world.statuses())["site"] == "cancelled"
+    assert not await outbox._claim(site_id, START)
+    assert (await world.rows())["site"].in_flight_since is None
+    # A row still waiting for its publication is claimed.
+    other = (await world.rows())["channel"].id
+    async with world.sessions.begin() as session:
+        row = await session.get(Publication, other)
+        assert row is not None
+        row.status = "pending"
+    assert await outbox._claim(other, START)
+    assert (await world.rows())["channel"].in_flight_since == START
