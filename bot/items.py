@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -199,6 +199,38 @@ class ItemService:
                 .order_by(Item.id)
             )
             return [(item_id, publish_at is not None) for item_id, publish_at in result]
+
+    async def unannounced_publications(self) -> list[Item]:
+        """Published (or taken down) items whose every target is done, but whose people
+        were not yet told so (Telegram failed at that moment, or warta stopped)."""
+        done = (PUBLISHED, REMOVED, CANCELLED)
+        unfinished = (
+            select(Publication.id)
+            .where(Publication.item_id == Item.id, Publication.status.not_in(done))
+            .exists()
+        )
+        any_row = select(Publication.id).where(Publication.item_id == Item.id).exists()
+        expected = {State.PUBLISHED.value: "published", State.UNPUBLISHED.value: "removed"}
+        async with self._sessions() as session:
+            result = await session.scalars(
+                select(Item)
+                .where(
+                    Item.state.in_(list(expected)),
+                    any_row,
+                    ~unfinished,
+                    (Item.publication_notice.is_(None))
+                    | (Item.publication_notice != case(expected, value=Item.state)),
+                )
+                .order_by(Item.id)
+            )
+            return list(result)
+
+    async def mark_publication_announced(self, item_id: int, notice: str) -> None:
+        # A Core update, like mark_delivered: bookkeeping must not bump the version.
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Item).where(Item.id == item_id).values(publication_notice=notice)
+            )
 
     # --- moves through the SOP -------------------------------------------------------
 

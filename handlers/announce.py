@@ -298,7 +298,7 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     ):
         # Taken down before anything went out: there is nothing for the outbox to do,
         # so the confirmation that it is gone everywhere comes now.
-        await publication_done(context, outcome.item, removal=True)
+        await publication_done(context, outcome.item)
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:
@@ -314,9 +314,12 @@ def links_text(context: WartaContext, item: Item, language: str) -> str:
     return "\n".join(lines)
 
 
-async def publication_done(context: WartaContext, item: Item, removal: bool) -> None:
+async def publication_done(context: WartaContext, item: Item) -> None:
     """Every target has the item (or none has it any more): tell the webmaster group and
-    the officer (and, for a takedown, the officials), with the links."""
+    the officer (and, for a takedown, the officials), with the links; then record that
+    it was said. Telegram failing here leaves it unrecorded, and the publishing sweep
+    says it again."""
+    removal = item.state == State.UNPUBLISHED.value
     officer = await context.services.items.officer_of(item)
     chats = await targets(context, Purpose.EDITOR)
     if removal:
@@ -331,6 +334,8 @@ async def publication_done(context: WartaContext, item: Item, removal: bool) -> 
         )
         links = "" if removal else links_text(context, item, language)
         await _send_text(context, chat_id, text + ("\n" + links if links else ""))
+    notice = "removed" if removal else "published"
+    await context.services.items.mark_publication_announced(item.id, notice)
 
 
 # Which notice the officer, IT and editors get when the official (or the publisher, or

@@ -75,6 +75,12 @@ async def publish_sweep(context: WartaContext) -> None:
     outbox = outbox_of(context)
     if outbox is not None:
         await outbox.run_due()
+    for item in await services.items.unannounced_publications():
+        # The outbox finished, but telling people failed (or warta stopped in between).
+        try:
+            await publication_done(context, item)
+        except TelegramError:
+            log.warning("could not announce where %s went; next sweep", item.code)
 
 
 # --- what the outbox tells the chats ------------------------------------------------
@@ -94,7 +100,7 @@ class ChatListener:
     async def finished(self, item_id: int, removal: bool) -> None:
         item = await self._context.services.items.get(item_id)
         if item is not None:
-            await publication_done(self._context, item, removal)
+            await publication_done(self._context, item)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         await self._tell(

@@ -157,6 +157,9 @@ class Item(Base):
     last_note: Mapped[str | None] = mapped_column(Text)
     # When the publisher scheduled it to be published (approved items only).
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # "published" / "removed" once the people were told that every target has the item
+    # (or none has it any more); a sweep re-sends that news until then.
+    publication_notice: Mapped[str | None] = mapped_column(String(20))
 
     media: Mapped[list[Media]] = relationship(
         back_populates="item",

@@ -434,3 +434,27 @@ async def test_lost_channel_answer_asks_a_person_instead_of_posting_twice(
         assert o.publishers_group.has("hapus sendiri bila masih ada")
         text = card(o.officials_group, code).text
         assert "🚫 Situs web" in text and "❓ Kanal Telegram" in text
+
+
+async def test_confirmation_lost_to_telegram_is_sent_again(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        # Telegram fails just as the webmaster group is told where the item went, and
+        # again when the same sweep tries once more.
+        fake_bot_api.fail_next(
+            "sendMessage", 500, "Internal Server Error", times=2, chat_id=o.web_group.id
+        )
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        assert "✅ Kanal Telegram" in card(o.publishers_group, code).text
+        assert not o.web_group.has("sudah terbit")
+        assert (await snapshot(database_url)).item(code).publication_notice is None
+
+        await sweep(o)
+        assert len(o.web_group.find_all("sudah terbit")) == 1
+        assert (await snapshot(database_url)).item(code).publication_notice == "published"
+        # Said once: later rounds stay quiet.
+        await sweep(o)
+        assert len(o.web_group.find_all("sudah terbit")) == 1
+        assert len(o.officer.chat.find_all("sudah terbit")) == 1

@@ -30,6 +30,7 @@ def UTCDateTime() -> sa.DateTime:
 def upgrade() -> None:
     with op.batch_alter_table("items") as batch:
         batch.add_column(sa.Column("publish_at", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("publication_notice", sa.String(length=20), nullable=True))
         batch.create_index("ix_items_publish_at", ["publish_at"])
     op.create_table(
         "publications",
@@ -68,4 +69,5 @@ def downgrade() -> None:
     op.drop_table("publications")
     with op.batch_alter_table("items") as batch:
         batch.drop_index("ix_items_publish_at")
+        batch.drop_column("publication_notice")
         batch.drop_column("publish_at")
