@@ -412,14 +412,21 @@ def quick_choices(now: datetime, tz: ZoneInfo = OFFICE_ZONE) -> list[QuickChoice
     return choices
 
 
-def resolve_quick(key: str, now: datetime, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+def resolve_quick(
+    key: str, now: datetime, tz: ZoneInfo = OFFICE_ZONE, *, shown_on: date | None = None
+) -> datetime:
     """The moment a tapped quick choice means *now*: "in 1 hour" counts from the tap.
 
+    ``shown_on`` is the office day the button was shown: "tomorrow 08.00" shown at
+    23.50 and tapped at 00.10 still means the morning that was shown, not a day later.
     ``when.unreadable`` for a key no choice uses, ``when.in_past`` for "today 12.00"
     tapped after noon.
     """
     now = _utc_now(now)
-    at = _quick(key, now, tz).at
+    base = now
+    if shown_on is not None and _DAY_KEY.fullmatch(key):
+        base = _local(shown_on, time(12, 0), tz)
+    at = _quick(key, base, tz).at
     if at - now < MIN_LEAD:
         raise WhenError("when.in_past", at=at)
     return at

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -162,15 +162,31 @@ def schedule_keyboard(context: WartaContext, item: Item, language: str) -> Inlin
     services = context.services
     t = services.t
     rows = []
+    shown_on = services.now().astimezone(services.zone).strftime("%Y%m%d")
     for choice in quick_choices(services.now(), services.zone):
         label = t(choice.label_key, language, **choice.params)
+        key = choice.key
         if "hours" in choice.params:
             # "In 3 hours" says nothing about the clock; show it.
             label += " · " + timefmt.short(choice.at, services.zone, language, services.now())
-        rows.append([button(label, "sch", item.id, item.version, choice.key)])
+        else:
+            # "Tomorrow" means the day after the one the menu was shown on.
+            key += f"_{shown_on}"
+        rows.append([button(label, "sch", item.id, item.version, key)])
     rows.append([button(t("button.schedule_type", language), "sch", item.id, item.version, "type")])
     rows.append([button(t("button.back", language), "card", item.id)])
     return InlineKeyboardMarkup(rows)
+
+
+def _shown_day(choice: str) -> tuple[str, date | None]:
+    """Split ``tomorrow_0800_20261126`` into the quick key and the day it was shown."""
+    key, _, day = choice.rpartition("_")
+    if key and len(day) == 8 and day.isdigit():
+        try:
+            return key, datetime.strptime(day, "%Y%m%d").date()
+        except ValueError:
+            raise WhenError("when.unreadable") from None
+    return choice, None
 
 
 async def tap_schedule(
@@ -194,7 +210,8 @@ async def tap_schedule(
         await ask(update, context, person, "schedule", language, "prompt.schedule", item)
         return
     try:
-        at = resolve_quick(choice, services.now(), services.zone)
+        key, shown_on = _shown_day(choice)
+        at = resolve_quick(key, services.now(), services.zone, shown_on=shown_on)
     except WhenError as error:
         await answer_tap(query, explain_when(error, context, language), show_alert=True)
         return

@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,20 @@ async def test_confirmation_lost_to_telegram_is_sent_again(
         await sweep(o)
         assert len(o.web_group.find_all("sudah terbit")) == 1
         assert len(o.officer.chat.find_all("sudah terbit")) == 1
+
+
+async def test_tomorrow_button_shown_before_midnight_keeps_its_day(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        # Thursday 23.50 WIB: the publisher opens the menu...
+        o.clock.now = datetime(2026, 11, 26, 16, 50, tzinfo=UTC)
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        # ...and taps "Besok 08.00" at 00.10, when "tomorrow" would already be Saturday.
+        o.clock.advance(minutes=20)
+        answer = await o.publisher.taps("Besok 08.00", in_chat=o.publishers_group)
+        assert not answer.show_alert
+        item = (await snapshot(database_url)).item(code)
+        assert item.publish_at == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # Friday 08.00 WIB
+        assert "Jumat, 27 Nov 2026 08.00" in card(o.publishers_group, code).text

@@ -30,7 +30,7 @@ LONGEST_WORD = {
     "bind": max((p.value for p in Purpose), key=len),
     "lang": "en",
     # Quick schedule choices, plus "open" and "type" for the menu itself.
-    "sch": "tomorrow_1200",
+    "sch": "tomorrow_1200_20261126",
 }
 
 
@@ -79,7 +79,7 @@ WORD_VALUES: dict[str, set[str]] = {
     "inv": {r.value for r in Role},
     "rol": {r.value for r in Role},
     "bind": {p.value for p in Purpose},
-    "sch": {"open", "type", "in_1h", "in_3h", "today_1200", "today_1600", "tomorrow_0800"},
+    "sch": {"open", "type", "in_1h", "in_3h", "today_1200_20261126", "tomorrow_0800_20261126"},
     "lang": {"id", "en"},
 }
 

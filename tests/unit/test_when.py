@@ -642,3 +642,24 @@ def test_quick_choices_need_an_aware_now() -> None:
         quick_choices(datetime(2026, 11, 26, 10, 15), WIB)
     with pytest.raises(ValueError, match="timezone-aware"):
         resolve_quick("in_1h", datetime(2026, 11, 26, 10, 15), WIB)
+
+
+def test_a_day_button_keeps_the_day_it_was_shown_on() -> None:
+    from datetime import date
+
+    shown = at(2026, 11, 26, 23, 50)
+    after_midnight = at(2026, 11, 27, 0, 10)
+    # Recomputed at the tap, "tomorrow" would slide to Saturday...
+    assert resolve_quick("tomorrow_0800", after_midnight, WIB) == at(2026, 11, 28, 8)
+    # ...so the menu says which day it was shown on, and the tap keeps Friday.
+    friday = resolve_quick("tomorrow_0800", after_midnight, WIB, shown_on=date(2026, 11, 26))
+    assert friday == at(2026, 11, 27, 8)
+    assert quick_choices(shown, WIB)[-2].at == friday
+    # "In 1 hour" always counts from the tap.
+    assert resolve_quick("in_1h", after_midnight, WIB, shown_on=date(2026, 11, 26)) == at(
+        2026, 11, 27, 1, 10
+    )
+    # A day button shown yesterday for "today 16.00" is in the past now.
+    with pytest.raises(WhenError) as late:
+        resolve_quick("today_1600", after_midnight, WIB, shown_on=date(2026, 11, 26))
+    assert late.value.key == "when.in_past"
