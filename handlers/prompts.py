@@ -18,6 +18,7 @@ from __future__ import annotations
 from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
+from bot import timefmt
 from bot.items import Edit, StaleItem
 from bot.text import esc
 from bot.when import WhenError, parse_when
@@ -73,7 +74,8 @@ async def ask(
     # A mention makes ForceReply(selective) open the reply box for this person only.
     name = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
     code = esc(item.code) if item else ""
-    text = context.services.t(question_key, language, name=name, code=code)
+    zone = timefmt.zone_label(context.services.zone)
+    text = context.services.t(question_key, language, name=name, code=code, zone=zone)
     await _send_question(
         update,
         context,

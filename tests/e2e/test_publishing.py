@@ -209,6 +209,7 @@ async def test_schedule_by_typing_then_publish_after_a_restart(
         code = await approved(o)
         await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
         await o.publisher.taps("Ketik tanggal", in_chat=o.publishers_group)
+        assert "Tulis tanggal dan jam (WIB)" in o.publishers_group.last_text()
         # Something unreadable first: a polite explanation and the question again.
         await o.publisher.replies("kapan-kapan", in_chat=o.publishers_group)
         assert o.publishers_group.last().force_reply

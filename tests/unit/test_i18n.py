@@ -94,6 +94,7 @@ def sample_params(language: str) -> dict[str, object]:
         "date": "27/11/2026",
         "at": "Kam, 26 Nov 10.15 WIB",
         "days": 90,
+        "zone": "WITA",
         "weekday": "Jumat",
         "actual": "Kamis",
     }
