@@ -1,13 +1,19 @@
 """Fixtures shared by every test folder: a database per back end, migrated or empty.
 
 ``database_url`` runs each test that uses it twice, as ``[sqlite]`` (a fresh file under
-``tmp_path``) and ``[postgresql]`` (``WARTA_TEST_DATABASE_URL``, emptied first by
-dropping and recreating the ``public`` schema; skipped when the variable is unset).
+``tmp_path``) and ``[postgresql]`` (skipped when ``WARTA_TEST_DATABASE_URL`` is unset).
+
+``WARTA_TEST_DATABASE_URL`` names a PostgreSQL server and a database to connect to; the
+suite never writes into that database. Each run creates its own database on the server
+(``warta_test_<pid>_<random>``), empties it before each test by recreating its ``public``
+schema, and drops it when the run ends, so two runs on one server never collide.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -42,17 +48,45 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+# The database of this run, made by pytest_sessionstart (empty without PostgreSQL).
+RUN_DATABASE_URL = ""
+
+
+async def _admin(url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Create this run's own PostgreSQL database on the configured server."""
+    global RUN_DATABASE_URL
+    if not POSTGRES_URL:
+        return
+    server = make_url(POSTGRES_URL)
+    if server.get_backend_name() != "postgresql":
+        raise pytest.UsageError(f"{POSTGRES_URL_ENV} must be a postgresql+asyncpg:// URL")
+    name = f"warta_test_{os.getpid()}_{secrets.token_hex(4)}"
+    asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    RUN_DATABASE_URL = server.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's database, even when a test left a connection open."""
+    if not RUN_DATABASE_URL:
+        return
+    name = make_url(RUN_DATABASE_URL).database
+    asyncio.run(_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 async def reset_postgres(url: str) -> None:
-    """Empty the database: drop and recreate the ``public`` schema."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        pytest.fail(f"{POSTGRES_URL_ENV} must be a postgresql+asyncpg:// URL")
-    # Everything in it is dropped before each test: refuse anything not named as a test DB.
-    if "test" not in (parsed.database or ""):
-        pytest.fail(
-            f"{POSTGRES_URL_ENV} points at database {parsed.database!r}; its name must "
-            "contain 'test' because every test drops its public schema"
-        )
+    """Empty this run's database: drop and recreate its ``public`` schema."""
+    if not (make_url(url).database or "").startswith("warta_test_"):
+        pytest.fail("reset_postgres only empties the database this run created")
     engine = create_engine(url, poolclass=NullPool)
     try:
         async with engine.begin() as connection:
@@ -70,8 +104,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield sqlite_url(tmp_path / "db" / "warta.sqlite3")
         return
-    await reset_postgres(POSTGRES_URL)
-    yield POSTGRES_URL
+    await reset_postgres(RUN_DATABASE_URL)
+    yield RUN_DATABASE_URL
 
 
 @pytest.fixture

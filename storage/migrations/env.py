@@ -39,6 +39,10 @@ def _database_url() -> str:
     return str(url)
 
 
+# Any fixed number: the advisory lock that serialises concurrent schema upgrades.
+_LOCK_KEY = 0x77617274  # "wart"
+
+
 def _is_sqlite(dialect_name: str) -> bool:
     return dialect_name == "sqlite"
 
@@ -72,6 +76,10 @@ def _run_migrations(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # `warta db upgrade` may run while the bot (or another upgrade) starts: the
+            # second one waits here, then finds the schema already at its revision.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         context.run_migrations()
     if sqlite:
         broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()

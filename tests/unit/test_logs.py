@@ -29,3 +29,31 @@ def test_token_is_redacted_from_messages_args_and_tracebacks(
     assert "getMe" in text and "sendMessage failed" in text
     assert TOKEN not in text
     assert text.count("***") >= 2
+
+
+def test_expected_network_faults_are_one_line_without_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from telegram.error import NetworkError
+
+    from bot.logs import ExpectedFaultFilter
+
+    logger = logging.getLogger("warta.test.faults")
+    logger.addFilter(ExpectedFaultFilter())
+    try:
+        with caplog.at_level(logging.INFO, logger="warta.test.faults"):
+            try:
+                raise NetworkError("httpx.ConnectError: [Errno -2] Name or service not known")
+            except NetworkError:
+                logger.exception("Exception happened while polling for updates.")
+            try:
+                raise KeyError("a bug")
+            except KeyError:
+                logger.exception("unexpected")
+    finally:
+        logger.filters.clear()
+    network, bug = caplog.records
+    assert network.exc_info is None and network.levelname == "WARNING"
+    assert "NetworkError: httpx.ConnectError" in network.getMessage()
+    assert "retrying" in network.getMessage()
+    assert bug.exc_info is not None  # a real bug keeps its traceback
