@@ -7,6 +7,7 @@ the background sweeps. Nothing here runs at import time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.chats import ChatService
 from bot.config import Settings
 from bot.drafts import DraftService
+from bot.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE
 from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
@@ -80,6 +82,8 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .token(settings.token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
+        # A self-hosted server with --local answers getFile with a path on its own disk.
+        .local_mode(settings.telegram_local_mode)
         .context_types(ContextTypes(context=WartaContext))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # Honours 429 retry_after and Telegram's per-chat and group limits.
@@ -123,6 +127,10 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
     except Exception:  # a menu is not worth refusing to start over
         log.warning("could not set the command menus", exc_info=True)
     if app.job_queue is not None:
+        await beat(context)
+        app.job_queue.run_repeating(
+            beat, interval=HEARTBEAT_EVERY, first=HEARTBEAT_EVERY, name="heartbeat"
+        )
         app.job_queue.run_repeating(
             retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
         )
@@ -154,6 +162,15 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             f"  https://t.me/{app.bot.username}?start={invite.token}\n",
             flush=True,
         )
+
+
+async def beat(context: WartaContext) -> None:
+    """Job: touch the heartbeat file, so `warta health` can tell the loop is alive."""
+    path = context.services.settings.data_dir / HEARTBEAT_FILE
+    try:
+        await asyncio.to_thread(path.write_text, context.services.now().isoformat() + "\n")
+    except OSError as error:  # a full disk must not stop the bot; doctor will show it
+        log.warning("cannot write the heartbeat file %s: %s", path, error.strerror or error)
 
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:

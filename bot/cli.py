@@ -1,230 +1,137 @@
-"""``warta`` command line: run the bot, manage the database, check the set-up.
+"""The ``warta`` command line: run the bot, and everything an operator does on the server.
 
-warta run            start the bot (long polling)
-warta db upgrade     apply database migrations
-warta db status      show the schema revision
-warta doctor         check configuration, database and data folder
-warta outbox         publications still on their way (or stuck), per item and target
-warta site build     regenerate the static website from its own record
-warta site serve     preview the static website on this computer
+Each subcommand prints one line per fact and, for an expected failure (no network, a
+refused token, a database that cannot be reached, a folder that cannot be written, a
+port in use), one sentence saying what to change, never a traceback. Exit codes: 0 ok,
+1 something failed or needs attention, 2 the configuration or the command line is wrong.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
-import os
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.cli_doctor import cmd_doctor, local_link_warnings
+from bot.cli_token import (
+    START_TRIES,
+    ask_for_token,
+    check_token,
+    refused_message,
+    unreachable_message,
+)
 from bot.config import ConfigError, Settings, load_settings
+from bot.heartbeat import heartbeat_state
 from bot.logs import configure
 
-if TYPE_CHECKING:
-    from telegram import Bot
-
-BOTFATHER_HELP = """\
-warta needs a Telegram bot token (WARTA_TELEGRAM_TOKEN).
-
-  1. In Telegram, open @BotFather and send /newbot.
-  2. Choose a display name, then a username ending in "bot".
-  3. BotFather replies with a token like 123456789:AA...; paste it below.
-
-It is kept in the .env file in this folder (readable only by you) and never logged.
-"""
+log = logging.getLogger(__name__)
 
 
-def _ask_for_token(settings: Settings) -> Settings:
-    """On a terminal, ask for the missing token once and remember it in .env."""
-    if settings.telegram_token is not None or not sys.stdin.isatty():
-        return settings
-    print(BOTFATHER_HELP)
-    token = getpass.getpass("Token: ").strip()
-    if not token:
-        return settings
-    env_file = Path(".env")
-    with env_file.open("a", encoding="utf-8") as handle:
-        handle.write(f"WARTA_TELEGRAM_TOKEN={token}\n")
-    env_file.chmod(0o600)
-    os.environ["WARTA_TELEGRAM_TOKEN"] = token
-    return load_settings()
+class OperatorError(Exception):
+    """An expected failure, phrased as one sentence for the operator."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def version() -> str:
+    try:
+        return metadata.version("warta")
+    except metadata.PackageNotFoundError:  # running from a source tree without install
+        return "unknown"
 
 
 def _secrets(settings: Settings) -> list[str]:
     return [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
 
 
+def _prepare_data_dir(settings: Settings) -> None:
+    """The data folder must exist and be writable before anything is stored in it."""
+    folder = settings.data_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".warta-write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise OperatorError(
+            f"cannot write to the data folder {folder.resolve()} ({error.strerror or error}); "
+            "set WARTA_DATA_DIR to a folder this user may write, or give it to this user"
+        ) from None
+
+
+def _upgrade(settings: Settings) -> None:
+    from storage.db import upgrade_database
+
+    upgrade_database(settings.effective_database_url)
+
+
 def cmd_run(settings: Settings) -> int:
+    """Check the token and the data folder, migrate, then poll until stopped."""
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
-    from storage.db import upgrade_database
 
-    settings = _ask_for_token(settings)
+    asked = ask_for_token(settings)
+    if isinstance(asked, int):
+        return asked
+    settings = asked
     token = settings.token()  # fails with the BotFather explanation when missing
     configure(secrets=[token])
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_database(settings.effective_database_url)
+    _prepare_data_dir(settings)
+    verdict = asyncio.run(check_token(settings, token, START_TRIES))
+    if verdict.refused:
+        raise OperatorError(refused_message(), code=2)
+    if verdict.unreachable is not None:
+        raise OperatorError(unreachable_message(settings, verdict.unreachable))
+    _upgrade(settings)
+    for warning in local_link_warnings(settings):
+        log.warning("%s", warning)
     app = build_application(settings)
     try:
-        # A weak network at start-up is retried a few times before giving up.
         app.run_polling(
             allowed_updates=Update.ALL_TYPES,
             timeout=settings.poll_timeout,
             bootstrap_retries=5,
         )
     except InvalidToken:
-        print(
-            "warta: Telegram rejected WARTA_TELEGRAM_TOKEN; check it with @BotFather.",
-            file=sys.stderr,
-        )
-        return 2
+        raise OperatorError(refused_message(), code=2) from None
     except NetworkError as error:
-        print(
-            f"warta: cannot reach the Bot API at {settings.telegram_api_url} "
-            f"({type(error).__name__}); check the network or WARTA_TELEGRAM_API_URL.",
-            file=sys.stderr,
-        )
-        return 1
+        raise OperatorError(unreachable_message(settings, type(error).__name__)) from None
     return 0
 
 
 def cmd_db(settings: Settings, action: str) -> int:
-    from storage.db import current_revision, head_revision, upgrade_database
-
-    configure(secrets=_secrets(settings))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    url = settings.effective_database_url
-    if action == "upgrade":
-        upgrade_database(url)
-        print(f"database at revision {current_revision(url)}")
-    else:
-        current = current_revision(url)
-        head = head_revision()
-        print(f"database revision: {current or 'none'} (newest: {head})")
-        return 0 if current == head else 1
-    return 0
-
-
-def cmd_doctor(settings: Settings) -> int:
+    """``upgrade`` applies the migrations (safe while the bot runs); ``status`` reports."""
     from storage.db import current_revision, head_revision
 
-    problems = 0
-    print(f"data folder      {settings.data_dir.resolve()}")
-    print(f"database         {'custom' if settings.database_url else 'embedded SQLite'}")
-    try:
-        current = current_revision(settings.effective_database_url)
-        state = "up to date" if current == head_revision() else f"needs upgrade ({current})"
-        print(f"schema           {state}")
-    except Exception as error:  # report, don't crash: this is the diagnostic command
-        problems += 1
-        print(f"schema           unreachable: {type(error).__name__}")
-    if settings.telegram_token is None:
-        problems += 1
-        print("token            MISSING")
-    else:
-        reached = asyncio.run(_check_telegram(settings))
-        problems += not reached.startswith("@")
-        print(f"telegram         {reached}")
-    print(f"admins           {len(settings.admin_ids) or 'NONE (set WARTA_ADMIN_IDS)'}")
-    problems += not settings.admin_ids
-    print(f"bot API          {settings.telegram_api_url}")
-    for label, verdict in asyncio.run(_check_publishing(settings)):
-        problems += verdict.startswith(("FAILED", "NONE"))
-        print(f"{label:<17}{verdict}")
-    return 1 if problems else 0
-
-
-async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
-    """Each enabled publishing target, checked without publishing anything."""
-    from publisher.wiring import public_files, target_names
-    from storage.blobs import LocalBlobStore
-
-    names = target_names(settings)
-    lines = [("publishing to", ", ".join(names) if names else "NONE (approved items stay put)")]
-    if "site" in names:
-        site_dir = settings.effective_site_dir
-        try:
-            site_dir.mkdir(parents=True, exist_ok=True)
-            probe = site_dir / ".warta-doctor"
-            probe.write_text("ok")
-            probe.unlink()
-            lines.append(("static site", f"{site_dir.resolve()} → {settings.site_url}"))
-            if _is_local(settings.site_url) and ("channel" in names or "webhook" in names):
-                # Not a failure (a preview is fine), but the public would get dead links.
-                lines.append(
-                    (
-                        "",
-                        "WARNING: WARTA_SITE_URL is a local address; the channel and the "
-                        "webhook would link the public to it. Set the site's public address.",
-                    )
-                )
-        except OSError as error:
-            lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
-    if "wordpress" in names:
-        from publisher.model import PublishError
-        from publisher.wordpress import wordpress_from_settings
-
-        files = public_files(settings, LocalBlobStore(settings.media_dir))
-        wordpress = wordpress_from_settings(settings, files)
-        assert wordpress is not None
-        try:
-            name = await wordpress.check()
-            lines.append(("wordpress", f"{settings.wordpress_url} as {name}"))
-        except PublishError as error:
-            lines.append(("wordpress", f"FAILED: {error.message}"))
-        finally:
-            await wordpress.aclose()
-    if "channel" in names:
-        lines.append(("channel", await _check_channel(settings)))
-    if "webhook" in names:
-        lines.append(("webhook", f"{settings.webhook_url} (signed with HMAC-SHA256)"))
-    return lines
-
-
-def _is_local(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-async def _check_channel(settings: Settings) -> str:
-    """The bot must be an admin of the channel that may post and delete messages."""
-    from telegram import ChatMemberAdministrator, ChatMemberOwner
-    from telegram.error import TelegramError
-
-    from publisher.channel import normalize_channel_id
-
-    if settings.telegram_token is None:
-        return "FAILED: no token to check it with"
-    chat_id = normalize_channel_id(settings.channel_id or "")
-    bot = _bot(settings)
-    try:
-        async with bot:
-            chat = await bot.get_chat(chat_id)
-            member = await bot.get_chat_member(chat_id, bot.id)
-    except TelegramError as error:
-        return f"FAILED: {chat_id} not reachable ({type(error).__name__}: {error.message})"
-    if isinstance(member, ChatMemberOwner):
-        return f"{chat.title or chat_id}: bot is the owner"
-    if not isinstance(member, ChatMemberAdministrator):
-        return f"FAILED: the bot is not an admin of {chat.title or chat_id}"
-    missing = [
-        right
-        for right, granted in (
-            ("post messages", member.can_post_messages),
-            ("delete messages", member.can_delete_messages),
-        )
-        if not granted
-    ]
-    if missing:
-        return f"FAILED: in {chat.title or chat_id} the bot may not {' or '.join(missing)}"
-    return f"{chat.title or chat_id}: bot is an admin that may post and delete"
+    configure(secrets=_secrets(settings))
+    _prepare_data_dir(settings)
+    url = settings.effective_database_url
+    if action == "upgrade":
+        before = current_revision(url)
+        _upgrade(settings)
+        after = current_revision(url)
+        if before == after:
+            print(f"database already at the newest revision ({after}); nothing to do")
+        else:
+            print(f"database upgraded from {before or 'empty'} to {after}")
+        return 0
+    current = current_revision(url)
+    head = head_revision()
+    if current == head:
+        print(f"database revision: {current} (the newest)")
+        return 0
+    print(f"database revision: {current or 'none'} (newest: {head}; run `warta db upgrade`)")
+    return 1
 
 
 def cmd_outbox(settings: Settings) -> int:
@@ -268,6 +175,7 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
 
 
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
+    """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
     from publisher.files import PublicFiles
     from publisher.model import PublishError
     from publisher.static_site import serve, static_site_from_settings
@@ -275,22 +183,26 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
 
     configure(secrets=_secrets(settings))
     site_dir = settings.effective_site_dir
-    if action == "build":
+
+    def build() -> int:
         files = PublicFiles(LocalBlobStore(settings.media_dir), settings.data_dir / "renditions")
         site = static_site_from_settings(settings, files)
         try:
             count = asyncio.run(site.rebuild())
         except PublishError as error:
-            print(f"warta: site build failed: {error.message}", file=sys.stderr)
-            return 1
+            raise OperatorError(f"site build failed: {error.message}") from None
+        except OSError as error:
+            raise OperatorError(
+                f"cannot write the site into {site_dir.resolve()} ({error.strerror or error})"
+            ) from None
         print(f"site rebuilt: {count} posts in {site_dir.resolve()}")
+        return count
+
+    if action == "build":
+        build()
         return 0
     if not (site_dir / "index.html").is_file():
-        print(
-            f"warta: no site in {site_dir.resolve()} yet; run `warta site build` first.",
-            file=sys.stderr,
-        )
-        return 1
+        build()  # a fresh install has nothing to show yet: an empty site is still a site
 
     def announce(url: str) -> None:
         print(f"serving {site_dir.resolve()} at {url} (Ctrl+C to stop)", flush=True)
@@ -298,68 +210,225 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     try:
         serve(site_dir, host, port, announce=announce)
     except OSError as error:
-        print(f"warta: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
-        return 1
+        reason = error.strerror or str(error)
+        raise OperatorError(
+            f"cannot listen on {host}:{port} ({reason}); another program may use that port: "
+            "pick another with --port"
+        ) from None
     return 0
 
 
-def _bot(settings: Settings) -> Bot:
-    """A plain Bot API client on the configured server, for one-off checks."""
-    from telegram import Bot
+def cmd_admin_link(settings: Settings, force: bool) -> int:
+    """Print a fresh one-time link that makes whoever opens it an admin."""
+    from bot.people import PeopleService
+    from bot.services import utc_now
+    from storage.db import create_engine, make_sessions
 
-    return Bot(
-        settings.token(),
-        base_url=settings.telegram_api_url,
-        base_file_url=settings.telegram_file_url,
+    token = settings.token()
+    configure(secrets=[token])
+    _prepare_data_dir(settings)
+    verdict = asyncio.run(check_token(settings, token))
+    if verdict.refused:
+        raise OperatorError(refused_message(), code=2)
+    if verdict.unreachable is not None:
+        raise OperatorError(unreachable_message(settings, verdict.unreachable))
+    _upgrade(settings)
+
+    async def make() -> tuple[int, str | None]:
+        engine = create_engine(settings.effective_database_url)
+        try:
+            people = PeopleService(
+                make_sessions(engine),
+                settings.admin_ids,
+                timedelta(hours=settings.invite_ttl_hours),
+                settings.default_language,
+            )
+            admins = await people.admins()
+            if admins and not force:
+                return len(admins), None
+            return len(admins), (await people.bootstrap_invite(utc_now())).token
+        finally:
+            await engine.dispose()
+
+    count, invite = asyncio.run(make())
+    if invite is None:
+        print(
+            f"warta already has {count} admin(s); an admin invites more people in Telegram "
+            "with /undang. To make another admin link anyway: warta admin link --force"
+        )
+        return 1
+    print(
+        "Open this one-time link in Telegram to become an admin "
+        f"(valid {settings.invite_ttl_hours:g} h, works once):\n"
+        f"  https://t.me/{verdict.username}?start={invite}"
     )
+    return 0
 
 
-async def _check_telegram(settings: Settings) -> str:
-    """Ask the Bot API who we are: proves the URL and the token in one call."""
-    from telegram.error import InvalidToken, TelegramError
+def cmd_health(settings: Settings) -> int:
+    """Exit 0 while a running warta shows signs of life (for Docker and monitoring)."""
+    alive, line = heartbeat_state(settings.data_dir)
+    print(line)
+    return 0 if alive else 1
 
-    bot = _bot(settings)
-    try:
-        async with bot:
-            return f"@{bot.username}"
-    except InvalidToken:
-        return "token REJECTED by the Bot API"
-    except TelegramError as error:
-        return f"UNREACHABLE ({type(error).__name__})"
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="warta",
+        description="warta: the Telegram bot that runs the office's publishing SOP.",
+        epilog=(
+            "Configuration comes from WARTA_* environment variables or a .env file in the "
+            "current folder (see the README). Run `warta COMMAND --help` for a command's options."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"warta {version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=f"{summary}. {details}".strip())
+
+    command(
+        "run",
+        "Start the bot (long polling) until stopped",
+        "Asks for the bot token on a terminal when WARTA_TELEGRAM_TOKEN is not set, checks it "
+        "with Telegram, applies database migrations, and prints a first-admin link while "
+        "there is no admin.",
+    )
+    db = command("db", "Database schema: apply migrations or show the revision")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "status"],
+        help="upgrade: apply new migrations (safe while the bot runs; forward only, back up "
+        "first); status: show the revision, exit 1 when an upgrade is due",
+    )
+    command(
+        "doctor",
+        "Check the whole set-up without changing anything",
+        "Data folder, database, token, admins, heartbeat and each publishing target; exit 1 "
+        "when something needs fixing.",
+    )
+    command(
+        "outbox",
+        "List publications and takedowns still on their way or stuck",
+        "Exit 1 when one is failing or its outcome is unsure.",
+    )
+    site = command("site", "The generated static website")
+    site_sub = site.add_subparsers(dest="action", required=True, metavar="ACTION")
+    site_sub.add_parser(
+        "build",
+        help="regenerate every page (after changing templates or settings)",
+        description="Regenerate every page of the static site from its own record.",
+    )
+    site_serve = site_sub.add_parser(
+        "serve",
+        help="preview the site on this computer (built first when missing)",
+        description="Serve the static site folder over HTTP for a preview; not for the public.",
+    )
+    site_serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (%(default)s)"
+    )
+    site_serve.add_argument(
+        "--port", type=int, default=8080, help="port to listen on (%(default)s)"
+    )
+    admin = command("admin", "Admins of this warta")
+    admin_sub = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
+    link = admin_sub.add_parser(
+        "link",
+        help="print a fresh one-time link that makes its opener an admin",
+        description="Print a one-time first-admin link (e.g. when warta runs as a service "
+        "and its start-up message is in the journal).",
+    )
+    link.add_argument(
+        "--force", action="store_true", help="make a link even when there are admins already"
+    )
+    command(
+        "health",
+        "Exit 0 while the running bot shows signs of life",
+        "Reads the heartbeat the bot writes in the data folder every 30 s (for container "
+        "health checks and monitoring).",
+    )
+    backup = command(
+        "backup",
+        "Write one archive of the database and the media originals",
+        "Consistent while the bot runs; a manifest lists the SHA-256 of every file.",
+    )
+    backup.add_argument("dest", type=Path, help="a folder (a dated file is made in it) or a file")
+    restore = command(
+        "restore",
+        "Restore an archive made by `warta backup` into the configured data folder",
+        "Checks every SHA-256 before writing anything.",
+    )
+    restore.add_argument("archive", type=Path, help="the archive file")
+    restore.add_argument(
+        "--force", action="store_true", help="overwrite a data folder or database that has data"
+    )
+    return parser
+
+
+def _explain(error: BaseException, settings: Settings | None) -> str | None:
+    """One sentence for an expected failure, None for a bug (which keeps its traceback)."""
+    from storage.db import explain_database_error
+
+    if settings is not None:
+        message = explain_database_error(error, settings.effective_database_url)
+        if message is not None:
+            return message
+    if isinstance(error, PermissionError):
+        return f"permission denied: {error.filename or error} (run as the user that owns it)"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="warta", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the bot")
-    db = sub.add_parser("db", help="database")
-    db.add_argument("action", choices=["upgrade", "status"])
-    sub.add_parser("doctor", help="check the set-up")
-    sub.add_parser("outbox", help="publications on their way or stuck")
-    site = sub.add_parser("site", help="the static website")
-    site_sub = site.add_subparsers(dest="action", required=True)
-    site_sub.add_parser("build", help="regenerate every page (after changing templates)")
-    site_serve = site_sub.add_parser("serve", help="preview the site on this computer")
-    site_serve.add_argument("--host", default="127.0.0.1")
-    site_serve.add_argument("--port", type=int, default=8080)
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings()
-        if args.command == "run":
-            return cmd_run(settings)
-        if args.command == "db":
-            return cmd_db(settings, args.action)
-        if args.command == "outbox":
-            return cmd_outbox(settings)
-        if args.command == "site":
-            host, port = getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8080)
-            return cmd_site(settings, args.action, host, port)
-        return cmd_doctor(settings)
+        return _dispatch(args, settings)
     except ConfigError as error:
         print(f"warta: {error}", file=sys.stderr)
         return 2
+    except OperatorError as error:
+        print(f"warta: {error}", file=sys.stderr)
+        return error.code
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        message = _explain(error, settings)
+        if message is None:
+            raise
+        print(f"warta: {message}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    commands: dict[str, Callable[[], int]] = {
+        "run": lambda: cmd_run(settings),
+        "db": lambda: cmd_db(settings, args.action),
+        "doctor": lambda: cmd_doctor(settings),
+        "outbox": lambda: cmd_outbox(settings),
+        "site": lambda: cmd_site(
+            settings, args.action, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8080)
+        ),
+        "admin": lambda: cmd_admin_link(settings, args.force),
+        "health": lambda: cmd_health(settings),
+        "backup": lambda: _backup(settings, args.dest),
+        "restore": lambda: _restore(settings, args.archive, args.force),
+    }
+    return commands[args.command]()
+
+
+def _backup(settings: Settings, dest: Path) -> int:
+    from bot.cli_backup import cmd_backup
+
+    configure(secrets=_secrets(settings))
+    return cmd_backup(settings, dest)
+
+
+def _restore(settings: Settings, archive: Path, force: bool) -> int:
+    from bot.cli_backup import cmd_restore
+
+    configure(secrets=_secrets(settings))
+    return cmd_restore(settings, archive, force)
 
 
 if __name__ == "__main__":

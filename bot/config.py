@@ -18,6 +18,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.workflow import TimeStandards
 
 DEFAULT_CATEGORIES = ("Berita", "Pengumuman", "Kegiatan", "Layanan Publik")
+# The largest file a self-hosted Bot API server hands over (Telegram's own file limit).
+MAX_DOWNLOAD_MB = 2000
+# Operators write PostgreSQL URLs in the forms libpq and most hosting panels use; warta
+# talks to PostgreSQL through asyncpg, so those forms are read as asyncpg URLs.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgresql+asyncpg://")
+_SQLITE_SCHEMES = ("sqlite://", "sqlite+aiosqlite://")
 
 
 class ConfigError(Exception):
@@ -57,8 +63,12 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_CATEGORIES)
     )
     invite_ttl_hours: float = Field(default=72, gt=0)
-    # The public Bot API refuses downloads above 20 MB; a self-hosted server lifts it.
-    max_download_mb: int = Field(default=20, gt=0)
+    # With Telegram's own server in --local mode, getFile answers a path on that server's
+    # disk instead of a download URL; warta then reads the file from there.
+    telegram_local_mode: bool = False
+    # The public Bot API refuses downloads above 20 MB; a self-hosted server lifts it
+    # to 2000 MB, the largest file Telegram itself carries.
+    max_download_mb: int = Field(default=20, gt=0, le=MAX_DOWNLOAD_MB)
     album_settle_seconds: float = Field(default=1.0, ge=0)
     poll_timeout: int = Field(default=30, ge=0)
     # Telegram allows a bot about 20 messages a minute in one group; the rate limiter
@@ -127,6 +137,28 @@ class Settings(BaseSettings):
         if not value.isalnum() or len(value) > 8:
             raise ValueError("must be 1-8 letters or digits")
         return value.upper()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        scheme = value.split("://", 1)[0] + "://" if "://" in value else ""
+        if scheme in _POSTGRES_SCHEMES:
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if scheme in _SQLITE_SCHEMES:
+            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if scheme.startswith("postgresql+"):
+            raise ValueError(
+                "warta talks to PostgreSQL through asyncpg: write postgresql://user:password@"
+                "host:5432/warta (the driver part is chosen for you)"
+            )
+        raise ValueError(
+            "must be a PostgreSQL URL (postgresql://user:password@host:5432/warta) or a "
+            "SQLite one (sqlite:////absolute/path/warta.sqlite3); leave it unset for the "
+            "embedded SQLite file"
+        )
 
     @property
     def effective_database_url(self) -> str:
@@ -223,5 +255,6 @@ def load_settings(**overrides: Any) -> Settings:
                 lines.append(str(err["msg"]).removeprefix("Value error, "))
                 continue
             field = str(err["loc"][0])
-            lines.append(f"WARTA_{field.upper()}: {err['msg']}")
+            message = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"WARTA_{field.upper()}: {message}")
         raise ConfigError("Invalid configuration:\n  " + "\n  ".join(lines)) from None

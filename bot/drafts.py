@@ -2,11 +2,13 @@
 
 Files and text from the officer land in their open draft (one is opened when needed),
 each addition recorded as an event; originals are attached once downloaded. Like
-:mod:`bot.items`, each public method is one transaction.
+:mod:`bot.items`, each public method is one transaction, and each new draft and each
+addition is logged on ``warta.moves`` once committed (:func:`bot.items.log_move`).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.items import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, actor_of, view_of
+from bot.items import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, actor_of, log_move, view_of
 from bot.people import roles_of
 from bot.text import split_title_body
 from bot.workflow import Action, Role, State, TimeStandards, WorkflowError, due_at, transition
@@ -69,17 +71,37 @@ class DraftService:
         return item
 
     async def new_draft(self, person: Person, now: datetime) -> Item:
+        started = time.perf_counter()
         if Role.OFFICER not in roles_of(person):
+            log_move(
+                started,
+                "refused",
+                item=None,
+                action="create",
+                actor=person,
+                reason="error.wrong_role",
+            )
             raise WorkflowError("error.wrong_role", role=Role.OFFICER.value)
         for attempt in range(5):
             try:
                 async with self._sessions.begin() as session:
                     item = await self._create_item(session, person, now)
-                    return item
             except IntegrityError:
                 # Two drafts raced for the same number; the counter moved, try again.
                 if attempt == 4:
                     raise
+                continue
+            log_move(
+                started,
+                "ok",
+                item=item.code,
+                action="create",
+                actor=person,
+                role=Role.OFFICER.value,
+                to=item.state,
+                version=item.version,
+            )
+            return item
         raise AssertionError("unreachable")
 
     async def _create_item(self, session: AsyncSession, person: Person, now: datetime) -> Item:
@@ -157,16 +179,51 @@ class DraftService:
         The first line of the first text becomes the title and the rest the body;
         later text is appended to the body, so nothing an officer typed is dropped.
         """
-        actor = actor_of(person)
+        started = time.perf_counter()
         draft = await self.current_draft(person)
         created = False
         if draft is None:
             draft = await self.new_draft(person, now)
             created = True
+        action = Action.ADD_MEDIA if files else Action.EDIT_TEXT
+        try:
+            received = await self._receive(person, draft.id, files, text, now, action)
+        except WorkflowError as error:
+            log_move(
+                started, "refused", item=draft.code, action=action, actor=person, reason=error.key
+            )
+            raise
+        received.created = created
+        refused = received.text_refused
+        log_move(
+            started,
+            "ok",
+            item=received.item.code,
+            action=action,
+            actor=person,
+            role=Role.OFFICER.value,
+            from_=received.item.state,
+            to=received.item.state,
+            version=received.item.version,
+            files=len(received.media) if files else None,
+            text_refused=refused.key if refused is not None else None,
+        )
+        return received
+
+    async def _receive(
+        self,
+        person: Person,
+        item_id: int,
+        files: list[IncomingMedia],
+        text: str | None,
+        now: datetime,
+        action: Action,
+    ) -> DraftUpdate:
+        """The addition itself, one transaction (committed when this returns)."""
+        actor = actor_of(person)
         async with self._sessions.begin() as session:
-            item = await session.get(Item, draft.id, with_for_update=True)
+            item = await session.get(Item, item_id, with_for_update=True)
             assert item is not None
-            action = Action.ADD_MEDIA if files else Action.EDIT_TEXT
             transition(view_of(item), actor, action, now)
             added: list[Media] = []
             position = max((m.position for m in item.media), default=0)
@@ -206,7 +263,7 @@ class DraftService:
                     session.add(self._receipt(item, person, Action.EDIT_TEXT, now, note))
             item.updated_at = now
             await session.flush()
-            return DraftUpdate(item=item, created=created, media=added, text_refused=refused)
+            return DraftUpdate(item=item, created=False, media=added, text_refused=refused)
 
     @staticmethod
     def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:

@@ -4,10 +4,15 @@ Each public method is one transaction: it loads the item, asks :mod:`bot.workflo
 whether the move is allowed, applies it, appends an event and commits — or changes
 nothing. A stale version (someone else moved the item first) raises
 :class:`StaleItem` carrying the event that won, so the loser can be told who acted.
+
+Each move is logged on ``warta.moves`` (:func:`log_move`, format in :mod:`bot.logs`)
+once its transaction committed; a refused or stale attempt is logged as such.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +21,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.logs import MOVES, elapsed_ms, kv
 from bot.people import roles_of
 from bot.workflow import (
     FINAL_STATES,
@@ -47,6 +53,8 @@ OUTBOX_EVENTS = ("target_published", "target_removed", "target_uncertain")
 PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
 CANCELLED, UNCERTAIN = "cancelled", "uncertain"
 
+moves_log = logging.getLogger(MOVES)
+
 
 class StaleItem(Exception):
     """The button or prompt refers to an older version of the item."""
@@ -74,6 +82,61 @@ class Edit:
     category: str | None = None
     media_id: int | None = None
     publish_at: datetime | None = None
+
+
+def log_move(
+    started: float,
+    outcome: str,
+    *,
+    item: str | None,
+    action: Action | str,
+    actor: Person | None,
+    reason: str | None = None,
+    level: int = logging.INFO,
+    **fields: object,
+) -> None:
+    """One ``move`` line on ``warta.moves``: who did what to which item, the ``fields``
+    (role, from, to, version…), the outcome, and how long the use case took since
+    ``started`` (a :func:`time.perf_counter` reading). Call it only after the commit."""
+    # The scheduler acts as the system: it is named so, whatever the fields say.
+    pairs: dict[str, object] = {"role": None, **fields}
+    if actor is None:
+        pairs["role"] = SYSTEM_ROLE
+    moves_log.log(
+        level,
+        kv(
+            "move",
+            item=item,
+            action=action.value if isinstance(action, Action) else action,
+            actor=actor.id if actor is not None else SYSTEM_ACTOR.person_id,
+            **pairs,
+            outcome=outcome,
+            reason=reason,
+            duration_ms=elapsed_ms(started),
+        ),
+    )
+
+
+def log_stale(
+    started: float,
+    stale: StaleItem,
+    action: Action | str,
+    actor: Person | None,
+    version: int | None,
+) -> None:
+    """The attempt carried an old version: nothing changed (a normal double tap)."""
+    last = stale.last_event
+    log_move(
+        started,
+        "stale",
+        item=stale.item.code,
+        action=action,
+        actor=actor,
+        version=version,
+        current=stale.item.version,
+        state=stale.item.state,
+        moved_by=None if last is None else last.actor_id or SYSTEM_ACTOR.person_id,
+    )
 
 
 def actor_of(person: Person) -> Actor:
@@ -244,11 +307,59 @@ class ItemService:
         note: str | None = None,
         edit: Edit | None = None,
     ) -> Outcome:
+        started = time.perf_counter()
+        code: list[str] = []  # the item's code, once loaded (for the refusal's line)
+        try:
+            outcome = await self._act(item_id, version, person, action, now, note, edit, code)
+        except StaleItem as stale:
+            log_stale(started, stale, action, person, version)
+            raise
+        except Exception as error:
+            refused = isinstance(error, WorkflowError)
+            log_move(
+                started,
+                "refused" if refused else "error",
+                item=code[0] if code else None,
+                action=action,
+                actor=person,
+                item_id=None if code else item_id,
+                reason=error.key if isinstance(error, WorkflowError) else type(error).__name__,
+                level=logging.INFO if refused else logging.WARNING,
+            )
+            raise
+        # Committed: only now is the move a fact worth a line.
+        move = outcome.transition
+        log_move(
+            started,
+            "ok",
+            item=outcome.item.code,
+            action=action,
+            actor=person,
+            role=move.role.value,
+            from_=move.source.value,
+            to=move.target.value,
+            version=outcome.item.version,
+        )
+        return outcome
+
+    async def _act(
+        self,
+        item_id: int,
+        version: int | None,
+        person: Person | None,
+        action: Action,
+        now: datetime,
+        note: str | None,
+        edit: Edit | None,
+        code: list[str],
+    ) -> Outcome:
+        """The move itself, one transaction (committed when this returns)."""
         try:
             async with self._sessions.begin() as session:
                 item = await session.get(Item, item_id)
                 if item is None:
                     raise WorkflowError("error.item_unknown")
+                code.append(item.code)
                 if version is not None and item.version != version:
                     raise StaleItem(item, await self._last_event(session, item.id))
                 actor = actor_of(person) if person is not None else SYSTEM_ACTOR

@@ -10,10 +10,10 @@ one line, wrapped here):
 
       move item=PKP-2026-0001 action=approve actor=2004 role=official from=review
            to=approved version=5 outcome=ok duration_ms=12
-      move item=PKP-2026-0001 action=publish actor=2006 outcome=stale version=6
-           current=7 state=published moved_by=2006 duration_ms=3
-      move item=PKP-2026-0001 action=publish actor=2004 outcome=refused
-           reason=error.wrong_role duration_ms=1
+      move item=PKP-2026-0001 action=publish actor=2006 version=6 current=7
+           state=published moved_by=2006 outcome=stale duration_ms=3
+      move item=PKP-2026-0001 action=publish actor=2004 state=approved version=6
+           outcome=refused reason=error.wrong_role duration_ms=1
 
   ``actor`` is the Telegram user id (0, with ``role=system``, for the scheduler);
   ``version`` is the item's version after the move (for a stale attempt: the version the
@@ -28,11 +28,14 @@ one line, wrapped here):
       publish item=PKP-2026-0001 target=site op=publish attempt=1 outcome=ok
               url=http://127.0.0.1:8080/berita/banjir-pkp-2026-0001/ duration_ms=84
       publish item=PKP-2026-0001 target=webhook op=publish attempt=2 outcome=retry
-              reason=server next_in=60s duration_ms=31
+              reason=server next_in=60s alert=sent duration_ms=31
 
   A failure is WARNING from the ``alert_after``-th attempt on (and an uncertain
   outcome, which a person must check), INFO before. ``reason`` is the short kind of
-  the failure (``publisher.model.ErrorKind``), never the target's answer.
+  the failure (``publisher.model.ErrorKind``), never the target's answer (that stays in
+  ``warta outbox`` and the alert); ``ambiguous=yes`` when the request may have arrived,
+  ``alert=sent`` on the attempt that alerted the webmaster, ``lookup=missing|found``
+  when a lookup came first. URLs are logged without any ``user:password@``.
 
 Both are made by :func:`kv`: an event word, then ``key=value`` pairs in a fixed order.
 A value with a space, a quote, a backslash, ``=`` or nothing in it is quoted as a JSON

@@ -150,6 +150,15 @@ class PeopleService:
             )
             return found is not None
 
+    async def admins(self) -> set[int]:
+        """Telegram ids of every admin: those configured plus those made in chat (the
+        first-admin link, or a grant by another admin)."""
+        async with self._sessions() as session:
+            granted = await session.scalars(
+                select(RoleGrant.person_id).where(RoleGrant.role == Role.ADMIN.value)
+            )
+            return set(self.admin_ids) | set(granted)
+
     async def bootstrap_invite(self, now: datetime) -> Invite:
         """An admin invite for a fresh install with nobody to hand one out yet; it is
         shown only to the operator on the server's console."""

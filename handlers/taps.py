@@ -3,17 +3,20 @@
 A tap carries (action, item, version). An old version means the item moved on: the
 tapper is told who moved it, and the card is redrawn. The tapper's roles are checked
 by the workflow rules, not by the chat the button is in. Moves that need words
-(reasons, a new title) ask first and act on the reply.
+(reasons, a new title) ask first and act on the reply. A tap turned away here, before
+any transaction (old version, wrong person), is logged on ``warta.moves`` like the
+refusals of :meth:`bot.items.ItemService.act`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.items import Edit, Outcome, StaleItem, actor_of, view_of
+from bot.items import Edit, Outcome, StaleItem, actor_of, log_move, log_stale, view_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
@@ -35,6 +38,15 @@ PROMPT_FOR = {
     Action.UNPUBLISH: ("unpublish", "prompt.unpublish"),
 }
 CONFIRM_FIRST = frozenset({Action.WITHDRAW})
+# The move behind each menu of a card (the editor's category, media and cover; the
+# publisher's schedule): the rule a tapper is checked against before it opens.
+MENU_ACTIONS = {
+    "cat": Action.SET_CATEGORY,
+    "cov": Action.SET_COVER,
+    "sch": Action.SCHEDULE,
+    "med": Action.DROP_MEDIA,
+    "drop": Action.DROP_MEDIA,
+}
 
 
 async def on_tap(update: Update, context: WartaContext) -> None:
@@ -92,6 +104,7 @@ async def _item_tap(
     tap: Tap,
     language: str,
 ) -> None:
+    started = time.perf_counter()
     query = update.callback_query
     assert query is not None and query.message is not None
     services = context.services
@@ -125,6 +138,8 @@ async def _item_tap(
     version = tap.int_arg(2) if verb in ("act", "ok") else tap.int_arg(1)
     if version != item.version:
         stale = StaleItem(item, await services.items.last_event(item.id))
+        tried: Action | str = tap.action if tap.action is not None else verb
+        log_stale(started, stale, MENU_ACTIONS.get(verb, tried), person, version)
         await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
         await _redraw(context, item, chat_id)
         return
@@ -138,6 +153,21 @@ async def _item_tap(
     # Menus behind a card: the editor's category, media list, drop and cover; the
     # publisher's schedule.
     await _content_tap(update, context, person, item, tap, language)
+
+
+def _log_refusal(
+    started: float, item: Item, action: Action, person: Person, error: WorkflowError
+) -> None:
+    log_move(
+        started,
+        "refused",
+        item=item.code,
+        action=action,
+        actor=person,
+        state=item.state,
+        version=item.version,
+        reason=error.key,
+    )
 
 
 async def _redraw(context: WartaContext, item: Item, chat_id: int) -> None:
@@ -175,6 +205,7 @@ async def _act(
     services = context.services
     t = services.t
     # Check the tapper first, so nobody is asked for a reason they may not give.
+    started = time.perf_counter()
     try:
         transition(
             view_of(item),
@@ -184,6 +215,7 @@ async def _act(
             note="-" if needs_reason(action) else None,
         )
     except WorkflowError as error:
+        _log_refusal(started, item, action, person, error)
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     if action in PROMPT_FOR:
@@ -243,11 +275,12 @@ async def _content_tap(
     services = context.services
     t = services.t
     # Check the tapper against the rule behind this menu before showing anything.
-    guards = {"cat": Action.SET_CATEGORY, "cov": Action.SET_COVER, "sch": Action.SCHEDULE}
-    guard = guards.get(tap.verb, Action.DROP_MEDIA)
+    guard = MENU_ACTIONS.get(tap.verb, Action.DROP_MEDIA)
+    started = time.perf_counter()
     try:
         transition(view_of(item), actor_of(person), guard, services.now())
     except WorkflowError as error:
+        _log_refusal(started, item, guard, person, error)
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     if tap.verb == "sch":

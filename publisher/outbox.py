@@ -15,6 +15,11 @@ and every few seconds; it reads due rows and handles them one at a time:
    after ``alert_after`` attempts, and told again when the item finally goes out.
 
 Only one worker runs per process (a lock), and warta runs one process per database.
+
+Each attempt on a target (a publication, a takedown, or the lookup after an
+interrupted attempt) is one line on ``warta.publish`` once its result is saved (format
+in :mod:`bot.logs`): item code, target, operation, attempt number, outcome, the public
+URL or the failure's short kind and the next try, and the duration.
 """
 
 from __future__ import annotations
@@ -22,21 +27,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.items import SYSTEM_NAME, SYSTEM_ROLE
+from bot.logs import PUBLISH, elapsed_ms, kv
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
 from storage.models import Event, Item, Publication
 
 log = logging.getLogger(__name__)
+publish_log = logging.getLogger(PUBLISH)
 
 PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
 CANCELLED, UNCERTAIN = "cancelled", "uncertain"
@@ -67,6 +76,48 @@ class Step:
     publication_id: int
     target: str
     result: str  # published / removed / failed / waiting / found / uncertain / skipped
+
+
+@dataclass
+class Attempt:
+    """One attempt on one row, as its ``publish`` line tells it."""
+
+    item: str  # the item's code
+    target: str
+    op: str  # publish / takedown / lookup
+    number: int  # 1 for the first attempt since the move (failures before + 1)
+    started: float = field(default_factory=time.perf_counter)
+    # What the lookup before the operation found, when there was one: found / missing.
+    lookup: str | None = None
+
+    def log(self, outcome: str, level: int = logging.INFO, **fields: object) -> None:
+        publish_log.log(
+            level,
+            kv(
+                "publish",
+                item=self.item,
+                target=self.target,
+                op=self.op,
+                attempt=self.number,
+                lookup=self.lookup,
+                outcome=outcome,
+                **fields,
+                duration_ms=elapsed_ms(self.started),
+            ),
+        )
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL fit for a log line: without any ``user:password@`` part."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unreadable)"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _ref_of(row: Publication) -> PublishedRef | None:
@@ -174,6 +225,7 @@ class Outbox:
             await self._tell("finished", item_id, "removed" in results)
 
     async def _handle(self, publication_id: int) -> Step:
+        started = time.perf_counter()
         now = self._clock()
         async with self._sessions() as session:
             row = await session.get(Publication, publication_id)
@@ -192,28 +244,39 @@ class Outbox:
             published_at = min((p.created_at for p in item.publications), default=now)
             article = article_of(item, published_at, web_url(siblings))
             item_id = row.item_id
+            attempt = Attempt(
+                item=item.code,
+                target=row.target,
+                op="takedown" if removal else "publish",
+                number=row.attempts + 1,
+                started=started,
+            )
         if target is None:
             return await self._failed(
                 publication_id,
                 PublishError("target not configured any more", kind="setup"),
-                removal,
+                attempt,
             )
         try:
             async with asyncio.timeout(OPERATION_LIMIT_SECONDS):
-                result = await self._operate(publication_id, target, article, removal, now)
+                result = await self._operate(publication_id, target, article, removal, now, attempt)
         except CannotTell:
             await self._save(publication_id, status=UNCERTAIN, clear_flight=True)
+            # A person has to look at the target: worth more than an INFO line.
+            attempt.log("uncertain", logging.WARNING)
             await self._tell("uncertain", item_id, row.target)
             return Step(publication_id, row.target, "uncertain")
         except PublishError as error:
-            return await self._failed(publication_id, error, removal)
+            return await self._failed(publication_id, error, attempt)
         except TimeoutError:
             late = PublishError("no answer from the target in time", ambiguous=True, kind="timeout")
-            return await self._failed(publication_id, late, removal)
+            return await self._failed(publication_id, late, attempt)
         except Exception as error:  # a bug or an unexpected library error
             log.exception("publishing %s to %s failed", article.key, row.target)
             return await self._failed(
-                publication_id, PublishError(f"internal error ({type(error).__name__})"), removal
+                publication_id,
+                PublishError(f"internal error ({type(error).__name__})"),
+                attempt,
             )
         return Step(publication_id, row.target, result)
 
@@ -224,7 +287,10 @@ class Outbox:
         article: Article,
         removal: bool,
         now: datetime,
+        attempt: Attempt,
     ) -> str:
+        """Do the remote work and save its result; logs the attempt when it succeeded
+        (the callers log failures, once saved)."""
         async with self._sessions() as session:
             row = await session.get(Publication, publication_id)
             assert row is not None
@@ -232,20 +298,27 @@ class Outbox:
             maybe_there = row.in_flight_since is not None or row.ambiguous
         if ref is None and maybe_there:
             # A previous attempt may have reached the target: find what it left.
+            operation, attempt.op = attempt.op, "lookup"
             found = await target.locate(article)
             if found is not None and not removal:
                 await self._save(publication_id, status=PUBLISHED, ref=found, now=now)
+                attempt.log("found", url=public_url(found.url))
                 return "found"
+            attempt.op, attempt.lookup = operation, "missing" if found is None else "found"
             ref = found
         if removal:
             if ref is not None:
                 await target.unpublish(article, ref)
             await self._save(publication_id, status=REMOVED, now=now)
+            attempt.log("ok")
             return "removed"
         if not await self._claim(publication_id, now):
+            if attempt.lookup is not None:
+                attempt.log("skipped")
             return "skipped"  # taken down (or cancelled) since this pass read the row
         ref = await target.publish(article, ref)
         await self._save(publication_id, status=PUBLISHED, ref=ref, now=now)
+        attempt.log("ok", url=public_url(ref.url))
         return "published"
 
     async def _claim(self, publication_id: int, now: datetime) -> bool:
@@ -302,7 +375,7 @@ class Outbox:
                 row.in_flight_since = None
                 row.next_attempt_at = None
 
-    async def _failed(self, publication_id: int, error: PublishError, removal: bool) -> Step:
+    async def _failed(self, publication_id: int, error: PublishError, attempt: Attempt) -> Step:
         now = self._clock()
         async with self._sessions.begin() as session:
             row = await session.get(Publication, publication_id)
@@ -313,18 +386,23 @@ class Outbox:
             # Once a request may have reached the target, only a lookup clears that.
             row.ambiguous = row.ambiguous or error.ambiguous
             row.in_flight_since = None
-            row.next_attempt_at = now + self.policy.delay(row.attempts)
+            wait = self.policy.delay(row.attempts)
+            row.next_attempt_at = now + wait
             row.updated_at = now
             alert = self.policy.should_alert(row.attempts, row.alerted)
             if alert:
                 row.alerted = True
             item_id, target, attempts = row.item_id, row.target, row.attempts
-        log.warning(
-            "%s to %s failed (attempt %d): %s",
-            "removal" if removal else "publication",
-            target,
-            attempts,
-            error.message,
+        # The short kind only: the message may quote the target's answer (``warta
+        # outbox`` and the alert show it to the IT team).
+        attempt.number = attempts
+        attempt.log(
+            "retry",
+            logging.WARNING if attempts >= self.policy.alert_after else logging.INFO,
+            reason=error.kind,
+            ambiguous=True if error.ambiguous else None,
+            next_in=wait,
+            alert="sent" if alert else None,
         )
         if alert:
             await self._tell("alert", item_id, target, error, attempts)

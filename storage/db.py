@@ -35,6 +35,7 @@ __all__ = [
     "current_revision_async",
     "downgrade_database",
     "downgrade_database_async",
+    "explain_database_error",
     "head_revision",
     "make_sessions",
     "upgrade_database",
@@ -99,6 +100,56 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """The session factory the bot uses; objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# --- what went wrong, for the operator ---------------------------------------------
+
+
+def _where(url: str) -> str:
+    """The database named without its password (it must never reach a message)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the SQLite file {parsed.database}"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"PostgreSQL database {parsed.database!r} on {parsed.host or 'localhost'}{port}"
+
+
+def explain_database_error(error: BaseException, url: str) -> str | None:
+    """One sentence naming why the database at ``url`` cannot be used, or None when
+    ``error`` is not an expected failure (a bug keeps its traceback)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    where = _where(url)
+    if isinstance(error, ModuleNotFoundError) and error.name in ("asyncpg", "psycopg"):
+        return (
+            "PostgreSQL support is not installed; run: .venv/bin/pip install -e '.[postgres]' "
+            "(or pip install asyncpg)"
+        )
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig or error).splitlines()[0]
+        # SQLAlchemy prefixes the driver's class: keep only what the server said.
+        reason = reason.split(") ", 1)[1] if reason.startswith("(") and ") " in reason else reason
+        hint = ""
+        if "does not exist" in reason and "database" in reason:
+            hint = " (create it with: createdb, or CREATE DATABASE in psql)"
+        elif "password" in reason or "role" in reason:
+            hint = " (check the user and password in WARTA_DATABASE_URL)"
+        elif "unable to open database file" in reason:
+            hint = " (check that its folder exists and is writable by this user)"
+        return f"cannot use {where}: {reason}{hint}"
+    if isinstance(error, sqlite3.Error):
+        return f"cannot use {where}: {error}"
+    if isinstance(error, ConnectionRefusedError):
+        return f"cannot connect to {where}: connection refused (is the server running?)"
+    if isinstance(error, OSError) and type(error).__name__ == "gaierror":
+        return f"cannot connect to {where}: the host name is not known"
+    if isinstance(error, TimeoutError):
+        return f"cannot connect to {where}: no answer in time"
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot use {where}: {error.strerror}"
+    return None
 
 
 # --- migrations -----------------------------------------------------------------------

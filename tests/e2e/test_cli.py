@@ -28,7 +28,8 @@ async def test_doctor_and_db_commands(
     # Before anything is set up, doctor says what is missing and fails.
     assert await asyncio.to_thread(main, ["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "token            MISSING" in out and "NONE (set WARTA_ADMIN_IDS)" in out
+    assert "token            MISSING" in out and "admins           NONE" in out
+    assert "WARTA_ADMIN_IDS" in out and "warta admin link" in out
 
     # The schema is created by `db upgrade`; `db status` then agrees.
     assert await asyncio.to_thread(main, ["db", "status"]) == 1

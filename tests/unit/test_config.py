@@ -272,3 +272,54 @@ def test_settings_class_reads_the_prefix(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("WARTA_CODE_PREFIX", "abc")
     monkeypatch.setenv("CODE_PREFIX", "nope")
     assert Settings().code_prefix == "ABC"
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://u:p@db:5432/warta", "postgresql+asyncpg://u:p@db:5432/warta"),
+        ("postgres://u@db/warta", "postgresql+asyncpg://u@db/warta"),
+        ("postgresql+asyncpg://u@db/warta", "postgresql+asyncpg://u@db/warta"),
+        ("sqlite:////srv/warta/w.sqlite3", "sqlite+aiosqlite:////srv/warta/w.sqlite3"),
+    ],
+)
+def test_usual_database_url_forms_are_read_as_warta_drivers(
+    monkeypatch: pytest.MonkeyPatch, given: str, used: str
+) -> None:
+    monkeypatch.setenv("WARTA_DATABASE_URL", given)
+    assert load_settings().effective_database_url == used
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("postgresql+psycopg2://u@db/warta", "through asyncpg"),
+        ("mysql://root@db/warta", "must be a PostgreSQL URL"),
+        ("warta.sqlite3", "must be a PostgreSQL URL"),
+    ],
+)
+def test_unusable_database_urls_say_what_to_write(
+    monkeypatch: pytest.MonkeyPatch, given: str, says: str
+) -> None:
+    monkeypatch.setenv("WARTA_DATABASE_URL", given)
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert "WARTA_DATABASE_URL" in str(refused.value) and says in str(refused.value)
+    assert "Value error" not in str(refused.value)
+
+
+def test_download_limit_stops_at_telegrams_2000_mb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WARTA_MAX_DOWNLOAD_MB", "2000")
+    assert load_settings().max_download_mb == 2000
+    monkeypatch.setenv("WARTA_MAX_DOWNLOAD_MB", "5000")
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert "WARTA_MAX_DOWNLOAD_MB" in str(refused.value) and "2000" in str(refused.value)
+
+
+def test_missing_postgres_driver_is_one_sentence() -> None:
+    from storage.db import explain_database_error
+
+    missing = ModuleNotFoundError("No module named 'asyncpg'", name="asyncpg")
+    said = explain_database_error(missing, "postgresql+asyncpg://u:secret@db/warta")
+    assert said is not None and "pip install" in said and "secret" not in said
