@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bot.cli_doctor import cmd_doctor, local_link_warnings
+from bot.cli_doctor import cmd_doctor, local_link_warnings, write_problem
 from bot.cli_token import (
     START_TRIES,
     ask_for_token,
@@ -55,16 +55,12 @@ def _secrets(settings: Settings) -> list[str]:
 def _prepare_data_dir(settings: Settings) -> None:
     """The data folder must exist and be writable before anything is stored in it."""
     folder = settings.data_dir
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".warta-write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as error:
+    problem = write_problem(folder)
+    if problem is not None:
         raise OperatorError(
-            f"cannot write to the data folder {folder.resolve()} ({error.strerror or error}); "
+            f"cannot write to the data folder {folder.resolve()} ({problem}); "
             "set WARTA_DATA_DIR to a folder this user may write, or give it to this user"
-        ) from None
+        )
 
 
 def _upgrade(settings: Settings) -> None:

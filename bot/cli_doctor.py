@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -70,16 +71,21 @@ def cmd_doctor(settings: Settings) -> int:
     return 1 if problems else 0
 
 
-def _writable(settings: Settings) -> str:
-    folder = settings.data_dir
+def write_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot hold warta's data (made if missing), or None when it can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".warta-doctor"
+        probe = folder / ".warta-write-test"
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
-        return f"NOT WRITABLE: {error.strerror or error}"
-    return "writable"
+        return str(error.strerror or error)
+    return None
+
+
+def _writable(settings: Settings) -> str:
+    problem = write_problem(settings.data_dir)
+    return "writable" if problem is None else f"NOT WRITABLE: {problem}"
 
 
 async def _admins(settings: Settings) -> set[int]:
