@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -560,10 +563,31 @@ async def test_cli_site_build(
     assert "<p id=kantor>1 berita</p>" in home and "Warta Uji" in home
     assert "https://contoh.go.id/warta/feed.xml" in home
 
-    # Serving a folder that holds no site yet says what to do instead of serving nothing.
-    monkeypatch.setenv("WARTA_SITE_DIR", str(tmp_path / "empty"))
-    assert await asyncio.to_thread(main, ["site", "serve", "--port", "0"]) == 1
-    assert "warta site build" in capsys.readouterr().err
+    # Serving a folder that holds no site yet builds it first, then answers. The server
+    # runs until interrupted, so it runs in its own process that the test stops.
+    fresh = tmp_path / "fresh"
+    environment = {**os.environ, "WARTA_SITE_DIR": str(fresh)}
+    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+    server = subprocess.Popen(
+        [*command, "site", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert server.stdout is not None
+        built = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), 60)
+        assert built.startswith("site rebuilt: 0 posts"), built
+        serving = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), 60)
+        url = serving.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            assert "Warta Uji" in response.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert (fresh / "index.html").is_file()
 
 
 async def test_photo_removed_in_an_edit_leaves_the_site(site: Site) -> None:
