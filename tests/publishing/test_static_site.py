@@ -563,10 +563,17 @@ async def test_cli_site_build(
     assert "<p id=kantor>1 berita</p>" in home and "Warta Uji" in home
     assert "https://contoh.go.id/warta/feed.xml" in home
 
-    # Serving a folder that holds no site yet builds it first, then answers. The server
-    # runs until interrupted, so it runs in its own process that the test stops.
+    # Serving a folder that holds no site yet builds it first, then answers.
     fresh = tmp_path / "fresh"
-    environment = {**os.environ, "WARTA_SITE_DIR": str(fresh)}
+    page = await asyncio.to_thread(_serve_fresh_site, fresh)
+    assert "Warta Uji" in page
+    assert (fresh / "index.html").is_file()
+
+
+def _serve_fresh_site(site_dir: Path) -> str:
+    """Run ``warta site serve`` on an empty folder in its own process (it serves until
+    stopped), fetch the home page, stop it; the page's text."""
+    environment = {**os.environ, "WARTA_SITE_DIR": str(site_dir)}
     command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
     server = subprocess.Popen(
         [*command, "site", "serve", "--port", "0"],
@@ -575,19 +582,22 @@ async def test_cli_site_build(
         text=True,
         env=environment,
     )
+    # A server that never answers must not hang the suite: kill it after a minute.
+    guard = threading.Timer(60, server.kill)
+    guard.start()
     try:
         assert server.stdout is not None
-        built = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), 60)
+        built = server.stdout.readline()
         assert built.startswith("site rebuilt: 0 posts"), built
-        serving = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), 60)
+        serving = server.stdout.readline()
         url = serving.split(" at ")[1].split()[0]
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
-            assert "Warta Uji" in response.read().decode("utf-8")
+            return str(response.read().decode("utf-8"))
     finally:
+        guard.cancel()
         server.terminate()
         server.communicate(timeout=30)
-    assert (fresh / "index.html").is_file()
 
 
 async def test_photo_removed_in_an_edit_leaves_the_site(site: Site) -> None:
