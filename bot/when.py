@@ -2,7 +2,8 @@
 
 Publishers either tap one of a few quick choices ("in 1 hour", "tomorrow 08.00") or
 type a moment the way an Indonesian office writes it: ``besok 08.00``, ``27/11 14.30``,
-``Jumat, 27 November 2026 pukul 08.00 WIB`` (English works too). Everything is read in
+``Jumat, 27 November 2026 pukul 08.00 WIB``, ``besok jam 9 pagi``, ``jam 4 sore``,
+``Senin depan 08.00``, ``2 jam lagi`` (English works too). Everything is read in
 the office zone and returned as an aware UTC datetime.
 
 Pure functions: the caller passes ``now``. A reading that cannot be trusted raises
@@ -92,6 +93,43 @@ _RELATIVE_DAYS = {"today": 0, "nanti": 0, "besok": 1, "esok": 1, "tomorrow": 1, 
 _CLOCK_WORDS = frozenset({"pukul", "pkl", "jam", "at"})
 # Connecting words that carry no information ("hari Jumat", "tanggal 27", "on Friday").
 _FILLER_WORDS = frozenset({"hari", "tanggal", "tgl", "pada", "on"})
+# "jam 4 sore": the part of the day turns a 12-hour clock into the 24-hour one. Each
+# part lists the 12-hour hours it covers and what to add; a 24-hour time inside the
+# part ("16.00 sore") is fine too. "jam 12 malam" is left out: whether it is the start
+# or the end of the day named is exactly the guess a schedule must not make.
+_DAY_PARTS: dict[str, tuple[range, int]] = {
+    "pagi": (range(1, 12), 0),  # 01.00-11.59
+    "siang": (range(1, 4), 12),  # 13.00-15.59; "jam 10/11/12 siang" as typed
+    "sore": (range(2, 7), 12),  # 14.00-18.59
+    "petang": (range(4, 8), 12),  # 16.00-19.59
+    "malam": (range(6, 12), 12),  # 18.00-23.59
+}
+_DAY_PART_AS_TYPED = {"siang": range(10, 13)}
+# "senin depan" / "next monday": that weekday in the coming calendar week.
+_NEXT_WEEK_WORDS = frozenset({"depan", "next"})
+# "2 jam lagi", "dalam 30 menit", "in 2 hours", "setengah jam lagi": a span from now.
+_SPAN_UNITS = {
+    **dict.fromkeys(("jam", "hour", "hours", "hr", "hrs", "h"), 60),
+    **dict.fromkeys(("menit", "minute", "minutes", "min", "mins", "m"), 1),
+}
+_SPAN_NUMBERS = {
+    **_words(
+        "nol",
+        "satu se a an one",
+        "dua two",
+        "tiga three",
+        "empat four",
+        "lima five",
+        "enam six",
+        "tujuh seven",
+        "delapan eight",
+        "sembilan nine",
+        "sepuluh ten",
+    ),
+}
+_SPAN_LEAD = frozenset({"dalam", "in"})
+_SPAN_TAIL = frozenset({"lagi", "later"})
+_HALF = "setengah"
 # An explicit Indonesian zone label means that zone, even if the office is elsewhere.
 _ZONE_LABELS = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 
@@ -119,6 +157,8 @@ class _Reading:
     # (year or None, month, day), numbers as typed: validated against the calendar later.
     ymd: tuple[int | None, int, int] | None = None
     zone: ZoneInfo | None = None
+    day_part: str | None = None
+    next_week: bool = False
 
     def says_anything(self) -> bool:
         return any(v is not None for v in (self.clock, self.relative, self.weekday, self.ymd))
@@ -135,6 +175,10 @@ def _normalize(text: str) -> list[str]:
     text = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", text)
     text = re.sub(r"(\d)(wib|wita|wit)\b", r"\1 \2", text)
     text = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text)
+    # "sore ini" / "malam ini" are today's; "sejam" is "satu jam"; "2jam" is "2 jam".
+    text = re.sub(r"\b(pagi|siang|sore|petang|malam)\s+ini\b", r"today \1", text)
+    text = re.sub(r"\bsejam\b", "se jam", text)
+    text = re.sub(r"(\d)(jam|menit|mins?|minutes?|hours?|hrs?)\b", r"\1 \2", text)
     # "Nov." / "pkl." / a sentence-ending "08.00." keep their meaning without the dot.
     return [token.rstrip(".") for token in text.split() if token.rstrip(".")]
 
@@ -194,6 +238,50 @@ def _worded_date(parts: list[str]) -> tuple[int | None, int, int] | None:
     return year, _MONTHS[parts[where]], int(day[1])
 
 
+def _span(tokens: list[str]) -> timedelta | None:
+    """``2 jam lagi`` / ``dalam 1 jam 30 menit`` / ``in 2 hours``; None if not a span.
+
+    Either a leading ``dalam``/``in`` or a trailing ``lagi`` is required, or a unit
+    after the number, so that ``jam 2`` (a clock time) never reads as two hours.
+    """
+    words = list(tokens)
+    lead = bool(words) and words[0] in _SPAN_LEAD
+    tail = bool(words) and words[-1] in _SPAN_TAIL
+    words = words[lead : len(words) - tail]
+    if not words:
+        return None
+    minutes = 0
+    amounts = 0
+    while words:
+        if len(words) >= 2 and words[0] == _HALF and _SPAN_UNITS.get(words[1]) == 60:
+            minutes, words = minutes + 30, words[2:]
+        elif len(words) >= 2 and words[1] in _SPAN_UNITS:
+            number = words[0]
+            if number.isdigit() and len(number) <= 4:
+                amount = int(number)
+            elif number in _SPAN_NUMBERS:
+                amount = _SPAN_NUMBERS[number]
+            else:
+                return None
+            minutes, words = minutes + amount * _SPAN_UNITS[words[1]], words[2:]
+        else:
+            return None
+        amounts += 1
+    if amounts > 2:  # "1 jam 30 menit" is a span; a list of five is not
+        return None
+    return timedelta(minutes=minutes)  # "0 menit lagi" is refused as the past, later
+
+
+def _day_part(clock: time, part: str) -> time:
+    """``jam 4`` + ``sore`` = 16.00; a 24-hour time already in the part stays."""
+    hours, add = _DAY_PARTS[part]
+    if clock.hour in hours:
+        return clock.replace(hour=clock.hour + add)
+    if clock.hour - add in hours or clock.hour in _DAY_PART_AS_TYPED.get(part, ()):
+        return clock
+    raise WhenError("when.day_part_mismatch", time=_clock_text(clock.hour, clock.minute), part=part)
+
+
 def _read(text: str) -> _Reading:
     if len(text) > MAX_TEXT_LENGTH:
         raise WhenError("when.unreadable")
@@ -212,6 +300,13 @@ def _read(text: str) -> _Reading:
             after_clock_word = True
         elif token in _FILLER_WORDS:
             continue
+        elif token in _DAY_PARTS:
+            once(reading.day_part)
+            reading.day_part = token
+        elif token in _NEXT_WEEK_WORDS:
+            if reading.next_week:
+                raise WhenError("when.unreadable")
+            reading.next_week = True
         elif token in _ZONE_LABELS:
             once(reading.zone)
             reading.zone = ZoneInfo(_ZONE_LABELS[token])
@@ -240,9 +335,27 @@ def _read(text: str) -> _Reading:
         else:
             raise WhenError("when.unreadable")
 
+    if (
+        len(worded) == 1
+        and worded[0].isdigit()
+        and len(worded[0]) <= 2
+        and reading.clock is None
+        and any(x is not None for x in (reading.relative, reading.weekday, reading.day_part))
+    ):
+        # "besok 9", "Senin 10", "4 sore": with a day named, a lone number is the hour.
+        hour = int(worded.pop())
+        if hour > 23:
+            raise WhenError("when.unreadable")
+        reading.clock = time(hour, 0)
     if (ymd := _worded_date(worded)) is not None:
         once(reading.ymd)
         reading.ymd = ymd
+    if reading.day_part is not None and reading.clock is not None:
+        reading.clock = _day_part(reading.clock, reading.day_part)
+    if reading.next_week and (
+        reading.weekday is None or reading.relative is not None or reading.ymd is not None
+    ):
+        raise WhenError("when.unreadable")  # "depan" alone, or with a date: next what?
     if reading.ymd is not None and reading.relative is not None:
         raise WhenError("when.unreadable")
     if not reading.says_anything():
@@ -320,10 +433,17 @@ def parse_when(
 
     Raises ``WhenError`` with one of: ``when.unreadable``, ``when.invalid_time``
     (``time``), ``when.invalid_date`` (``date``), ``when.time_missing``,
-    ``when.weekday_mismatch`` (``date``, ``weekday``, ``actual``), ``when.in_past``
-    (``at``) or ``when.too_far`` (``days``).
+    ``when.weekday_mismatch`` (``date``, ``weekday``, ``actual``),
+    ``when.day_part_mismatch`` (``time``, ``part``), ``when.in_past`` (``at``) or
+    ``when.too_far`` (``days``).
     """
     now = _utc_now(now)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise WhenError("when.unreadable")
+    span = _span(_normalize(text))
+    if span is not None:
+        # Rounded up like the quick buttons: "in 2 hours" never comes early.
+        return _check_window(_ceil_minute(now + span), now, max_ahead)
     reading = _read(text)
     zone = reading.zone or tz
     today = now.astimezone(zone).date()
@@ -346,6 +466,10 @@ def parse_when(
     clock = reading.clock
     if clock is None:
         raise WhenError("when.time_missing")
+    if day is None and reading.next_week:
+        # "Senin depan" said on any day of this week: the Monday of the coming week.
+        assert reading.weekday is not None
+        day = today + timedelta(days=7 - today.weekday() + reading.weekday)
     if day is None:
         # A weekday alone is its next occurrence: today while the time is still ahead.
         assert reading.weekday is not None

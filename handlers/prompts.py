@@ -23,7 +23,7 @@ from bot.items import Edit, StaleItem
 from bot.text import esc
 from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce
+from handlers.announce import announce, show_card
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text
 from storage.models import Item, Person
@@ -45,6 +45,7 @@ RETRYABLE = frozenset(
         "when.invalid_date",
         "when.weekday_mismatch",
         "when.invalid_time",
+        "when.day_part_mismatch",
         "error.schedule_past",
     }
 )
@@ -183,13 +184,14 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         # Ask again at once, as a reply prompt, so the corrected text reaches the bot
         # (in a group with privacy mode on, only replies to the bot do).
         mention = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
+        again = services.t("prompt.again", language, name=mention, problem=problem)
         await _send_question(
             update,
             context,
             person,
             pending.kind,
             language,
-            f"{mention}, {problem}",
+            again,
             pending.item_id,
             pending.item_version,
         )
@@ -215,9 +217,18 @@ async def cancel(update: Update, context: WartaContext) -> None:
     if person is None:
         await reply(update, context.services.t("stranger", language))
         return
-    dropped = await context.services.chats.forget(chat.id, person.id)
+    services = context.services
+    pending = await services.chats.pending(chat.id, person.id, services.now())
+    dropped = await services.chats.forget(chat.id, person.id)
     key = "prompt.cancelled" if dropped else "prompt.nothing_to_cancel"
-    await reply(update, context.services.t(key, language))
+    await reply(update, services.t(key, language))
+    if pending is not None and pending.item_id is not None:
+        # The question came from a menu behind the card (schedule, reasons): put the
+        # card back as it was, so its buttons are the ones the step really offers.
+        item = await services.items.get(pending.item_id)
+        card = await services.chats.card(pending.item_id, chat.id)
+        if item is not None and card is not None:
+            await show_card(context, item, chat.id, card.audience)
 
 
 async def group_text(update: Update, context: WartaContext) -> None:

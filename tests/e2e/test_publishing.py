@@ -242,6 +242,34 @@ async def test_schedule_by_typing_then_publish_after_a_restart(
     assert len(channel_posts(fake_bot_api)) == 1
 
 
+async def test_schedule_in_everyday_words_and_cancel_back_to_the_card(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url) as o:
+        code = await approved(o)
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        await o.publisher.taps("Ketik tanggal", in_chat=o.publishers_group)
+        # /batal from the schedule menu's question puts the card back as it was.
+        await o.publisher.sends("/batal", in_chat=o.publishers_group)
+        buttons = str(card(o.publishers_group, code).button_texts)
+        assert "Jadwalkan" in buttons and "Ketik tanggal" not in buttons
+        assert (await snapshot(database_url)).item(code).publish_at is None
+
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        await o.publisher.taps("Ketik tanggal", in_chat=o.publishers_group)
+        await o.publisher.replies("besok jam 15.00 pagi", in_chat=o.publishers_group)
+        again = o.publishers_group.last_text()
+        # The name leads, then the explanation as its own sentence.
+        assert ": Jam 15.00 tidak cocok dengan «pagi»" in again, again
+        assert ", Maaf" not in again and ", Jam" not in again
+        # The office clock says Thursday 26 Nov, 09.00 WIB.
+        await o.publisher.replies("besok jam 9 pagi", in_chat=o.publishers_group)
+        text = card(o.publishers_group, code).text
+        assert "Terjadwal" in text and "27 Nov" in text and "09.00" in text
+        item = (await snapshot(database_url)).item(code)
+        assert item.publish_at is not None and item.publish_at.hour == 2  # 09.00 WIB in UTC
+
+
 async def test_schedule_quick_choice_and_cancel(
     fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
 ) -> None:

@@ -125,6 +125,48 @@ FRIDAY_0800 = at(2026, 11, 27, 8)
         ("besok jumat 08.00", FRIDAY_0800),
         ("Kamis 14.30", TODAY_1430),
         ("hari ini kamis 14.30", TODAY_1430),
+        # the part of the day after a 12-hour clock
+        ("besok jam 9 pagi", at(2026, 11, 27, 9)),
+        ("besok 9 pagi", at(2026, 11, 27, 9)),
+        ("jam 4 sore", at(2026, 11, 26, 16)),
+        ("Jam 4.30 sore", at(2026, 11, 26, 16, 30)),
+        ("4 sore", at(2026, 11, 26, 16)),
+        ("nanti sore jam 4", at(2026, 11, 26, 16)),
+        ("sore ini jam 5", at(2026, 11, 26, 17)),
+        ("jam 1 siang", at(2026, 11, 26, 13)),
+        ("jam 12 siang", at(2026, 11, 26, 12)),
+        ("jam 11 siang", at(2026, 11, 26, 11)),
+        ("jam 6 petang", at(2026, 11, 26, 18)),
+        ("jam 7 malam", at(2026, 11, 26, 19)),
+        ("malam ini pukul 20.00", at(2026, 11, 26, 20)),
+        ("17.00 sore", at(2026, 11, 26, 17)),
+        ("besok jam 8 pagi WIB", FRIDAY_0800),
+        # a lone number after a named day is the hour
+        ("besok 9", at(2026, 11, 27, 9)),
+        ("Besok 8", FRIDAY_0800),
+        ("Senin 10", at(2026, 11, 30, 10)),
+        ("lusa 08.00", at(2026, 11, 28, 8)),
+        # a weekday of the coming week (today is Thursday)
+        ("senin depan 08.00", at(2026, 11, 30, 8)),
+        ("Kamis depan 9", at(2026, 12, 3, 9)),
+        ("Jumat depan jam 2 siang", at(2026, 12, 4, 14)),
+        ("hari Minggu depan 08.00", at(2026, 12, 6, 8)),
+        ("next Friday 10am", at(2026, 12, 4, 10)),
+        # a span from now, rounded up to the minute like the quick buttons
+        ("2 jam lagi", at(2026, 11, 26, 12, 15)),
+        ("1 jam lagi", at(2026, 11, 26, 11, 15)),
+        ("sejam lagi", at(2026, 11, 26, 11, 15)),
+        ("2jam lagi", at(2026, 11, 26, 12, 15)),
+        ("dua jam lagi", at(2026, 11, 26, 12, 15)),
+        ("30 menit lagi", at(2026, 11, 26, 10, 45)),
+        ("dalam 90 menit", at(2026, 11, 26, 11, 45)),
+        ("dalam setengah jam", at(2026, 11, 26, 10, 45)),
+        ("1 jam 30 menit lagi", at(2026, 11, 26, 11, 45)),
+        ("2 jam", at(2026, 11, 26, 12, 15)),
+        ("in 2 hours", at(2026, 11, 26, 12, 15)),
+        ("in an hour", at(2026, 11, 26, 11, 15)),
+        ("in 45 min", at(2026, 11, 26, 11)),
+        ("24 jam lagi", at(2026, 11, 27, 10, 15)),
     ],
 )
 def test_reads(text: str, expected: datetime) -> None:
@@ -277,7 +319,6 @@ def test_today_is_the_office_day_not_the_utc_day() -> None:
         ("hari", "when.unreadable"),
         ("kapan-kapan", "when.unreadable"),
         ("secepatnya", "when.unreadable"),
-        ("besok pagi", "when.unreadable"),
         ("27 08.00", "when.unreadable"),  # day without month
         ("Nov 08.00", "when.unreadable"),  # month without day
         ("2026 08.00", "when.unreadable"),
@@ -329,6 +370,28 @@ def test_today_is_the_office_day_not_the_utc_day() -> None:
         ("Jumat", "when.time_missing"),
         ("Jumat, 27 Nov 2026", "when.time_missing"),
         ("besok pukul", "when.time_missing"),
+        ("besok pagi", "when.time_missing"),
+        ("Senin depan", "when.time_missing"),
+        ("nanti sore", "when.time_missing"),
+        # a part of the day the time is not in
+        ("15.00 pagi", "when.day_part_mismatch"),
+        ("jam 12 malam", "when.day_part_mismatch"),  # start or end of the day? ask
+        ("jam 8 siang", "when.day_part_mismatch"),
+        ("jam 10 sore", "when.day_part_mismatch"),
+        # "next" with nothing to be next, or against a date
+        ("depan 08.00", "when.unreadable"),
+        ("besok Senin depan 08.00", "when.unreadable"),
+        ("Senin depan depan 08.00", "when.unreadable"),
+        ("Senin depan 30/11 08.00", "when.unreadable"),
+        ("pagi sore jam 8", "when.unreadable"),
+        ("besok 9 27", "when.unreadable"),
+        ("besok 27", "when.unreadable"),  # no hour 27
+        ("9", "when.unreadable"),  # the ninth, or nine o'clock? a lone number says neither
+        ("jam 2 lagi", "when.unreadable"),
+        ("2 jam 3 menit 4 menit lagi", "when.unreadable"),
+        ("banyak jam lagi", "when.unreadable"),
+        ("0 menit lagi", "when.in_past"),
+        ("3000 jam lagi", "when.too_far"),
         # too late to schedule
         ("9.05", "when.in_past"),
         ("pukul 08.00", "when.in_past"),
@@ -502,6 +565,8 @@ def test_word_lists_do_not_overlap() -> None:
         set(when._CLOCK_WORDS),
         set(when._FILLER_WORDS),
         set(when._ZONE_LABELS),
+        set(when._DAY_PARTS),
+        set(when._NEXT_WEEK_WORDS),
     ]
     for i, first in enumerate(lists):
         for second in lists[i + 1 :]:
@@ -663,3 +728,16 @@ def test_a_day_button_keeps_the_day_it_was_shown_on() -> None:
     with pytest.raises(WhenError) as late:
         resolve_quick("today_1600", after_midnight, WIB, shown_on=date(2026, 11, 26))
     assert late.value.key == "when.in_past"
+
+
+def test_a_span_counts_from_now_and_rounds_up_to_the_minute() -> None:
+    now = NOW + timedelta(seconds=30)
+    assert parse_when("1 jam lagi", now, WIB) == at(2026, 11, 26, 11, 16)
+    assert parse_when("1 menit lagi", NOW, WIB) == NOW + timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("hours", when.QUICK_HOURS)
+def test_the_quick_buttons_own_words_read_back(hours: int) -> None:
+    # The menu says "1 jam lagi"; typing what the button says means the same moment.
+    choice = next(c for c in quick_choices(NOW, WIB) if c.params.get("hours") == hours)
+    assert parse_when(f"{hours} jam lagi", NOW, WIB) == choice.at
