@@ -49,7 +49,7 @@ def version() -> str:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
+    return settings.secret_values()
 
 
 def _prepare_data_dir(settings: Settings) -> None:

@@ -7,9 +7,11 @@ in ``repr``, logs or error messages.
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -159,6 +161,28 @@ class Settings(BaseSettings):
             "SQLite one (sqlite:////absolute/path/warta.sqlite3); leave it unset for the "
             "embedded SQLite file"
         )
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret as it could appear in a log line: the token, the
+        WordPress application password (as typed, without its spaces, and inside the
+        Basic authorization header), the webhook key and the database password."""
+        found: list[str] = []
+        if self.telegram_token:
+            found.append(self.telegram_token.get_secret_value())
+        if self.wordpress_app_password:
+            password = self.wordpress_app_password.get_secret_value()
+            found += [password, password.replace(" ", "")]
+            if self.wordpress_user:
+                pair = f"{self.wordpress_user}:{password}".encode()
+                found.append(base64.b64encode(pair).decode("ascii"))
+        if self.webhook_secret:
+            found.append(self.webhook_secret.get_secret_value())
+        if self.database_url:
+            raw = urlsplit(self.database_url).password
+            if raw:
+                found += [raw, unquote(raw)]
+        # A one- or two-letter "secret" would blank out ordinary words in every line.
+        return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
 
     @property
     def effective_database_url(self) -> str:

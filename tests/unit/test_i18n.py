@@ -97,6 +97,7 @@ def sample_params(language: str) -> dict[str, object]:
         "zone": "WITA",
         "weekday": "Jumat",
         "actual": "Kamis",
+        "part": "petang",
     }
 
 

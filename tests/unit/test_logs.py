@@ -57,3 +57,42 @@ def test_expected_network_faults_are_one_line_without_traceback(
     assert "NetworkError: httpx.ConnectError" in network.getMessage()
     assert "retrying" in network.getMessage()
     assert bug.exc_info is not None  # a real bug keeps its traceback
+
+
+def test_every_configured_secret_is_redacted(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import base64
+
+    from bot.config import load_settings
+
+    for name, value in {
+        "WARTA_TELEGRAM_TOKEN": TOKEN,
+        "WARTA_WORDPRESS_URL": "https://kota.example",
+        "WARTA_WORDPRESS_USER": "editor",
+        "WARTA_WORDPRESS_APP_PASSWORD": "abcd EFGH ijkl MNOP qrst UVWX",
+        "WARTA_WEBHOOK_URL": "https://cms.example/hook",
+        "WARTA_WEBHOOK_SECRET": "hook-key-42",
+        "WARTA_DATABASE_URL": "postgresql://warta:p%40ss-word@db/warta",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    header = base64.b64encode(b"editor:abcd EFGH ijkl MNOP qrst UVWX").decode()
+    logger = logging.getLogger("warta.test.redact-all")
+    logger.addFilter(RedactFilter(settings.secret_values()))
+    try:
+        with caplog.at_level(logging.INFO, logger="warta.test.redact-all"):
+            logger.info(
+                "token %s wp %s / %s auth Basic %s hook %s db %s and %s",
+                TOKEN,
+                "abcd EFGH ijkl MNOP qrst UVWX",
+                "abcdEFGHijklMNOPqrstUVWX",
+                header,
+                "hook-key-42",
+                "p%40ss-word",
+                "p@ss-word",
+            )
+    finally:
+        logger.filters.clear()
+    text = caplog.records[-1].getMessage()
+    assert text == "token *** wp *** / *** auth Basic *** hook *** db *** and ***"
