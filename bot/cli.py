@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli_doctor import cmd_doctor, local_link_warnings, write_problem
+from bot.cli_parser import build_parser
 from bot.cli_token import (
     START_TRIES,
     ask_for_token,
@@ -268,99 +269,6 @@ def cmd_health(settings: Settings) -> int:
     return 0 if alive else 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="warta",
-        description="warta: the Telegram bot that runs the office's publishing SOP.",
-        epilog=(
-            "Configuration comes from WARTA_* environment variables or a .env file in the "
-            "current folder (see the README). Run `warta COMMAND --help` for a command's options."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"warta {version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=summary, description=f"{summary}. {details}".strip())
-
-    command(
-        "run",
-        "Start the bot (long polling) until stopped",
-        "Asks for the bot token on a terminal when WARTA_TELEGRAM_TOKEN is not set, checks it "
-        "with Telegram, applies database migrations, and prints a first-admin link while "
-        "there is no admin.",
-    )
-    db = command("db", "Database schema: apply migrations or show the revision")
-    db.add_argument(
-        "action",
-        choices=["upgrade", "status"],
-        help="upgrade: apply new migrations (safe while the bot runs; forward only, back up "
-        "first); status: show the revision, exit 1 when an upgrade is due",
-    )
-    command(
-        "doctor",
-        "Check the whole set-up without changing anything",
-        "Data folder, database, token, admins, heartbeat and each publishing target; exit 1 "
-        "when something needs fixing.",
-    )
-    command(
-        "outbox",
-        "List publications and takedowns still on their way or stuck",
-        "Exit 1 when one is failing or its outcome is unsure.",
-    )
-    site = command("site", "The generated static website")
-    site_sub = site.add_subparsers(dest="action", required=True, metavar="ACTION")
-    site_sub.add_parser(
-        "build",
-        help="regenerate every page (after changing templates or settings)",
-        description="Regenerate every page of the static site from its own record.",
-    )
-    site_serve = site_sub.add_parser(
-        "serve",
-        help="preview the site on this computer (built first when missing)",
-        description="Serve the static site folder over HTTP for a preview; not for the public.",
-    )
-    site_serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (%(default)s)"
-    )
-    site_serve.add_argument(
-        "--port", type=int, default=8080, help="port to listen on (%(default)s)"
-    )
-    admin = command("admin", "Admins of this warta")
-    admin_sub = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
-    link = admin_sub.add_parser(
-        "link",
-        help="print a fresh one-time link that makes its opener an admin",
-        description="Print a one-time first-admin link (e.g. when warta runs as a service "
-        "and its start-up message is in the journal).",
-    )
-    link.add_argument(
-        "--force", action="store_true", help="make a link even when there are admins already"
-    )
-    command(
-        "health",
-        "Exit 0 while the running bot shows signs of life",
-        "Reads the heartbeat the bot writes in the data folder every 30 s (for container "
-        "health checks and monitoring).",
-    )
-    backup = command(
-        "backup",
-        "Write one archive of the database and the media originals",
-        "Consistent while the bot runs; a manifest lists the SHA-256 of every file.",
-    )
-    backup.add_argument("dest", type=Path, help="a folder (a dated file is made in it) or a file")
-    restore = command(
-        "restore",
-        "Restore an archive made by `warta backup` into the configured data folder",
-        "Checks every SHA-256 before writing anything.",
-    )
-    restore.add_argument("archive", type=Path, help="the archive file")
-    restore.add_argument(
-        "--force", action="store_true", help="overwrite a data folder or database that has data"
-    )
-    return parser
-
-
 def _explain(error: BaseException, settings: Settings | None) -> str | None:
     """One sentence for an expected failure, None for a bug (which keeps its traceback)."""
     from storage.db import explain_database_error
@@ -375,7 +283,7 @@ def _explain(error: BaseException, settings: Settings | None) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser(version()).parse_args(argv)
     settings: Settings | None = None
     try:
         settings = load_settings()
