@@ -35,7 +35,12 @@ def cmd_doctor(settings: Settings) -> int:
     try:
         current = current_revision(url)
         schema_ok = current is not None
-        state = "up to date" if current == head_revision() else f"needs upgrade ({current})"
+        if current is None:
+            state = "not created yet (`warta run` or `warta db upgrade` creates it)"
+        elif current == head_revision():
+            state = "up to date"
+        else:
+            state = f"needs upgrade (at {current}; `warta db upgrade`)"
         print(f"schema           {state}")
     except Exception as error:  # report, don't crash: this is the diagnostic command
         problems += 1
@@ -43,7 +48,10 @@ def cmd_doctor(settings: Settings) -> int:
         print(f"schema           UNREACHABLE: {reason}")
     if settings.telegram_token is None:
         problems += 1
-        print("token            MISSING (run `warta run` on a terminal to enter it)")
+        print(
+            "token            MISSING (set WARTA_TELEGRAM_TOKEN, or run `warta run` on a "
+            "terminal to enter it)"
+        )
     else:
         verdict = asyncio.run(check_token(settings, settings.token()))
         if verdict.username:

@@ -140,6 +140,14 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-8 letters or digits")
         return value.upper()
 
+    @field_validator("telegram_token", mode="before")
+    @classmethod
+    def _blank_token(cls, value: object) -> object:
+        # "WARTA_TELEGRAM_TOKEN=" left empty in a settings file means not set yet.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
@@ -263,7 +271,8 @@ class Settings(BaseSettings):
                 "Create a bot with @BotFather in Telegram (send /newbot, choose a name and a\n"
                 "username ending in 'bot'), copy the token it gives you, then run:\n"
                 "  export WARTA_TELEGRAM_TOKEN='<the token from BotFather>'\n"
-                "or put WARTA_TELEGRAM_TOKEN=<token> in a .env file in this folder."
+                "or put WARTA_TELEGRAM_TOKEN=<token> in a .env file in this folder (for the\n"
+                "systemd service: in /etc/warta/warta.env)."
             )
         return self.telegram_token.get_secret_value().strip()
 

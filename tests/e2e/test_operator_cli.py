@@ -262,6 +262,21 @@ async def test_doctor_warns_of_local_links_even_without_channel(
     assert "officers" in out
 
 
+async def test_doctor_on_a_fresh_service_install_lists_everything_to_do(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # deploy/warta.env.example copied as it is: the token line is there but empty.
+    monkeypatch.setenv("WARTA_TELEGRAM_TOKEN", "")
+    monkeypatch.setenv("WARTA_ADMIN_IDS", "")
+    assert await run("doctor") == 1
+    captured = capsys.readouterr()
+    assert "schema           not created yet" in captured.out
+    assert "None" not in captured.out
+    assert "token            MISSING (set WARTA_TELEGRAM_TOKEN" in captured.out
+    assert "admins           NONE" in captured.out  # it went on after the missing token
+    _no_traceback(captured.err)
+
+
 # --- help -----------------------------------------------------------------------------
 
 
