@@ -19,7 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.chats import ChatService
 from bot.config import Settings
 from bot.drafts import DraftService
-from bot.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE
+from bot.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
 from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
@@ -175,6 +175,7 @@ async def beat(context: WartaContext) -> None:
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
     services: Services = app.bot_data["services"]
+    await asyncio.to_thread(mark_stopped, services.settings.data_dir)
     outbox = app.bot_data.get("outbox")
     if isinstance(outbox, Outbox):
         await outbox.close()

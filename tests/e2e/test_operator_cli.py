@@ -221,6 +221,11 @@ async def test_admins_made_through_the_link_count_and_admin_link_makes_one(
         assert "heartbeat        alive" in out
         assert await run("health") == 0
 
+    # A bot that stopped cleanly is not "alive", however fresh its last beat was.
+    capsys.readouterr()
+    assert await run("health") == 1
+    assert "STOPPED" in capsys.readouterr().out
+
     # With an admin there, a new link needs --force.
     capsys.readouterr()
     assert await run("admin", "link") == 1
