@@ -45,6 +45,9 @@ __all__ = [
 _PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = _PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = _PACKAGE_DIR / "migrations"
+# PostgreSQL advisory lock that serialises concurrent schema upgrades (an operator's
+# `warta db upgrade` and a starting bot's); any fixed number, here "wart".
+MIGRATION_LOCK_KEY = 0x77617274
 
 # Order matters: the busy timeout first, so switching to WAL waits for a lock
 # instead of failing at once when another process holds the file.

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
-from storage.db import create_engine
+from storage.db import MIGRATION_LOCK_KEY, create_engine
 from storage.models import Base
 
 config = context.config
@@ -39,8 +39,8 @@ def _database_url() -> str:
     return str(url)
 
 
-# Any fixed number: the advisory lock that serialises concurrent schema upgrades.
-_LOCK_KEY = 0x77617274  # "wart"
+# The advisory lock that serialises concurrent schema upgrades.
+_LOCK_KEY = MIGRATION_LOCK_KEY
 
 
 def _is_sqlite(dialect_name: str) -> bool:

@@ -116,3 +116,41 @@ async def test_password_with_percent_is_passed_through_and_not_shown(
     for text in (out, err, caplog.text):
         assert "pa%ss" not in text
         assert "pa%25ss" not in text
+
+
+async def test_an_upgrade_waits_for_one_already_running(database_url: str) -> None:
+    """Two `warta db upgrade` at once (an operator's and a starting bot's) must not both
+    create the tables: the second waits on PostgreSQL's advisory lock until the first is
+    done. Here the test holds that lock, as a running upgrade would."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("SQLite serialises writers itself")
+    from sqlalchemy import text
+
+    from storage.db import MIGRATION_LOCK_KEY as _LOCK_KEY
+
+    holder = create_engine(database_url, poolclass=NullPool)
+    waiting = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND ((classid::bigint << 32) | objid::bigint) = :key"
+    )
+    try:
+        async with holder.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+            upgrade = asyncio.create_task(upgrade_database_async(database_url))
+            seen_waiting = False
+            for _ in range(500):  # until the upgrade queues behind the lock (or finishes)
+                if upgrade.done():
+                    break
+                count = (await connection.execute(text(waiting), {"key": _LOCK_KEY})).scalar()
+                if count:
+                    seen_waiting = True
+                    break
+                await asyncio.sleep(0.02)
+            assert seen_waiting, "the upgrade ran without waiting for the lock"
+            assert not upgrade.done()
+            assert await current_revision_async(database_url) is None
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+            await asyncio.wait_for(upgrade, 60)
+    finally:
+        await holder.dispose()
+    assert await current_revision_async(database_url) == head_revision()
