@@ -50,6 +50,14 @@ _WORD_ARGS = {
 }
 
 
+# Integer arguments are database keys: item, version, media and category numbers fit
+# PostgreSQL's ``integer``, Telegram user ids its ``bigint``. A forged button with a
+# larger number is malformed, not a query that overflows the driver.
+_INT32 = range(-(2**31), 2**31)
+_INT64 = range(-(2**63), 2**63)
+_PERSON_ARGS = {("ppl", 0), ("rol", 0), ("rvk", 0)}
+
+
 @dataclass(frozen=True)
 class Tap:
     verb: str
@@ -96,9 +104,12 @@ def decode(data: str | None) -> Tap | None:
             args.append(value)
             continue
         digits = value.removeprefix("-")
-        if not (digits.isascii() and digits.isdigit()):
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
             return None
-        args.append(int(value))
+        number = int(value)
+        if number not in (_INT64 if (verb, index) in _PERSON_ARGS else _INT32):
+            return None
+        args.append(number)
     return Tap(verb, tuple(args))
 
 

@@ -640,3 +640,35 @@ async def test_over_long_reasons_are_refused_and_the_longest_allowed_fits(
         assert (await snapshot(database_url)).item(code).state == "editing"
         assert _flat(note) in _flat(o.web_group.find("meminta perbaikan").text or "")
         _assert_within_telegram_limits(fake_bot_api)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "act:accept:99999999999999999999:1",
+        "act:accept:{item}:99999999999999999999",
+        "card:2147483648",
+        "drop:{item}:1:9223372036854775808",
+        "ppl:99999999999999999999999",
+    ],
+)
+async def test_a_forged_button_with_a_huge_number_is_answered_politely(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str, forged: str
+) -> None:
+    async with running_office(
+        fake_bot_api, tmp_path, database_url, harness_options={"raise_handler_errors": False}
+    ) as o:
+        await o.officer.sends("Sosialisasi OSS\nPelayanan perizinan.")
+        code = code_in(o.officer.last_text())
+        the_card = card(o.officer.chat, code)
+        item = (await snapshot(database_url)).item(code).id
+        before = len(o.h.take_handler_errors())
+        query = fake_bot_api.press_button(
+            o.officer.id, o.officer.chat.id, the_card.message_id, forged.format(item=item)
+        )
+        await o.h.settle()
+        answer = CallbackAnswer.from_record(fake_bot_api.callback_queries[query])
+        assert answer.answered and "Tombol ini sudah tidak berlaku" in (answer.text or "")
+        assert o.h.take_handler_errors()[before:] == []
+        assert not o.log_group.has("warta error")
+        assert (await snapshot(database_url)).item(code).state == "collecting"

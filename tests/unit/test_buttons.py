@@ -12,6 +12,15 @@ from bot.workflow import Action, Role
 from handlers.buttons import VERBS, Tap, button, decode, encode
 
 BIG = 2**53  # the largest id a JavaScript client (and Telegram's own ids) keep exact
+KEY_MAX = 2**31 - 1  # the largest item, version or media number (PostgreSQL integer)
+PERSON_ARGS = {"ppl": {0}, "rol": {0}, "rvk": {0}}
+
+
+def biggest(verb: str, index: int, number: int) -> int:
+    """``number``, capped where the argument is a database key rather than a person."""
+    return number if index in PERSON_ARGS.get(verb, set()) else min(number, KEY_MAX)
+
+
 WORD_ARGS = {
     "act": {0},
     "ok": {0},
@@ -36,7 +45,7 @@ LONGEST_WORD = {
 
 def realistic_args(verb: str, number: int) -> tuple[str | int, ...]:
     return tuple(
-        LONGEST_WORD[verb] if index in WORD_ARGS.get(verb, set()) else number
+        LONGEST_WORD[verb] if index in WORD_ARGS.get(verb, set()) else biggest(verb, index, number)
         for index in range(VERBS[verb])
     )
 
@@ -65,7 +74,7 @@ def test_round_trip_random_ids(verb: str) -> None:
         args = tuple(
             rng.choice(sorted(WORD_VALUES[verb]))
             if index in WORD_ARGS.get(verb, set())
-            else rng.randint(0, BIG)
+            else rng.randint(0, biggest(verb, index, BIG))
             for index in range(VERBS[verb])
         )
         data = encode(verb, *args)
@@ -162,6 +171,14 @@ def test_button_carries_the_encoded_data() -> None:
         "card :1",
         ":card:1",
         "card:1:",
+        # numbers no database key can hold (a forged button)
+        "card:2147483648",
+        "card:-2147483649",
+        "act:approve:1:99999999999999999999",
+        "med:1:2147483648",
+        "drop:1:1:9223372036854775807",
+        "ppl:9223372036854775808",
+        "rol:99999999999999999999:editor:1",
     ],
 )
 def test_decode_rejects_malformed(data: str | None) -> None:
@@ -169,10 +186,10 @@ def test_decode_rejects_malformed(data: str | None) -> None:
 
 
 def test_decode_rejects_over_long_data() -> None:
-    fits = "card:" + "1" * (CALLBACK_DATA_LIMIT - len("card:"))
+    fits = "sch:1:1:" + "a" * (CALLBACK_DATA_LIMIT - len("sch:1:1:"))
     assert len(fits) == CALLBACK_DATA_LIMIT
-    assert decode(fits) == Tap("card", (int(fits[5:]),))
-    assert decode(fits + "1") is None
+    assert decode(fits) == Tap("sch", (1, 1, fits[8:]))
+    assert decode(fits + "a") is None
     # Measured in bytes, not characters.
     assert decode("lang:" + "é" * 30) is None
 
@@ -182,9 +199,9 @@ def test_decode_accepts_negative_category_index() -> None:
 
 
 def test_decoded_ints_are_ints() -> None:
-    tap = decode(f"drop:{BIG}:3:9")
+    tap = decode(f"drop:{KEY_MAX}:3:9")
     assert tap is not None
-    assert tap.int_arg(0) == BIG
+    assert tap.int_arg(0) == KEY_MAX
     assert tap.int_arg(1) == 3
     assert tap.int_arg(2) == 9
     assert all(isinstance(a, int) for a in tap.args)
@@ -222,3 +239,10 @@ def test_tap_action_is_none_for_other_verbs(data: str) -> None:
 def test_tap_action_ignores_role_words() -> None:
     # "inv" carries a word too, but it is a role, not an action.
     assert Tap("inv", ("submit",)).action is None
+
+
+def test_decode_keeps_the_largest_real_ids() -> None:
+    assert decode("card:2147483647") == Tap("card", (2147483647,))
+    # Telegram user ids go beyond 32 bits.
+    assert decode("ppl:9223372036854775807") == Tap("ppl", (9223372036854775807,))
+    assert decode("rol:8000000000:editor:1") == Tap("rol", (8000000000, "editor", 1))
