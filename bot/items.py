@@ -56,6 +56,10 @@ CANCELLED, UNCERTAIN = "cancelled", "uncertain"
 moves_log = logging.getLogger(MOVES)
 
 
+class _OlderVersion(Exception):
+    """Inside a move: the caller's version is not the item's (becomes StaleItem)."""
+
+
 class StaleItem(Exception):
     """The button or prompt refers to an older version of the item."""
 
@@ -361,7 +365,9 @@ class ItemService:
                     raise WorkflowError("error.item_unknown")
                 code.append(item.code)
                 if version is not None and item.version != version:
-                    raise StaleItem(item, await self._last_event(session, item.id))
+                    # Not StaleItem(item) here: the rollback expires this row, and whoever
+                    # explains the refusal reads it after the session is gone.
+                    raise _OlderVersion
                 actor = actor_of(person) if person is not None else SYSTEM_ACTOR
                 move = transition(view_of(item), actor, action, now, note)
                 if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
@@ -398,7 +404,9 @@ class ItemService:
                     officer.current_draft_id = item.id
                 await session.flush()
                 return Outcome(item=item, officer=officer, transition=move, actor=person)
-        except StaleDataError:
+        except (StaleDataError, _OlderVersion):
+            # Someone else's move came first (seen by the version, or by the update that
+            # matched no row): read the item as it is now, outside the failed transaction.
             fresh = await self.get(item_id)
             assert fresh is not None
             raise StaleItem(fresh, await self.last_event(item_id)) from None

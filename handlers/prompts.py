@@ -172,6 +172,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         )
     except StaleItem as stale:
         await reply(update, esc(stale_text(stale, context, language, person.id)))
+        return True
     except (WorkflowError, WhenError) as error:
         problem = esc(
             explain(error, context, language)

@@ -211,3 +211,30 @@ async def test_interrupted_hand_over_is_delivered_by_the_sweep(
         await o.h.settle()
         assert len(o.it_group.find_all(f"{code} — ")) == 1
         assert (await snapshot(database_url)).items[0].delivered_state == "submitted"
+
+
+async def test_a_reason_typed_after_someone_else_moved_the_item_says_who(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(
+        fake_bot_api, tmp_path, database_url, harness_options={"raise_handler_errors": False}
+    ) as o:
+        await o.officer.sends("Berita dua\nIsi berita.")
+        code = code_in(o.officer.last_text())
+        await to_official(o, code)
+        # Agus starts a rejection (the bot asks for his reason)...
+        await o.official.taps("Tolak", in_chat=o.officials_group)
+        question = o.officials_group.last()
+        # ...while the second official approves on the same card.
+        await o.official2.taps(
+            "Setujui", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        before = len(o.h.take_handler_errors())
+        await o.official.sends(
+            "Informasi belum lengkap.", in_chat=o.officials_group, reply_to=question
+        )
+        assert o.h.take_handler_errors()[before:] == []
+        answer = o.officials_group.last_text()
+        assert "gangguan" not in answer, answer
+        assert "disetujui" in answer.lower() or "Setujui" in answer, answer
+        assert (await snapshot(database_url)).item(code).state == "approved"
