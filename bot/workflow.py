@@ -4,26 +4,8 @@ Every rule about who may move an item where lives here, and nowhere else: handle
 build their buttons from :func:`allowed_actions` and call :func:`transition`, so a
 button can never offer a move the rules refuse. No Telegram, no SQLAlchemy.
 
-```mermaid
-stateDiagram-v2
-    [*] --> collecting: officer starts a draft (SOP step 1)
-    collecting --> submitted: officer hands over (step 2)
-    collecting --> withdrawn: officer cancels
-    submitted --> editing: IT accepts
-    submitted --> collecting: IT sends back (reason)
-    editing --> review: editor sends to the official (step 3)
-    review --> approved: official approves (step 4)
-    review --> editing: official requests changes (reason)
-    review --> rejected: official rejects (reason, step 6)
-    approved --> approved: publisher schedules, or cancels the schedule
-    approved --> published: publisher publishes, or the scheduler does (steps 5 and 7)
-    approved --> rejected: publisher holds it back as unfit (reason, step 6)
-    published --> published: publisher retries a target that failed
-    published --> unpublished: official takes it down (reason)
-    withdrawn --> [*]
-    rejected --> [*]
-    unpublished --> [*]
-```
+The diagram of these rules is drawn from them by :mod:`bot.workflow_diagram` (shown in
+the README).
 """
 
 from __future__ import annotations
