@@ -87,17 +87,17 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     )
     backup = command(
         "backup",
-        "Write one archive of the database and the media originals",
+        "Write one archive of the database, the media originals and the website",
         "Consistent while the bot runs; a manifest lists the SHA-256 of every file.",
     )
     backup.add_argument("dest", type=Path, help="a folder (a dated file is made in it) or a file")
     restore = command(
         "restore",
-        "Restore an archive made by `warta backup` into the configured data folder",
+        "Restore an archive made by `warta backup` into the configured data and site folders",
         "Checks every SHA-256 before writing anything.",
     )
     restore.add_argument("archive", type=Path, help="the archive file")
     restore.add_argument(
-        "--force", action="store_true", help="overwrite a data folder or database that has data"
+        "--force", action="store_true", help="replace the data of a data folder, site folder or database that already has data"
     )
     return parser

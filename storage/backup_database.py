@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from storage.backup_errors import BackupUsageError
-from storage.db import _sqlite_file
+from storage.backup_results import BackupUsageError
+from storage.db import sqlite_file
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -61,7 +61,7 @@ def configured_database(settings: Settings) -> Database:
         ) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
-        path = _sqlite_file(url)
+        path = sqlite_file(url)
         if path is None:
             raise BackupUsageError(
                 "Backup and restore need an SQLite file, not an in-memory database."

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from storage.backup_database import Database, Snapshot, url_query
-from storage.backup_errors import BackupError
+from storage.backup_results import BackupError
 from storage.db import create_engine
 
 if TYPE_CHECKING:

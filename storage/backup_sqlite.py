@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 
 from storage.backup_database import Snapshot
-from storage.backup_errors import BackupError
 from storage.backup_files import fsync_dir, place
+from storage.backup_results import BackupError
 
 __all__ = ["install_sqlite", "snapshot_sqlite", "sqlite_in_use"]
 

@@ -58,7 +58,7 @@ def blob_key(sha256: str) -> str:
     return f"{digest[:2]}/{digest[2:4]}/{digest}"
 
 
-def _check_key(key: str) -> str:
+def check_key(key: str) -> str:
     match = _KEY_PATTERN.fullmatch(key)
     if match is None or not match.group(3).startswith(match.group(1) + match.group(2)):
         raise ValueError(f"not a blob key: {key!r}")
@@ -97,7 +97,7 @@ class BlobStore(Protocol):
         ...
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where folders cannot be opened)."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -111,7 +111,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _hash_stream(stream: BinaryIO) -> tuple[str, int]:
+def hash_stream(stream: BinaryIO) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     while chunk := stream.read(CHUNK_SIZE):
@@ -172,11 +172,11 @@ class LocalBlobStore:
     # --- blocking work, run in a worker thread ----------------------------------------
 
     def _path(self, key: str) -> Path:
-        return self.root / _check_key(key)
+        return self.root / check_key(key)
 
     def _put_file(self, source: Path) -> BlobRef:
         with source.open("rb") as stream:
-            sha256, size = _hash_stream(stream)
+            sha256, size = hash_stream(stream)
             os.fsync(stream.fileno())
         ref = BlobRef(key=blob_key(sha256), size=size, sha256=sha256)
         target = self._path(ref.key)
@@ -197,7 +197,7 @@ class LocalBlobStore:
                 raise
             self._copy_in(source, target)
             source.unlink(missing_ok=True)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return ref
 
     def _put_bytes(self, data: bytes) -> BlobRef:

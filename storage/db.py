@@ -59,7 +59,7 @@ SQLITE_PRAGMAS = (
 )
 
 
-def _sqlite_file(url: URL) -> Path | None:
+def sqlite_file(url: URL) -> Path | None:
     """The file behind a SQLite URL, or None for in-memory and ``file:`` URI databases."""
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -89,7 +89,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        path = _sqlite_file(parsed)
+        path = sqlite_file(parsed)
         if path is not None:
             path.expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = _create_async_engine(parsed, **kwargs)
@@ -173,14 +173,13 @@ def _alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def _refuse_in_running_loop(name: str) -> None:
+def refuse_in_running_loop(name: str) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return
     raise RuntimeError(
-        f"{name}() cannot run inside an event loop (the migrations start their own); "
-        f"await {name}_async() instead"
+        f"{name}() blocks and may start its own event loop; await {name}_async() instead"
     )
 
 
@@ -188,7 +187,7 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     """Bring the schema at ``url`` up to ``revision`` (the newest by default)."""
     from alembic import command
 
-    _refuse_in_running_loop("upgrade_database")
+    refuse_in_running_loop("upgrade_database")
     command.upgrade(_alembic_config(url), revision)
 
 
@@ -201,7 +200,7 @@ def downgrade_database(url: str, revision: str = "base") -> None:
     """Take the schema at ``url`` down to ``revision`` (everything dropped by default)."""
     from alembic import command
 
-    _refuse_in_running_loop("downgrade_database")
+    refuse_in_running_loop("downgrade_database")
     command.downgrade(_alembic_config(url), revision)
 
 
@@ -232,7 +231,7 @@ async def current_revision_async(url: str) -> str | None:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_file(parsed)
+        path = sqlite_file(parsed)
         if path is not None and not path.expanduser().exists():
             return None
     engine = create_engine(url, poolclass=NullPool)
@@ -245,5 +244,5 @@ async def current_revision_async(url: str) -> str | None:
 
 def current_revision(url: str) -> str | None:
     """Sync :func:`current_revision_async`, for command-line use outside an event loop."""
-    _refuse_in_running_loop("current_revision")
+    refuse_in_running_loop("current_revision")
     return asyncio.run(current_revision_async(url))

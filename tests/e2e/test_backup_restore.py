@@ -1,5 +1,7 @@
 """Back up while the bot runs and an album is arriving, restore into a new folder: the
-bot starts and every item, file and history entry is there.
+bot starts and every item, file and history entry is there, and so is the website
+(kept outside the data folder, as WARTA_SITE_DIR allows), which ``warta site build``
+renders again from its own record.
 
 ``[postgresql]`` runs when ``WARTA_TEST_DATABASE_URL`` is set. Only its server and user
 are used: the test creates two databases of its own there (``warta_backup_test_<random>``,
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
+import logging
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,6 +25,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from bot.cli import cmd_site
 from storage.backup import backup, restore
 from storage.db import create_engine, head_revision
 from storage.models import Base
@@ -115,6 +120,26 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a site folder (unfinished ``.part`` writes aside)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.endswith(".part")
+    }
+
+
+def site_build(settings: Any) -> int:
+    """``warta site build``, as the operator runs it (it sets up logging for a command
+    line: the test's own handlers are put back afterwards)."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        return cmd_site(settings, "build", "127.0.0.1", 0)
+    finally:
+        root.handlers[:], root.level = handlers, level
+
+
 async def test_backup_while_an_album_arrives_then_restore_into_a_new_folder(
     fake_bot_api: FakeBotAPI, tmp_path: Path, new_database: Callable[[], Awaitable[str | None]]
 ) -> None:
@@ -123,12 +148,22 @@ async def test_backup_while_an_album_arrives_then_restore_into_a_new_folder(
     backups.mkdir()
     photos = [sample_jpeg(color=(10 * n, 80, 200 - 10 * n)) for n in range(3)]
 
-    async with running_office(fake_bot_api, tmp_path, source_url) as o:  # type: ignore[arg-type]
+    site_dir = tmp_path / "public-site"
+    async with running_office(
+        fake_bot_api,
+        tmp_path,
+        source_url,  # type: ignore[arg-type]
+        site_dir=site_dir,
+    ) as o:
         settings = o.h.settings
         url = settings.effective_database_url
         # Items at several states, each with its history.
         published = await approved(o, "Banjir di Sukamaju")
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        await o.h.settle()
+        record = json.loads((site_dir / ".warta" / "posts.json").read_bytes())
+        assert [p["key"] for p in record["posts"]] == [published], "on the website"
+        slug = record["posts"][0]["slug"]
         await o.officer.sends("Rapat koordinasi\nRapat bulanan.")
         in_review = code_in(o.officer.last_text())
         await to_official(o, in_review)
@@ -155,8 +190,10 @@ async def test_backup_while_an_album_arrives_then_restore_into_a_new_folder(
 
         # The backup, while the bot runs, from a worker thread as `warta backup` would.
         before = await all_rows(url)
+        site_before = site_files(site_dir)
         report = await asyncio.to_thread(backup, settings, backups)
         after = await all_rows(url)
+        assert site_files(site_dir) == site_before, "nothing was published meanwhile"
 
         gate.release()
         fake_bot_api.download_gate = None
@@ -168,10 +205,11 @@ async def test_backup_while_an_album_arrives_then_restore_into_a_new_folder(
 
     assert report.pending_downloads >= 1, "the second photo was still downloading"
     assert report.alembic_revision == head_revision()
+    assert report.site_files == len(site_before) and report.site_files > 3
 
     # Restore into a fresh data folder (and, on PostgreSQL, a fresh database).
     restored_url = await new_database()
-    new_dir = tmp_path / "restored"
+    new_dir, new_site = tmp_path / "restored", tmp_path / "restored-site"
     h = Harness.for_warta(
         fake_bot_api,
         new_dir,
@@ -179,9 +217,21 @@ async def test_backup_while_an_album_arrives_then_restore_into_a_new_folder(
         admin_ids=[ADMIN_ID],
         clock=o.clock,
         group_messages_per_minute=600,
+        site_dir=new_site,
     )
     result = await asyncio.to_thread(restore, h.settings, report.archive)
     assert result.alembic_revision == head_revision()
+    assert (result.site_dir, result.site_files) == (new_site, report.site_files)
+
+    # The website is back as it was: its record, its pages, the public copies.
+    assert site_files(new_site) == site_before
+    page = (new_site / "berita" / slug / "index.html").read_text(encoding="utf-8")
+    assert "Banjir di Sukamaju" in page
+    assert (new_site / ".warta" / "posts.json").read_bytes() == site_before[".warta/posts.json"]
+    assert [n for n in site_before if n.startswith("media/")], "with the photo's public copy"
+    # `warta site build` renders the same posts from the restored record.
+    assert await asyncio.to_thread(site_build, h.settings) == 0
+    assert site_files(new_site) == site_before
     new_url = h.settings.effective_database_url
     restored = await all_rows(new_url)
 

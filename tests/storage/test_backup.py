@@ -1,4 +1,5 @@
-"""``warta backup`` / ``warta restore``: one verified archive of the database and media.
+"""``warta backup`` / ``warta restore``: one verified archive of the database, the media
+and the website folder.
 
 Databases: ``[sqlite]`` uses the default file in a fresh data folder. ``[postgresql]``
 runs when ``WARTA_TEST_DATABASE_URL`` is set. Only its server and user are taken from it:
@@ -16,11 +17,13 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import tarfile
 import threading
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,9 @@ from sqlalchemy.pool import NullPool
 
 from bot.cli_backup import cmd_backup, cmd_restore
 from bot.config import Settings
+from publisher.files import PublicFiles
+from publisher.model import Article, ArticleMedia
+from publisher.static_site import StaticSite, static_site_from_settings
 from storage.backup import (
     FORMAT_VERSION,
     BackupError,
@@ -40,7 +46,7 @@ from storage.backup import (
     restore,
     restore_async,
 )
-from storage.blobs import LocalBlobStore
+from storage.blobs import BlobRef, LocalBlobStore
 from storage.db import (
     create_engine,
     current_revision_async,
@@ -121,8 +127,7 @@ async def populate(settings: Settings) -> dict[str, str]:
     (store.tmp_dir / "0123abcd.part").write_bytes(b"half a download")
     (settings.data_dir / "renditions").mkdir(parents=True)
     (settings.data_dir / "renditions" / "x.jpg").write_bytes(b"cached")
-    (settings.data_dir / "site").mkdir()
-    (settings.data_dir / "site" / "index.html").write_text("<html></html>")
+    await publish_site(settings, photo)
     engine = create_engine(settings.effective_database_url)
     try:
         async with make_sessions(engine).begin() as session:
@@ -197,6 +202,54 @@ async def populate(settings: Settings) -> dict[str, str]:
     return {"photo": photo.key, "video": video.key}
 
 
+def site_of(settings: Settings) -> StaticSite:
+    files = PublicFiles(LocalBlobStore(settings.media_dir), settings.data_dir / "renditions")
+    return static_site_from_settings(settings, files)
+
+
+async def publish_site(settings: Settings, attachment: BlobRef) -> None:
+    """The office website as the bot makes it: two posts (one with a download), plus
+    what a site folder also holds: a file the office put there, a page the site writer
+    had not finished, and a link (the last two stay out of the archive)."""
+    site = site_of(settings)
+    download = ArticleMedia(
+        kind="document",
+        blob_key=attachment.key,
+        sha256=attachment.sha256,
+        mime_type="application/octet-stream",
+        file_name="lampiran-rapat.bin",
+        size=attachment.size,
+    )
+    for n in (1, 2):
+        article = Article(
+            key=f"PKP-2026-000{n}",
+            slug=f"berita-{n}-pkp-2026-000{n}",
+            title=f"Berita {n}",
+            body=f"Isi berita {n}.",
+            category="Pengumuman",
+            section=None,
+            published_at=NOW + timedelta(hours=n),
+            media=(download,) if n == 1 else (),
+        )
+        await site.publish(article, None)
+    folder = settings.effective_site_dir
+    (folder / ".well-known").mkdir()
+    (folder / ".well-known" / "security.txt").write_text("Contact: it@kota.go.id\n")
+    (folder / f".index.html.{uuid.uuid4().hex[:12]}.part").write_bytes(b"<html>half")
+    (folder / "hosts-link").symlink_to("/etc/hosts")
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """What a backup holds of a site folder: regular files, no links, no ``.part``."""
+    found = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(root) / name
+            if not path.is_symlink() and not (name.startswith(".") and name.endswith(".part")):
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
 async def table_rows(url: str) -> dict[str, list[tuple[str, ...]]]:
     """Every row of every table (and the Alembic revision), comparable across copies."""
     engine = create_engine(url, poolclass=NullPool)
@@ -222,10 +275,11 @@ def files_under(folder: Path) -> dict[str, bytes]:
 
 
 def nothing_written(settings: Settings) -> None:
-    """The target data folder has no database, no media and no staging left."""
+    """The target data folder has no database, no media, no site and no staging left."""
     data = settings.data_dir
     assert not (data / "warta.sqlite3").exists()
     assert not files_under(settings.media_dir)
+    assert not files_under(settings.effective_site_dir)
     assert not list(data.glob(".warta-restore-*")) if data.exists() else True
 
 
@@ -291,7 +345,8 @@ async def test_round_trip(make_settings: MakeSettings, tmp_path: Path) -> None:
     assert manifest["database"]["kind"] == kind
     assert manifest["database"]["alembic_revision"] == head_revision()
     assert manifest["warta_version"] and manifest["created_at"].endswith("Z")
-    assert {"site/", "renditions/", ".env", "media/tmp/"} <= set(manifest["not_included"])
+    assert {"renditions/", ".env", "media/tmp/"} <= set(manifest["not_included"])
+    assert "site/" not in manifest["not_included"]
     with tarfile.open(report.archive) as tar:
         names = tar.getnames()
         assert names[0] == "manifest.json"
@@ -304,19 +359,39 @@ async def test_round_trip(make_settings: MakeSettings, tmp_path: Path) -> None:
             assert listed[name]["size"] == len(data)
             assert listed[name]["sha256"] == hashlib.sha256(data).hexdigest()
     assert {n for n in names if n.startswith("media/")} == {f"media/{k}" for k in keys.values()}
-    assert not [n for n in names if "tmp" in n or "site" in n or "renditions" in n]
+    assert not [n for n in names if "tmp" in n or "renditions" in n or n.endswith(".part")]
+    # The whole website folder, record and public copies included; the link left out.
+    site = site_files(source.effective_site_dir)
+    assert {".warta/posts.json", "index.html", ".well-known/security.txt"} <= set(site)
+    assert any(n.startswith("media/") for n in site) and "hosts-link" not in site
+    assert {n for n in names if n.startswith("site/")} == {f"site/{n}" for n in site}
+    assert (report.site_files, report.site_bytes) == (len(site), sum(map(len, site.values())))
+    assert manifest["site"] == {
+        "files": len(site),
+        "bytes": report.site_bytes,
+        "skipped": ["hosts-link (a link)"],
+    }
+    assert [w for w in report.warnings if "hosts-link (a link)" in w]
 
     target = await make_settings("restored")
     restored = await restore_async(target, report.archive)
 
     assert restored.alembic_revision == head_revision()
     assert (restored.media_files, restored.replaced) == (2, False)
+    assert (restored.site_dir, restored.site_files) == (target.effective_site_dir, len(site))
+    assert not restored.warnings
     assert await table_rows(target.effective_database_url) == await table_rows(
         source.effective_database_url
     )
     media = files_under(target.media_dir)
     assert media == {keys["photo"]: PHOTO, keys["video"]: VIDEO}
-    assert not (target.data_dir / "site").exists()
+    # The website is back, byte for byte, and `warta site build` renders the same posts.
+    target_site = target.effective_site_dir
+    assert site_files(target_site) == site
+    assert not [p for p in target_site.rglob("*") if p.is_symlink() or p.name.endswith(".part")]
+    assert (target_site / "berita" / "berita-1-pkp-2026-0001" / "index.html").is_file()
+    assert await site_of(target).rebuild() == 2
+    assert site_files(target_site) == site
     assert not (target.data_dir / "renditions").exists()
     assert not list(target.data_dir.glob(".warta-restore-*"))
     # The bot's start-up brings it forward from the archived revision (a no-op here).
@@ -401,6 +476,82 @@ async def test_backup_is_consistent_while_the_database_is_written(
     assert events == counter and 20 <= events <= written[0]
 
 
+async def test_a_site_rewritten_during_the_backup_never_fails_it(
+    sqlite_settings: Callable[[str], Settings], tmp_path: Path
+) -> None:
+    """The site writer replaces pages by an atomic rename and removes stale folders
+    while backups run: each file is read once, so the archive holds one whole version."""
+    source = sqlite_settings("source")
+    await populate(source)
+    folder = source.effective_site_dir
+    for n in range(200):  # enough pages that reading them takes a while
+        (folder / "arsip" / str(n)).mkdir(parents=True)
+        (folder / "arsip" / str(n) / "index.html").write_bytes(b"x" * 20_000)
+    home = folder / "index.html"
+    stop, warmed_up = threading.Event(), threading.Event()
+    written = [0]
+
+    def publisher() -> None:
+        while not stop.is_set():
+            written[0] += 1
+            temp = home.with_name(f".index.html.{uuid.uuid4().hex[:12]}.part")
+            temp.write_bytes(f"<p>version {written[0]}</p>".encode() * 2000)
+            os.replace(temp, home)
+            shutil.rmtree(folder / "arsip" / str(written[0] % 200), ignore_errors=True)
+            if written[0] == 20:
+                warmed_up.set()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    try:
+        assert await asyncio.to_thread(warmed_up.wait, 30)
+        reports = [await backup_async(source, tmp_path) for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    for number, report in enumerate(reports):
+        target = sqlite_settings(f"restored-{number}")
+        restored = await restore_async(target, report.archive)
+        assert restored.site_files == report.site_files
+        page = (target.effective_site_dir / "index.html").read_bytes()
+        match = re.fullmatch(rb"(<p>version (\d+)</p>)\1{1999}", page)
+        assert match and 1 <= int(match[2]) <= written[0], "one whole version of the page"
+        assert not list(target.effective_site_dir.rglob(".*.part"))
+
+
+async def test_site_entries_no_archive_can_carry_are_left_out_with_a_warning(
+    sqlite_settings: Callable[[str], Settings], tmp_path: Path
+) -> None:
+    source = sqlite_settings("source")
+    await populate(source)
+    folder = source.effective_site_dir
+    os.mkfifo(folder / "a-pipe")
+    (folder / os.fsdecode(b"caf\xe9.html")).write_bytes(b"latin-1 name")
+    (folder / "back\\slash.html").write_bytes(b"a name restore would refuse")
+    (folder / "berita" / "kosong").mkdir()  # an empty folder is nothing to keep
+
+    report = await backup_async(source, tmp_path)
+    (warning,) = [w for w in report.warnings if "site folder" in w]
+    assert "4 entr(ies)" in warning and warning.endswith(" ...")
+    skipped = read_manifest(report.archive)["site"]["skipped"]
+    assert len(skipped) == 4 and "hosts-link (a link)" in skipped
+    assert "a-pipe (not a regular file)" in skipped
+    assert "'caf\\udce9.html' (a name that is not UTF-8)" in skipped
+    assert "'back\\\\slash.html' (an unusual path)" in skipped
+
+    target = sqlite_settings("restored")
+    restored = await restore_async(target, report.archive)
+    assert restored.site_files == report.site_files
+    assert sorted(p.name for p in target.effective_site_dir.iterdir() if not p.is_dir()) == [
+        "atom.xml",
+        "feed.json",
+        "feed.xml",
+        "index.html",
+        "robots.txt",
+        "sitemap.xml",
+    ]
+
+
 # --------------------------------------------------------------------------------------
 # Refusals: damaged archives, unsafe entries, data already there
 # --------------------------------------------------------------------------------------
@@ -467,8 +618,23 @@ def _entry(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.
         (_entry("media/ab/cd/link", tarfile.SYMTYPE, "/etc/passwd"), "a link"),
         (_entry("media/ab/cd/hard", tarfile.LNKTYPE, "manifest.json"), "a link"),
         (_entry("media/dev", tarfile.CHRTYPE), "not a regular file"),
+        (_entry("site/../evil.txt"), "leaving the archive"),
+        (_entry("site/berita/../../../evil.txt"), "leaving the archive"),
+        (_entry("site/index.html", tarfile.SYMTYPE, "/etc/passwd"), "a link"),
+        (_entry("site/fifo", tarfile.FIFOTYPE), "not a regular file"),
     ],
-    ids=["dotdot", "nested-dotdot", "absolute", "symlink", "hardlink", "device"],
+    ids=[
+        "dotdot",
+        "nested-dotdot",
+        "absolute",
+        "symlink",
+        "hardlink",
+        "device",
+        "site-dotdot",
+        "site-nested-dotdot",
+        "site-symlink",
+        "site-fifo",
+    ],
 )
 @pytest.mark.parametrize("first", [True, False], ids=["early", "late"])
 async def test_unsafe_entries_are_refused(
@@ -486,6 +652,35 @@ async def test_unsafe_entries_are_refused(
     nothing_written(target)
     assert not await asyncio.to_thread(exists, tmp_path / "evil.txt")
     assert not await asyncio.to_thread(exists, Path("/tmp/evil.txt"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "site/../evil.txt",
+        "site/",
+        "site//evil.txt",
+        "site/./evil.txt",
+        "site/berita\\evil.txt",
+        "/site/evil.txt",
+        "site/index.html/evil.txt",  # a file that would also be a folder
+    ],
+)
+async def test_a_manifest_naming_an_unsafe_site_path_is_refused(
+    archive: Path, sqlite_settings: Callable[[str], Settings], tmp_path: Path, path: str
+) -> None:
+    def listed(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        empty = hashlib.sha256(b"").hexdigest()
+        manifest["files"].append({"path": path, "size": 0, "sha256": empty})
+        return json.dumps(manifest).encode()
+
+    target = sqlite_settings("restored")
+    with pytest.raises(BackupError, match=r"manifest is unreadable.*nothing was restored"):
+        await restore_async(target, rewrite(archive, tmp_path / "listed.tar.gz", listed))
+    nothing_written(target)
 
 
 async def test_newer_format_unknown_files_and_junk_are_refused(
@@ -566,6 +761,146 @@ async def test_a_target_with_data_is_refused_unless_forced(
     await restore_async(tmp_only, archive)
 
 
+def downgrade_to_v1(source: Path, target: Path) -> Path:
+    """The archive as warta wrote it before backups held the website (format 1)."""
+    with tarfile.open(source) as old, tarfile.open(target, "w:gz") as new:
+        for member in old.getmembers():
+            if member.name.startswith("site/"):
+                continue
+            stream = old.extractfile(member)
+            assert stream is not None
+            data = stream.read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["format_version"] = 1
+                del manifest["site"]
+                manifest["not_included"]["site/"] = "the generated website"
+                manifest["files"] = [
+                    f for f in manifest["files"] if not f["path"].startswith("site/")
+                ]
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            new.addfile(member, io.BytesIO(data))
+    return target
+
+
+async def test_a_version_1_archive_still_restores_and_leaves_the_site_alone(
+    make_settings: MakeSettings, tmp_path: Path
+) -> None:
+    source = await make_settings("source")
+    keys = await populate(source)
+    archive = (await backup_async(source, tmp_path)).archive
+    v1 = downgrade_to_v1(archive, tmp_path / "v1.tar.gz")
+
+    target = await make_settings("target")
+    # The site folder copied back by hand, as format 1 told the operator to.
+    shutil.copytree(source.effective_site_dir, target.effective_site_dir, symlinks=True)
+    kept = site_files(target.effective_site_dir)
+    report = await restore_async(target, v1)  # no --force needed: the site is not touched
+
+    assert (report.site_dir, report.site_files, report.replaced) == (None, 0, False)
+    assert "no website in this archive" in report.summary()
+    assert [w for w in report.warnings if "before backups held the website" in w]
+    assert await table_rows(target.effective_database_url) == await table_rows(
+        source.effective_database_url
+    )
+    assert files_under(target.media_dir) == {keys["photo"]: PHOTO, keys["video"]: VIDEO}
+    assert site_files(target.effective_site_dir) == kept
+    assert (target.effective_site_dir / "hosts-link").is_symlink()
+
+    # A format-1 manifest cannot name website files.
+    def with_site(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        empty = hashlib.sha256(b"").hexdigest()
+        manifest["files"].append({"path": "site/index.html", "size": 0, "sha256": empty})
+        return json.dumps(manifest).encode()
+
+    fresh = await make_settings("fresh")
+    with pytest.raises(BackupError, match="manifest is unreadable"):
+        await restore_async(fresh, rewrite(v1, tmp_path / "v1-site.tar.gz", with_site))
+    nothing_written(fresh)
+
+
+async def test_a_site_folder_with_files_is_refused_unless_forced(
+    archive: Path, tmp_path: Path
+) -> None:
+    archived = site_files(tmp_path / "source" / "site")  # what the archive fixture holds
+    # An otherwise empty target whose site lives outside the data folder (WARTA_SITE_DIR),
+    # behind a link as a web server's folder often is.
+    (tmp_path / "www" / "real").mkdir(parents=True)
+    (tmp_path / "www" / "warta").symlink_to(tmp_path / "www" / "real")
+    target = Settings(
+        data_dir=tmp_path / "target", database_url=None, site_dir=tmp_path / "www" / "warta"
+    )
+    site = target.effective_site_dir
+    (site / "berita" / "lama").mkdir(parents=True)
+    (site / "berita" / "lama" / "index.html").write_text("an old page")
+    (site / "index.html").write_text("the old home page")
+    before = site_files(site)
+
+    with pytest.raises(BackupError, match=r"site folder .*warta already holds a website.*--force"):
+        await restore_async(target, archive)
+    assert site_files(site) == before
+    assert not (target.data_dir / "warta.sqlite3").exists() and not files_under(target.media_dir)
+
+    report = await restore_async(target, archive, force=True)
+    assert report.replaced and report.site_dir == site
+    # The archive's site replaces the folder's content, stale pages included.
+    assert site_files(site) == archived
+    assert not (site / "berita" / "lama").exists()
+    assert not [p for p in site.iterdir() if p.name.startswith(".warta-")], "no staging left"
+    assert site.is_symlink() and (tmp_path / "www" / "real" / "index.html").is_file()
+    assert await site_of(target).rebuild() == 2
+    assert site_files(site) == archived
+
+    # Empty folders and unfinished writes are not a website.
+    empty = Settings(data_dir=tmp_path / "empty", database_url=None, site_dir=tmp_path / "e")
+    (tmp_path / "e" / "berita").mkdir(parents=True)
+    (tmp_path / "e" / ".index.html.0123456789ab.part").write_bytes(b"<html>half")
+    assert (await restore_async(empty, archive)).site_files == len(archived)
+    assert site_files(tmp_path / "e") == archived
+
+
+async def test_a_site_that_cannot_be_written_leaves_everything_untouched(
+    archive: Path, tmp_path: Path
+) -> None:
+    # The configured site folder is a file (root ignores permission bits, this it cannot).
+    (tmp_path / "not-a-folder").write_text("x")
+    target = Settings(
+        data_dir=tmp_path / "target", database_url=None, site_dir=tmp_path / "not-a-folder"
+    )
+    with pytest.raises(BackupError, match=r"Cannot write the restored website.*nothing was"):
+        await restore_async(target, archive)
+    assert not target.data_dir.exists(), "no database, no media, no staging"
+    assert (tmp_path / "not-a-folder").read_text() == "x"
+
+
+async def test_a_site_folder_must_not_hold_the_data_or_the_backup(
+    archive: Path, sqlite_settings: Callable[[str], Settings], tmp_path: Path
+) -> None:
+    source = sqlite_settings("source")  # the archive fixture's
+    # A site folder holding the data folder would publish the database.
+    exposed = Settings(data_dir=source.data_dir, database_url=None, site_dir=tmp_path)
+    with pytest.raises(BackupUsageError, match="holds the data folder"):
+        await backup_async(exposed, tmp_path / "elsewhere.tar.gz")
+    with pytest.raises(BackupUsageError, match="holds the data folder"):
+        await restore_async(exposed, archive, force=True)
+    # A backup written into the site folder would be published with it.
+    inside = source.effective_site_dir / "backups"
+    inside.mkdir()
+    with pytest.raises(BackupUsageError, match="would be published"):
+        await backup_async(source, inside)
+    assert not list(inside.iterdir())
+    # Restoring an archive kept in the site folder would delete it with the old site.
+    kept = source.effective_site_dir / archive.name
+    shutil.copy(archive, kept)
+    with pytest.raises(BackupUsageError, match="inside the site folder"):
+        await restore_async(source, kept, force=True)
+    assert kept.is_file()
+
+
 async def test_a_database_in_use_is_not_replaced(
     archive: Path, sqlite_settings: Callable[[str], Settings]
 ) -> None:
@@ -614,6 +949,7 @@ async def test_commands_print_one_line_and_exit_codes(
     assert await asyncio.to_thread(cmd_backup, source, tmp_path) == 0
     out, err = capsys.readouterr()
     assert out.startswith("backup written: ") and out.count("\n") == 1
+    assert re.search(r", \d+ website files \(", out), out
     assert "1 file(s) were still downloading" in err  # a warning, not a failure
     made = Path(out.split(": ", 1)[1].split(" (", 1)[0])
     assert made.parent == tmp_path and made.name.startswith("warta-backup-")
@@ -622,6 +958,13 @@ async def test_commands_print_one_line_and_exit_codes(
     assert await asyncio.to_thread(cmd_restore, target, made, False) == 0
     out, err = capsys.readouterr()
     assert out.startswith("restored ") and out.count("\n") == 1 and not err
+    assert re.search(r", \d+ website files \(.*\) into ", out), out
+    # A format-1 archive: restored, with a warning that the site was left alone.
+    v1 = downgrade_to_v1(made, tmp_path / "v1.tar.gz")
+    assert await asyncio.to_thread(cmd_restore, sqlite_settings("from-v1"), v1, False) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("restored ") and "no website in this archive" in out
+    assert err.startswith("warta: warning: ") and "left as it is" in err and err.count("\n") == 1
 
     for code, call in (
         (1, lambda: cmd_restore(target, made, False)),  # data there already
