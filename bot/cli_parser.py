@@ -98,6 +98,8 @@ def build_parser(version: str) -> argparse.ArgumentParser:
     )
     restore.add_argument("archive", type=Path, help="the archive file")
     restore.add_argument(
-        "--force", action="store_true", help="replace the data of a data folder, site folder or database that already has data"
+        "--force",
+        action="store_true",
+        help="replace the data of a data folder, site folder or database that already has data",
     )
     return parser

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import timefmt, when
+from bot import timefmt, when, when_reading
 from bot.when import QuickChoice, WhenError, parse_when, quick_choices, resolve_quick
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -559,14 +559,14 @@ def test_bot_formatted_times_read_back(moment: datetime, language: str) -> None:
 
 def test_word_lists_do_not_overlap() -> None:
     lists = [
-        set(when._MONTHS),
-        set(when._WEEKDAYS),
-        set(when._RELATIVE_DAYS),
-        set(when._CLOCK_WORDS),
-        set(when._FILLER_WORDS),
-        set(when._ZONE_LABELS),
-        set(when._DAY_PARTS),
-        set(when._NEXT_WEEK_WORDS),
+        set(when_reading._MONTHS),
+        set(when_reading._WEEKDAYS),
+        set(when_reading._RELATIVE_DAYS),
+        set(when_reading._CLOCK_WORDS),
+        set(when_reading._FILLER_WORDS),
+        set(when_reading._ZONE_LABELS),
+        set(when_reading._DAY_PARTS),
+        set(when_reading._NEXT_WEEK_WORDS),
     ]
     for i, first in enumerate(lists):
         for second in lists[i + 1 :]:
