@@ -30,6 +30,7 @@ from bot.cli_token import (
 from bot.config import ConfigError, Settings, load_settings
 from bot.heartbeat import heartbeat_state
 from bot.logs import configure
+from bot.publication import OPEN, UNCERTAIN
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def cmd_outbox(settings: Settings) -> int:
     print(f"{'item':<15} {'target':<10} {'status':<10} {'tries':>5}  next try (UTC)    last error")
     for code, row in rows:
         next_try = row.next_attempt_at.strftime("%Y-%m-%d %H:%M") if row.next_attempt_at else "-"
-        trouble |= row.attempts > 0 or row.status == "uncertain"
+        trouble |= row.attempts > 0 or row.status == UNCERTAIN
         error = (row.last_error or "")[:70]
         print(
             f"{code:<15} {row.target:<10} {row.status:<10} {row.attempts:>5}  {next_try:<17} "
@@ -163,7 +164,7 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
             result = await session.execute(
                 select(Item.code, Publication)
                 .join(Item, Item.id == Publication.item_id)
-                .where(Publication.status.in_(("pending", "removing", "uncertain")))
+                .where(Publication.status.in_(sorted(OPEN)))
                 .order_by(Publication.item_id, Publication.id)
             )
             return [(code, publication) for code, publication in result]

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.logs import MOVES, elapsed_ms, kv
 from bot.people import roles_of
+from bot.publication import CANCELLED, DONE, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
@@ -50,8 +51,6 @@ SYSTEM_ROLE = "system"
 OUTBOX_EVENTS = ("target_published", "target_removed", "target_uncertain")
 
 # Publication statuses (see ``storage.models.Publication``).
-PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
-CANCELLED, UNCERTAIN = "cancelled", "uncertain"
 
 moves_log = logging.getLogger(MOVES)
 
@@ -270,14 +269,14 @@ class ItemService:
     async def unannounced_publications(self) -> list[Item]:
         """Published (or taken down) items whose every target is done, but whose people
         were not yet told so (Telegram failed at that moment, or warta stopped)."""
-        done = (PUBLISHED, REMOVED, CANCELLED)
+        done = sorted(DONE)
         unfinished = (
             select(Publication.id)
             .where(Publication.item_id == Item.id, Publication.status.not_in(done))
             .exists()
         )
         any_row = select(Publication.id).where(Publication.item_id == Item.id).exists()
-        expected = {State.PUBLISHED.value: "published", State.UNPUBLISHED.value: "removed"}
+        expected = {State.PUBLISHED.value: PUBLISHED, State.UNPUBLISHED.value: REMOVED}
         async with self._sessions() as session:
             result = await session.scalars(
                 select(Item)

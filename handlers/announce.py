@@ -21,6 +21,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.chats import Purpose, purpose_for_role
 from bot.items import Outcome
 from bot.post import compose
+from bot.publication import CANCELLED, REMOVED
 from bot.text import esc, excerpt
 from bot.workflow import HANDOVER_STATES, Action, Role, State, holder_role
 from handlers.cards import live_media, render_card
@@ -294,7 +295,7 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
         await deliver(context, outcome.item)
     publications = outcome.item.publications
     if outcome.transition.action is Action.UNPUBLISH and all(
-        p.status in ("cancelled", "removed") for p in publications
+        p.status in (CANCELLED, REMOVED) for p in publications
     ):
         # Taken down before anything went out: there is nothing for the outbox to do,
         # so the confirmation that it is gone everywhere comes now.

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import timefmt
 from bot.items import OUTBOX_EVENTS, view_of
+from bot.publication import PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
 from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
 from bot.workflow import Action, Actor, Role, State, allowed_actions
@@ -65,6 +66,14 @@ _MOVE_BUTTONS = (
 class CardView:
     text: str
     markup: InlineKeyboardMarkup | None
+
+
+# A target that will see no more attempts, as it is shown on the card.
+_SETTLED_ICONS = {
+    PublicationStatus.REMOVED: "🚫",
+    PublicationStatus.CANCELLED: "➖",
+    PublicationStatus.UNCERTAIN: "❓",
+}
 
 
 def live_media(item: Item) -> list[Media]:
@@ -157,15 +166,15 @@ def publication_line(
     label = esc(t(f"target.{publication.target}", language))
     status, attempts = publication.status, publication.attempts
     reason = t(f"pubfail.{publication.error_kind or 'other'}", language)
-    if status == "published":
+    if status == PUBLISHED:
         if publication.url:
             link = f'<a href="{esc(publication.url)}">{esc(t("pub.open", language))}</a>'
             return f"✅ {label} — {link}"
         return f"✅ {label} — {esc(t('pub.published', language))}"
-    if status in ("removed", "cancelled", "uncertain"):
-        icon = {"removed": "🚫", "cancelled": "➖", "uncertain": "❓"}[status]
+    if status in _SETTLED_ICONS:
+        icon = _SETTLED_ICONS[PublicationStatus(status)]
         return f"{icon} {label} — {esc(t(f'pub.{status}', language))}"
-    removing = status == "removing"
+    removing = status == REMOVING
     if attempts == 0:
         return f"⏳ {label} — {esc(t('pub.removing' if removing else 'pub.sending', language))}"
     icon, key = ("❌", "pub.failed") if attempts >= alert_after else ("🔁", "pub.retrying")

@@ -39,6 +39,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.items import SYSTEM_NAME, SYSTEM_ROLE
 from bot.logs import PUBLISH, elapsed_ms, kv
+from bot.publication import (
+    CANCELLED,
+    DONE,
+    PENDING,
+    PUBLISHED,
+    REMOVED,
+    REMOVING,
+    UNCERTAIN,
+    WORKING,
+)
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
@@ -47,10 +57,6 @@ from storage.models import Event, Item, Publication
 log = logging.getLogger(__name__)
 publish_log = logging.getLogger(PUBLISH)
 
-PENDING, PUBLISHED, REMOVING, REMOVED = "pending", "published", "removing", "removed"
-CANCELLED, UNCERTAIN = "cancelled", "uncertain"
-WORKING = (PENDING, REMOVING)
-DONE = frozenset({PUBLISHED, REMOVED, CANCELLED})
 # A single remote operation may not hold the worker longer than this.
 OPERATION_LIMIT_SECONDS = 600
 
@@ -136,11 +142,12 @@ def _store_ref(row: Publication, ref: PublishedRef) -> None:
 async def _record(session: AsyncSession, row: Publication, status: str, at: datetime) -> None:
     """Append what happened on a target to the item's history (the supervision record),
     in the same transaction as the row's new status."""
-    action = {
+    events: dict[str, str] = {
         PUBLISHED: "target_published",
         REMOVED: "target_removed",
         UNCERTAIN: "target_uncertain",
-    }.get(status)
+    }
+    action = events.get(status)
     if action is None:
         return
     state = await session.scalar(select(Item.state).where(Item.id == row.item_id))

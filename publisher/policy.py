@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.publication import PENDING
+
 # Publishing order: the websites first, so the channel and the webhook can carry the
 # article's web address.
 TARGET_ORDER = ("site", "wordpress", "channel", "webhook")
@@ -65,6 +67,6 @@ def waits_for_website(target: str, rows: Iterable[RowState], policy: RetryPolicy
     if target not in LINKING:
         return False
     return any(
-        r.target in WEBSITES and r.status == "pending" and r.attempts < policy.alert_after
+        r.target in WEBSITES and r.status == PENDING and r.attempts < policy.alert_after
         for r in rows
     )
