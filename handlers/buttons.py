@@ -29,7 +29,6 @@ VERBS: dict[str, int] = {
     "full": 1,  # full:<item>                   whole text
     "pre": 1,  # pre:<item>                     preview as published
     "add": 1,  # add:<item>                     "add more" to this draft
-    "drf": 1,  # drf:<item>                     make this the current draft
     "inv": 1,  # inv:<role>                     admin: invite for a role
     "ppl": 1,  # ppl:<person>                   admin: one person's roles
     "rol": 3,  # rol:<person>:<role>:<0|1>      admin: grant / revoke
