@@ -21,6 +21,7 @@ from handlers.common import (
     language_of,
     reply,
 )
+from handlers.prompts import answered_by, ask
 from handlers.start import role_names, update_menu
 from storage.models import Invite, Person
 
@@ -108,8 +109,6 @@ async def invite(update: Update, context: WartaContext) -> None:
 
 
 async def ask_section(update: Update, context: WartaContext, admin: Person, language: str) -> None:
-    from handlers.prompts import ask  # the prompt machinery lives with the replies
-
     await ask(update, context, admin, PROMPT_SECTION, language, "prompt.section")
 
 
@@ -161,6 +160,7 @@ async def tap_invite(update: Update, context: WartaContext, tap: Tap) -> None:
     await _make_invite(update, context, admin, role, None, language)
 
 
+@answered_by(PROMPT_SECTION)
 async def section_given(update: Update, context: WartaContext, admin: Person, text: str) -> None:
     """The admin typed the officer's section: make the invite (a refusal propagates, so
     the question is asked again)."""

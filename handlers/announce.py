@@ -98,6 +98,13 @@ async def show_card(
     return True
 
 
+async def redraw(context: WartaContext, item: Item, chat_id: int) -> None:
+    """Draw the card again in that chat (as its audience sees it), if it has one there."""
+    card = await context.services.chats.card(item.id, chat_id)
+    if card is not None:
+        await show_card(context, item, chat_id, card.audience)
+
+
 async def _delete_quietly(context: WartaContext, chat_id: int, message_id: int) -> None:
     try:
         await context.bot.delete_message(chat_id, message_id)

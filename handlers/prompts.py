@@ -15,6 +15,8 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
@@ -23,7 +25,7 @@ from bot.items import Edit, StaleItem
 from bot.text import esc
 from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce, show_card
+from handlers.announce import announce, redraw
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text
 from storage.models import Item, Person
@@ -60,6 +62,25 @@ ITEM_PROMPTS = {
     "unpublish": Action.UNPUBLISH,
     "schedule": Action.SCHEDULE,
 }
+
+
+# Questions that are not about an item are answered by the module that asked them:
+# it registers its answer function here (``@answered_by("section")``), so this module
+# needs no import of theirs.
+PromptAnswer = Callable[[Update, WartaContext, Person, str], Awaitable[None]]
+_ANSWERS: dict[str, PromptAnswer] = {}
+
+
+def answered_by(kind: str) -> Callable[[PromptAnswer], PromptAnswer]:
+    """Register the function that takes the typed answer to questions of ``kind``."""
+
+    def register(function: PromptAnswer) -> PromptAnswer:
+        if kind in _ANSWERS or kind in ITEM_PROMPTS:
+            raise ValueError(f"prompt kind {kind!r} is answered twice")
+        _ANSWERS[kind] = function
+        return function
+
+    return register
 
 
 async def ask(
@@ -153,10 +174,9 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         if action is Action.SCHEDULE:
             note = None
             edit = _schedule_edit(context, text)
-        if pending.kind == "section":
-            from handlers.admin import section_given
-
-            await section_given(update, context, person, text)
+        owner = _ANSWERS.get(pending.kind)
+        if owner is not None:
+            await owner(update, context, person, text)
             return True
         if action is None or pending.item_id is None:
             return True
@@ -227,9 +247,8 @@ async def cancel(update: Update, context: WartaContext) -> None:
         # The question came from a menu behind the card (schedule, reasons): put the
         # card back as it was, so its buttons are the ones the step really offers.
         item = await services.items.get(pending.item_id)
-        card = await services.chats.card(pending.item_id, chat.id)
-        if item is not None and card is not None:
-            await show_card(context, item, chat.id, card.audience)
+        if item is not None:
+            await redraw(context, item, chat.id)
 
 
 async def group_text(update: Update, context: WartaContext) -> None:

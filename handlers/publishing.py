@@ -41,6 +41,7 @@ from handlers.common import (
 from handlers.history import item_of_command
 from handlers.outcomes import explain, explain_when
 from handlers.prompts import ask
+from handlers.tap_moves import move_from_tap
 from publisher.model import PublishError
 from publisher.outbox import Outbox
 from storage.models import Item, Person
@@ -193,8 +194,6 @@ async def tap_schedule(
     update: Update, context: WartaContext, person: Person, item: Item, tap: Tap, language: str
 ) -> None:
     """``sch:<item>:<version>:<choice>``: open the menu, pick a time, or type one."""
-    from handlers.taps import move_from_tap  # taps imports this module
-
     query = update.callback_query
     assert query is not None
     services = context.services

@@ -16,16 +16,17 @@ import time
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.items import Edit, Outcome, StaleItem, actor_of, log_move, log_stale, view_of
+from bot.items import Edit, StaleItem, actor_of, log_move, log_stale, view_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
-from handlers.announce import announce, send_preview, show_card
+from handlers.announce import redraw, send_preview
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
 from handlers.common import WartaContext, acting_person, answer_tap, edit_tapped, language_of
-from handlers.outcomes import explain, perform, stale_text
+from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
+from handlers.tap_moves import move_from_tap
 from storage.models import Item, Person
 
 PROMPT_FOR = {
@@ -129,7 +130,7 @@ async def _item_tap(
         return
     if verb == "card":
         await answer_tap(query)
-        await _redraw(context, item, chat_id)
+        await redraw(context, item, chat_id)
         return
     if verb == "add":
         await _add_more(update, context, person, item, language)
@@ -141,7 +142,7 @@ async def _item_tap(
         tried: Action | str = tap.action if tap.action is not None else verb
         log_stale(started, stale, MENU_ACTIONS.get(verb, tried), person, version)
         await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
-        await _redraw(context, item, chat_id)
+        await redraw(context, item, chat_id)
         return
     if verb in ("act", "ok"):
         action = tap.action
@@ -168,12 +169,6 @@ def _log_refusal(
         version=item.version,
         reason=error.key,
     )
-
-
-async def _redraw(context: WartaContext, item: Item, chat_id: int) -> None:
-    card = await context.services.chats.card(item.id, chat_id)
-    if card is not None:
-        await show_card(context, item, chat_id, card.audience)
 
 
 async def _add_more(
@@ -239,32 +234,6 @@ async def _act(
             await edit_tapped(query, reply_markup=markup)
         return
     await move_from_tap(update, context, person, item, action, language)
-
-
-async def move_from_tap(
-    update: Update,
-    context: WartaContext,
-    person: Person,
-    item: Item,
-    action: Action,
-    language: str,
-    edit: Edit | None = None,
-) -> Outcome | None:
-    """Make the move for the tapped version, answer the tap, then tell everyone."""
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    try:
-        outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
-    except StaleItem as stale:
-        await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
-        await _redraw(context, stale.item, query.message.chat.id)
-        return None
-    except WorkflowError as error:
-        await answer_tap(query, explain(error, context, language), show_alert=True)
-        return None
-    await answer_tap(query, context.services.t(f"done.{action.value}", language))
-    await announce(context, outcome)
-    return outcome
 
 
 async def _content_tap(
