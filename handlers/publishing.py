@@ -104,13 +104,26 @@ class ChatListener:
             await publication_done(self._context, item)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
+        # The target's own words (often English, technical) go to the IT team's log
+        # group only; webmasters and publishers get the reason in their language.
+        reason = f"pubfail.{error.kind}"
+        log_chats = await targets(self._context, Purpose.LOG)
         await self._tell(
             item_id,
-            (Purpose.EDITOR, Purpose.PUBLISHER, Purpose.LOG),
+            (Purpose.EDITOR, Purpose.PUBLISHER),
             "notify.publish_failing",
             target,
             attempts=attempts,
-            reason=f"pubfail.{error.kind}",
+            reason=reason,
+            skip=log_chats,
+        )
+        await self._tell(
+            item_id,
+            (Purpose.LOG,),
+            "notify.publish_failing_log",
+            target,
+            attempts=attempts,
+            reason=reason,
             error=excerpt(error.message, 300),
         )
 
@@ -129,6 +142,7 @@ class ChatListener:
         target: str,
         *,
         reason: str | None = None,
+        skip: list[int] | None = None,
         **params: object,
     ) -> None:
         """One notice about one target of an item to the chats of these steps, each in
@@ -142,6 +156,8 @@ class ChatListener:
         for purpose in purposes:
             chats += await targets(context, purpose)
         for chat_id in dict.fromkeys(chats):
+            if skip and chat_id in skip:
+                continue  # that chat gets its own version of the notice
             language = await chat_language(context, chat_id)
             extra = {"reason": t(reason, language)} if reason else {}
             await notify(
