@@ -163,6 +163,7 @@ def view_of(item: Item) -> ItemView:
         has_title=bool((item.title or "").strip()),
         scheduled=item.publish_at is not None,
         publishing_trouble=any(in_trouble(p) for p in item.publications),
+        publishing_uncertain=any(p.status == UNCERTAIN for p in item.publications),
     )
 
 
@@ -465,6 +466,18 @@ class ItemService:
                     publication.ambiguous = False
                     publication.in_flight_since = None
                 publication.next_attempt_at = now
+                publication.updated_at = now
+        elif move.action is Action.CONFIRM_OUT:
+            for publication in item.publications:
+                if publication.status != UNCERTAIN:
+                    continue
+                # Out there, as a person saw; which messages it is stays unknown, so
+                # it stays "ambiguous": a takedown then asks people to delete it.
+                publication.status = PUBLISHED
+                publication.ambiguous = True
+                publication.in_flight_since = None
+                publication.last_error = None
+                publication.published_at = now
                 publication.updated_at = now
 
     def _apply_edit(self, item: Item, action: Action, edit: Edit, now: datetime) -> str | None:

@@ -56,6 +56,7 @@ class Action(StrEnum):
     SCHEDULE = "schedule"
     UNSCHEDULE = "unschedule"
     RETRY = "retry"
+    CONFIRM_OUT = "confirm_out"
     # actions that change the content but not the state
     ADD_MEDIA = "add_media"
     EDIT_TEXT = "edit_text"
@@ -101,13 +102,18 @@ RULES: tuple[Rule, ...] = (
     Rule(Action.HOLD, State.APPROVED, State.REJECTED, Role.PUBLISHER, needs_reason=True),
     # A target that keeps failing (or whose outcome is unknown) is tried again now.
     Rule(Action.RETRY, State.PUBLISHED, State.PUBLISHED, Role.PUBLISHER),
+    # The publisher looked at a target warta could not ask (the channel) after an
+    # interrupted attempt, and the post is there: it counts as published.
+    Rule(Action.CONFIRM_OUT, State.PUBLISHED, State.PUBLISHED, Role.PUBLISHER),
     Rule(Action.UNPUBLISH, State.PUBLISHED, State.UNPUBLISHED, Role.OFFICIAL, needs_reason=True),
 )
 
 _RULE_BY_KEY: dict[tuple[Action, State], Rule] = {(r.action, r.source): r for r in RULES}
 
 # Publishing bookkeeping: the state stays, the content too.
-PUBLISHING_ACTIONS = frozenset({Action.SCHEDULE, Action.UNSCHEDULE, Action.RETRY})
+PUBLISHING_ACTIONS = frozenset(
+    {Action.SCHEDULE, Action.UNSCHEDULE, Action.RETRY, Action.CONFIRM_OUT}
+)
 # Actions that change the content but not the state.
 CONTENT_ACTIONS = frozenset(
     r.action for r in RULES if r.source == r.target and r.action not in PUBLISHING_ACTIONS
@@ -145,6 +151,8 @@ class ItemView:
     # Some target has not published (or removed) the item after several attempts, or
     # cannot tell whether it did: the publisher may ask for another try now.
     publishing_trouble: bool = False
+    # Some target cannot tell whether an interrupted attempt reached it; a person can.
+    publishing_uncertain: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,8 @@ def _unmet_precondition(action: Action, item: ItemView) -> str | None:
         return "error.not_scheduled"
     if action is Action.RETRY and not item.publishing_trouble:
         return "error.nothing_to_retry"
+    if action is Action.CONFIRM_OUT and not item.publishing_uncertain:
+        return "error.nothing_uncertain"
     return None
 
 

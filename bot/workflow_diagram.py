@@ -34,6 +34,7 @@ _PHRASES: dict[Action, str] = {
     Action.UNSCHEDULE: "cancels the schedule",
     Action.HOLD: "holds it back as unfit (step 6)",
     Action.RETRY: "retries a failing target",
+    Action.CONFIRM_OUT: "confirms a target that could not tell",
     Action.UNPUBLISH: "takes it down",
 }
 _ROLE_NAMES = {Role.IT: "IT"}

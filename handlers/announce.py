@@ -21,7 +21,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.chats import Purpose, purpose_for_role
 from bot.items import Outcome
 from bot.post import compose
-from bot.publication import CANCELLED, REMOVED
+from bot.publication import CANCELLED, DONE, REMOVED
 from bot.text import esc, excerpt
 from bot.workflow import HANDOVER_STATES, Action, Role, State, holder_role
 from handlers.cards import live_media, render_card
@@ -306,6 +306,11 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     ):
         # Taken down before anything went out: there is nothing for the outbox to do,
         # so the confirmation that it is gone everywhere comes now.
+        await publication_done(context, outcome.item)
+    if outcome.transition.action is Action.CONFIRM_OUT and all(
+        p.status in DONE for p in publications
+    ):
+        # The last uncertain target was confirmed by a person: the item is out.
         await publication_done(context, outcome.item)
 
 

@@ -57,6 +57,7 @@ _MOVE_BUTTONS = (
     Action.UNSCHEDULE,
     Action.HOLD,
     Action.RETRY,
+    Action.CONFIRM_OUT,
     Action.UNPUBLISH,
     Action.WITHDRAW,
 )

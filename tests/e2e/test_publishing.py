@@ -20,6 +20,7 @@ from PIL import Image
 from bot.cli import main
 
 from .harness import (
+    DEFAULT_TOKEN,
     PHONE_MP4_SAMPLES,
     CallbackAnswer,
     FakeBotAPI,
@@ -466,6 +467,51 @@ async def test_lost_channel_answer_asks_a_person_instead_of_posting_twice(
         assert o.publishers_group.has("hapus sendiri bila masih ada")
         text = card(o.officials_group, code).text
         assert "🚫 Situs web" in text and "❓ Kanal Telegram" in text
+
+
+async def test_a_person_confirms_an_uncertain_channel_post_and_the_officer_is_told(
+    fake_bot_api: FakeBotAPI,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with office(fake_bot_api, tmp_path, database_url, publish_timeout_seconds=0.3) as o:
+        code = await approved(o)
+        fake_bot_api.delay_next("sendPhoto", 1.0, chat_id=CHANNEL_ID)
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        assert await fake_bot_api.wait_until(lambda: len(channel_posts(fake_bot_api)) == 1, 5)
+        o.clock.advance(seconds=31)
+        await sweep(o)
+        assert "❓ Kanal Telegram" in card(o.publishers_group, code).text
+        assert not o.officer.chat.has("sudah terbit")
+
+        # The publisher looks at the channel, sees the post, and says so.
+        answer = await o.publisher.taps("Sudah tampil", in_chat=o.publishers_group)
+        assert answer.answered and not answer.show_alert
+        text = card(o.publishers_group, code).text
+        assert "✅ Kanal Telegram" in text and "❓" not in text
+        assert "Sudah tampil" not in str(card(o.publishers_group, code).button_texts)
+        assert o.officer.chat.has("sudah terbit")
+        assert o.web_group.has("sudah terbit")
+        assert len(channel_posts(fake_bot_api)) == 1
+        db = await snapshot(database_url)
+        confirmed = [e for e in db.events_of(code) if e.action == "confirm_out"]
+        assert [e.actor_id for e in confirmed] == [o.publisher.id]
+
+        # Nothing is left on its way: `warta outbox` is content.
+        monkeypatch.setenv("WARTA_DATA_DIR", str(tmp_path / "data"))
+        monkeypatch.setenv("WARTA_DATABASE_URL", database_url)
+        monkeypatch.setenv("WARTA_TELEGRAM_TOKEN", DEFAULT_TOKEN)
+        capsys.readouterr()
+        assert await asyncio.to_thread(main, ["outbox"]) == 0
+
+        # Its messages are still unknown: a takedown asks people to delete it by hand.
+        await o.official.taps(
+            "Turunkan", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        await o.official.replies("Salah foto", in_chat=o.officials_group)
+        assert o.publishers_group.has("hapus sendiri bila masih ada")
 
 
 async def test_confirmation_lost_to_telegram_is_sent_again(

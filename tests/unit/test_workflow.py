@@ -81,6 +81,7 @@ EXPECTED: dict[tuple[State, Action], Expected] = {
     (S.APPROVED, A.UNSCHEDULE): Expected(S.APPROVED, R.PUBLISHER),
     # a target that failed is tried again at the publisher's request
     (S.PUBLISHED, A.RETRY): Expected(S.PUBLISHED, R.PUBLISHER),
+    (S.PUBLISHED, A.CONFIRM_OUT): Expected(S.PUBLISHED, R.PUBLISHER),
     # afterwards an official may take it down
     (S.PUBLISHED, A.UNPUBLISH): Expected(S.UNPUBLISHED, R.OFFICIAL, needs_reason=True),
 }
@@ -128,6 +129,7 @@ def item(
     title: bool = True,
     scheduled: bool = True,
     trouble: bool = True,
+    uncertain: bool = True,
 ) -> ItemView:
     return ItemView(
         state=state,
@@ -137,6 +139,7 @@ def item(
         has_title=title,
         scheduled=scheduled,
         publishing_trouble=trouble,
+        publishing_uncertain=uncertain,
     )
 
 
@@ -198,6 +201,9 @@ def expected_precondition(action: Action, view: ItemView) -> str | None:
         return None if view.scheduled else "error.not_scheduled"
     if action is A.RETRY:
         return None if view.publishing_trouble else "error.nothing_to_retry"
+    # A person can only confirm a target that could not tell whether it has the item.
+    if action is A.CONFIRM_OUT:
+        return None if view.publishing_uncertain else "error.nothing_uncertain"
     return None
 
 
@@ -290,7 +296,7 @@ def test_final_states_refuse_everything_for_everyone(state: State) -> None:
         assert caught.value.key == "error.item_closed"
 
 
-EXPECTED_PUBLISHING_ACTIONS = {A.SCHEDULE, A.UNSCHEDULE, A.RETRY}
+EXPECTED_PUBLISHING_ACTIONS = {A.SCHEDULE, A.UNSCHEDULE, A.RETRY, A.CONFIRM_OUT}
 
 
 def test_content_actions_are_exactly_the_in_place_edits() -> None:
@@ -744,3 +750,17 @@ def test_random_walks_stay_inside_the_sop(seed: int) -> None:
     # The walk really went somewhere, and met untitled items on the editor's desk.
     assert published + finished > 0
     assert untitled_editing > 0
+
+
+@pytest.mark.parametrize(("trouble", "uncertain"), [(False, False), (True, False), (True, True)])
+def test_only_an_uncertain_target_can_be_confirmed_as_out(trouble: bool, uncertain: bool) -> None:
+    view = item(S.PUBLISHED, trouble=trouble, uncertain=uncertain)
+    who = actor(R.PUBLISHER)
+    offered = A.CONFIRM_OUT in allowed_actions(view, who)
+    assert offered is uncertain
+    if uncertain:
+        assert transition(view, who, A.CONFIRM_OUT, NOW).target is S.PUBLISHED
+    else:
+        with pytest.raises(WorkflowError) as refused:
+            transition(view, who, A.CONFIRM_OUT, NOW)
+        assert refused.value.key == "error.nothing_uncertain"
