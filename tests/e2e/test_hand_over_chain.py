@@ -238,3 +238,34 @@ async def test_a_reason_typed_after_someone_else_moved_the_item_says_who(
         assert "gangguan" not in answer, answer
         assert "disetujui" in answer.lower() or "Setujui" in answer, answer
         assert (await snapshot(database_url)).item(code).state == "approved"
+
+
+async def test_many_simultaneous_approvals_make_one_and_every_loser_hears_who_won(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(
+        fake_bot_api, tmp_path, database_url, harness_options={"raise_handler_errors": False}
+    ) as o:
+        await o.officer.sends("Berita tiga\nIsi berita.")
+        code = code_in(o.officer.last_text())
+        await to_official(o, code)
+        the_card = card(o.officials_group, code)
+        approve = the_card.buttons[0][0][1]
+        before = len(o.h.take_handler_errors())
+        queries = [
+            fake_bot_api.press_button(
+                (o.official if n % 2 else o.official2).id,
+                the_card.chat_id,
+                the_card.message_id,
+                approve,
+            )
+            for n in range(12)
+        ]
+        await o.h.settle()
+        answers = [CallbackAnswer.from_record(fake_bot_api.callback_queries[q]) for q in queries]
+        assert all(a.answered for a in answers)
+        assert not any("gangguan" in (a.text or "") for a in answers), answers
+        assert sum(not a.show_alert for a in answers) == 1
+        assert o.h.take_handler_errors()[before:] == []
+        events = (await snapshot(database_url)).events
+        assert [e.action for e in events].count("approve") == 1
