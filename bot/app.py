@@ -106,7 +106,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
     assert services.engine is not None
     app.bot_data["outbox"] = Outbox(
         make_sessions(services.engine),
-        build_targets(settings, app.bot, services.blobs),
+        build_targets(settings, app.bot, services.blobs, services.engine),
         retry_policy(settings),
         clock,
     )

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.config import Settings
 from publisher.files import PublicFiles
-from publisher.model import Target
+from publisher.model import PublishError, Target
 from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from storage.blobs import BlobStore
@@ -31,8 +34,38 @@ def public_files(settings: Settings, blobs: BlobStore) -> PublicFiles:
     return PublicFiles(blobs, settings.data_dir / "renditions")
 
 
-def build_targets(settings: Settings, bot: Any, blobs: BlobStore) -> dict[str, Target]:
-    """The configured targets by name. ``bot`` is the PTB bot that posts to the channel."""
+class InstallationId:
+    """This installation's id, read from its database the first time it is needed and
+    kept: the one row of ``installation`` (``storage.models.Installation``, made by the
+    migration ``0004_installation``). Read lazily because the targets are built before
+    start-up upgrades the database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._value: str | None = None
+
+    async def __call__(self) -> str:
+        if self._value is None:
+            async with self._engine.connect() as connection:
+                ids = list(
+                    (await connection.execute(text("SELECT id FROM installation"))).scalars()
+                )
+            if len(ids) != 1:
+                raise PublishError(
+                    f"the database holds {len(ids)} installation ids instead of one "
+                    "(table installation)",
+                    kind="setup",
+                )
+            self._value = str(ids[0])
+        return self._value
+
+
+def build_targets(
+    settings: Settings, bot: Any, blobs: BlobStore, engine: AsyncEngine
+) -> dict[str, Target]:
+    """The configured targets by name. ``bot`` is the PTB bot that posts to the channel;
+    ``engine`` reaches the database that holds this installation's id (WordPress marks
+    its posts with it)."""
     from publisher.channel import channel_from_settings
     from publisher.static_site import static_site_from_settings
     from publisher.webhook import webhook_from_settings
@@ -42,7 +75,7 @@ def build_targets(settings: Settings, bot: Any, blobs: BlobStore) -> dict[str, T
     media = PublicMediaFolder(settings.effective_site_dir, settings.site_url, files)
     built: dict[str, Target | None] = {
         "site": static_site_from_settings(settings, files) if settings.site_enabled else None,
-        "wordpress": wordpress_from_settings(settings, files),
+        "wordpress": wordpress_from_settings(settings, files, installation=InstallationId(engine)),
         "channel": channel_from_settings(settings, bot, files),
         "webhook": webhook_from_settings(settings, media),
     }

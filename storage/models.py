@@ -131,6 +131,20 @@ class CodeCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class Installation(Base):
+    """This installation's identity: one row, a random id (32 hex digits) made by the
+    migration that created the table (``0004_installation``), never changed.
+
+    It is kept with the data: a restored backup keeps it, a fresh or reset database gets
+    a new one. Publishing targets mark what this installation created with it, so a
+    look-up never takes another installation's post for its own (WordPress slugs).
+    """
+
+    __tablename__ = "installation"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class Item(Base):
     """One submission (naskah) on its way through the SOP."""
 

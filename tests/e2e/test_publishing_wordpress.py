@@ -1,6 +1,7 @@
 """Publishing to a real WordPress from the chat: one tap reaches the static site, the
 channel and WordPress; WordPress failing (500s, timeouts) is retried, alerted and
-recovered; a takedown turns the WordPress post back into a draft.
+recovered; a takedown turns the WordPress post back into a draft; another
+installation's post of the same item code and title is never taken over.
 
 Needs Debian's WordPress (``tests/wordpress/install.sh``); skipped without it, except
 in CI, where it must run.
@@ -8,12 +9,22 @@ in CI, where it must run.
 
 from __future__ import annotations
 
+import re
+import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from wordpress.flaky_proxy import FlakyProxy
 from wordpress.server import WordPressSite
+
+from publisher.files import PublicFiles
+from publisher.model import Article, make_slug
+from publisher.wiring import InstallationId
+from publisher.wordpress import WordPress
+from storage.blobs import LocalBlobStore
+from storage.db import create_engine
 
 from .harness import FakeBotAPI
 from .office import Office, card, channel_posts, snapshot
@@ -40,6 +51,29 @@ async def page_status(url: str) -> tuple[int, str]:
     async with httpx.AsyncClient(timeout=30, follow_redirects=True) as client:
         response = await client.get(url)
         return response.status_code, response.text
+
+
+async def wp_slug(database_url: str, words_and_code: str) -> str:
+    """The slug of this installation's post: ``<title words>-<item code>`` then the
+    first 8 hex of the installation id its database holds."""
+    engine = create_engine(database_url)
+    try:
+        installation = await InstallationId(engine)()
+    finally:
+        await engine.dispose()
+    return f"{words_and_code}-{installation[:8]}"
+
+
+async def wp_post(site: WordPressSite, post_id: int | str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.get(
+            site.base_url + "/",
+            params={"rest_route": f"/wp/v2/posts/{post_id}", "context": "edit"},
+            auth=(site.user, site.app_password),
+        )
+    response.raise_for_status()
+    post: dict[str, Any] = response.json()
+    return post
 
 
 async def wp_posts(site: WordPressSite, slug: str) -> list[dict[str, Any]]:
@@ -69,7 +103,7 @@ async def test_one_tap_reaches_site_channel_and_wordpress(
         code = await approved(o, "Vaksinasi gratis di Kelurahan Bukit")
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
 
-        slug = "vaksinasi-gratis-di-kelurahan-bukit-" + code.lower()
+        slug = await wp_slug(database_url, "vaksinasi-gratis-di-kelurahan-bukit-" + code.lower())
         posts = await wp_posts(wordpress, slug)
         assert len(posts) == 1
         post = posts[0]
@@ -105,7 +139,7 @@ async def test_wordpress_down_is_retried_alerted_and_recovers(
     )
     async with office(fake_bot_api, tmp_path, database_url, **settings) as o:
         code = await approved(o, "Pasar murah di alun-alun kota")
-        slug = "pasar-murah-di-alun-alun-kota-" + code.lower()
+        slug = await wp_slug(database_url, "pasar-murah-di-alun-alun-kota-" + code.lower())
         wordpress_proxy.mode = "500"
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
         text = card(o.publishers_group, code).text
@@ -151,7 +185,7 @@ async def test_lost_response_does_not_duplicate_the_post(
     settings = wp_settings(wordpress, wordpress_proxy.url)
     async with office(fake_bot_api, tmp_path, database_url, **settings) as o:
         code = await approved(o, "Jadwal pelayanan selama libur")
-        slug = "jadwal-pelayanan-selama-libur-" + code.lower()
+        slug = await wp_slug(database_url, "jadwal-pelayanan-selama-libur-" + code.lower())
         # WordPress creates the post, but the answer never reaches warta.
         wordpress_proxy.set("drop", method="POST", path="/wp/v2/posts", times=1)
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
@@ -170,7 +204,7 @@ async def test_takedown_turns_the_wordpress_post_into_a_draft(
     async with office(fake_bot_api, tmp_path, database_url, **settings) as o:
         code = await approved(o, "Pengumuman seleksi pegawai")
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
-        slug = "pengumuman-seleksi-pegawai-" + code.lower()
+        slug = await wp_slug(database_url, "pengumuman-seleksi-pegawai-" + code.lower())
         link = (await wp_posts(wordpress, slug))[0]["link"]
         assert (await page_status(link))[0] == 200
 
@@ -185,3 +219,67 @@ async def test_takedown_turns_the_wordpress_post_into_a_draft(
         assert "🚫 WordPress" in text and "🚫 Situs web" in text and "🚫 Kanal Telegram" in text
         assert not channel_posts(fake_bot_api)
         assert o.web_group.has("sudah dihapus dari semua tujuan")
+
+
+async def test_another_installations_post_of_the_same_item_is_left_alone(
+    fake_bot_api: FakeBotAPI,
+    tmp_path: Path,
+    database_url: str,
+    wordpress: WordPressSite,
+    wordpress_proxy: FlakyProxy,
+) -> None:
+    """A second installation (or this one before its database was reset) numbers its
+    items from 1 too: its post of the same code and title is never found, updated or
+    overwritten, even when warta has to look for its own after a lost answer."""
+    title = "Lomba kebersihan antar RW"
+    settings = wp_settings(wordpress, wordpress_proxy.url)
+    async with office(fake_bot_api, tmp_path, database_url, **settings) as o:
+        code = await approved(o, title)
+        words = make_slug(title, code)
+        other = WordPress(
+            wordpress.base_url,
+            wordpress.user,
+            wordpress.app_password,
+            PublicFiles(LocalBlobStore(tmp_path / "other"), tmp_path / "other-renditions"),
+            installation=secrets.token_hex(16),
+        )
+        try:
+            theirs = await other.publish(
+                Article(
+                    key=code,
+                    slug=words,
+                    title=title,
+                    body="Dari kantor lain.",
+                    category=None,
+                    section=None,
+                    published_at=datetime.now(UTC),
+                ),
+                None,
+            )
+        finally:
+            await other.aclose()
+        before = await wp_post(wordpress, theirs.remote_id)
+
+        # WordPress creates warta's post, but the answer never reaches warta.
+        wordpress_proxy.set("drop", method="POST", path="/wp/v2/posts", times=1)
+        await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
+        assert "🔁 WordPress" in card(o.publishers_group, code).text
+        slug = await wp_slug(database_url, words)
+        assert slug != before["slug"]
+        assert len(await wp_posts(wordpress, slug)) == 1
+        # The retry looks up its own post and finds it: no duplicate, theirs untouched.
+        o.clock.advance(seconds=31)
+        await sweep(o)
+        [ours] = await wp_posts(wordpress, slug)
+        assert "✅ WordPress" in card(o.publishers_group, code).text
+        assert ours["id"] != int(theirs.remote_id)
+        assert "Pendaftaran dibuka" in ours["content"]["raw"]
+        after = await wp_post(wordpress, theirs.remote_id)
+        for field in ("slug", "status", "title", "content", "modified_gmt", "link"):
+            assert after[field] == before[field], field
+        assert len(await wp_posts(wordpress, words)) == 0  # nothing under the bare slug
+        assert o.web_group.has("sudah terbit")
+        confirmation = o.web_group.find("sudah terbit")
+        assert ours["link"] in confirmation.text
+        # (a plain permalink ``?p=12`` is the start of ``?p=123``)
+        assert not re.search(re.escape(before["link"]) + r"(?![0-9])", confirmation.text)

@@ -1,10 +1,15 @@
 """The WordPress target against a real WordPress (Debian's package under PHP's built-in
-server, see ``tests/wordpress``), some tests through a proxy that fails on purpose."""
+server, see ``tests/wordpress``), some tests through a proxy that fails on purpose.
+
+Each test publishes as an installation of its own (a random installation id), as two
+warta installations (or one before and after its database was reset) would.
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
+import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -42,6 +47,12 @@ class Kit:
         self.blobs = LocalBlobStore(root / "blobs")
         self.files = PublicFiles(self.blobs, root / "renditions")
         self.site = site
+        # This test's installation: what the migration makes, 32 random hex digits.
+        self.installation = secrets.token_hex(16)
+
+    def slug(self, article: Article, installation: str | None = None) -> str:
+        """The slug of the article's post: its own, then the installation's first 8 hex."""
+        return f"{article.slug}-{(installation or self.installation)[:8]}"
 
     async def media(
         self, kind: MediaKind, data: bytes, mime: str, name: str, alt: str = ""
@@ -59,6 +70,7 @@ class Kit:
             options.pop("user", self.site.user),
             options.pop("app_password", self.site.app_password),
             self.files,
+            installation=options.pop("installation", self.installation),
             **options,
         )
 
@@ -178,7 +190,7 @@ async def test_publish_posts_text_photos_and_documents(kit: Kit, rest: httpx.Asy
         await target.aclose()
 
     post = await api(rest, f"posts/{ref.remote_id}", context="edit")
-    assert post["slug"] == article.slug
+    assert post["slug"] == kit.slug(article)
     assert post["status"] == "publish"
     assert post["title"]["raw"] == title
     assert post["date_gmt"] == article.published_at.strftime("%Y-%m-%dT%H:%M:%S")
@@ -247,9 +259,11 @@ async def test_publishing_again_updates_the_same_post(kit: Kit, rest: httpx.Asyn
         first = await target.publish(article, None)
         changed = Article(**{**article.__dict__, "title": "Pengumuman Banjir (ralat)"})
         second = await target.publish(changed, first)
-        # Without a ref (the outbox lost it) the post is found by its slug.
-        third = await target.publish(changed, None)
+        # Without a ref (the outbox lost it) the outbox looks the post up by its slug
+        # first and publishes with what it found.
         located = await target.locate(changed)
+        assert located is not None
+        third = await target.publish(changed, located)
     finally:
         await target.aclose()
     assert first.remote_id == second.remote_id == third.remote_id
@@ -328,7 +342,7 @@ async def test_pretty_permalinks_use_wp_json(
             await target.aclose()
     finally:
         kit.site.set_permalinks("")
-    assert ref.url == f"{kit.site.base_url}/{article.slug}/"
+    assert ref.url == f"{kit.site.base_url}/{kit.slug(article)}/"
     assert wordpress_proxy.count(path="/wp-json/wp/v2/posts") >= 1
     assert wordpress_proxy.count(path="rest_route") == 0
 
@@ -430,6 +444,228 @@ async def test_unreachable_is_not_ambiguous(kit: Kit) -> None:
     assert caught.value.kind == "unreachable"
 
 
+# ---------------------------------------------------------------------- installations
+
+
+async def create_post(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
+    """A post made over REST by someone else (another program, an older warta)."""
+    response = await client.post("/", params={"rest_route": "/wp/v2/posts"}, json=fields)
+    response.raise_for_status()
+    post: dict[str, Any] = response.json()
+    return post
+
+
+async def test_two_installations_with_the_same_item_leave_two_posts(
+    kit: Kit, rest: httpx.AsyncClient
+) -> None:
+    """A second installation (or this one after its database was reset) numbers its
+    items from 1 again: the same item code under the same title, the same photo."""
+    photo = await kit.media("photo", jpeg((120, 0, 120)), "image/jpeg", "a.jpg", "foto 1")
+    first = kit.article("Dua Instalasi", body="Dari instalasi pertama.", media=(photo,))
+    second = Article(**{**first.__dict__, "body": "Dari instalasi kedua."})
+    assert (first.key, first.slug) == (second.key, second.slug)
+    other_installation = secrets.token_hex(16)
+    one = kit.target()
+    other = kit.target(installation=other_installation)
+    try:
+        ref_one = await one.publish(first, None)
+        before = await api(rest, f"posts/{ref_one.remote_id}", context="edit")
+        # The other installation's look-up after a lost answer finds nothing of its own.
+        assert await other.locate(second) is None
+        ref_other = await other.publish(second, None)
+        # Each finds its own again, and updates only that.
+        located_one, located_other = await one.locate(first), await other.locate(second)
+        assert located_one is not None and located_one.remote_id == ref_one.remote_id
+        assert located_other is not None and located_other.remote_id == ref_other.remote_id
+        again = await other.publish(second, located_other)
+        assert again.remote_id == ref_other.remote_id
+        # A takedown on one leaves the other's post up.
+        await other.unpublish(second, ref_other)
+    finally:
+        await one.aclose()
+        await other.aclose()
+
+    assert ref_one.remote_id != ref_other.remote_id
+    posts = {p["id"]: p for p in await posts_with_slug(rest, kit.site, first.slug)}
+    assert sorted(posts) == sorted([int(ref_one.remote_id), int(ref_other.remote_id)])
+    post_one, post_other = posts[int(ref_one.remote_id)], posts[int(ref_other.remote_id)]
+    # The first installation's post is exactly as it published it.
+    for field in ("slug", "status", "content", "modified_gmt", "featured_media", "link"):
+        assert post_one[field] == before[field], field
+    assert post_one["slug"] == kit.slug(first) and post_one["status"] == "publish"
+    assert "pertama" in post_one["content"]["raw"] and "kedua" not in post_one["content"]["raw"]
+    assert post_other["slug"] == kit.slug(second, other_installation)
+    assert post_other["status"] == "draft"
+    assert "kedua" in post_other["content"]["raw"]
+    # The same photo is in the library once per installation, each with its own post.
+    uploads = {m["id"]: m for m in await media_of(rest, kit.site, first.slug)}
+    assert len(uploads) == 2
+    assert post_one["featured_media"] != post_other["featured_media"]
+    assert uploads[post_one["featured_media"]]["post"] == post_one["id"]
+    assert uploads[post_other["featured_media"]]["post"] == post_other["id"]
+    assert uploads[post_one["featured_media"]]["slug"].startswith(kit.slug(first) + "-1-")
+
+
+async def test_a_first_attempt_never_takes_over_a_post(
+    kit: Kit, rest: httpx.AsyncClient, wordpress_proxy: FlakyProxy
+) -> None:
+    """Posts with the article's own slug (an older warta's, anyone's) and another
+    installation's post of the same item stay as they are: a first attempt creates,
+    without looking for any post."""
+    article = kit.article("Tidak Diambil Alih", category=None)
+    stranger = await create_post(
+        rest, title="Milik orang lain", content="Asli.", slug=article.slug, status="publish"
+    )
+    assert stranger["slug"] == article.slug
+    other = kit.target(installation=secrets.token_hex(16))
+    target = kit.target(wordpress_proxy.url)
+    try:
+        theirs = await other.publish(article, None)
+        before = {
+            i: await api(rest, f"posts/{i}", context="edit")
+            for i in (stranger["id"], int(theirs.remote_id))
+        }
+        assert await target.locate(article) is None
+        looked = wordpress_proxy.count(method="GET", path="/wp/v2/posts")
+        ours = await target.publish(article, None)
+        assert wordpress_proxy.count(method="GET", path="/wp/v2/posts") == looked
+        assert wordpress_proxy.count(method="POST", path="/wp/v2/posts") == 1
+    finally:
+        await other.aclose()
+        await target.aclose()
+    assert int(ours.remote_id) not in before
+    posts = {p["id"]: p for p in await posts_with_slug(rest, kit.site, article.slug)}
+    assert set(posts) == {*before, int(ours.remote_id)}
+    for post_id, was in before.items():
+        for field in ("slug", "status", "title", "content", "modified_gmt"):
+            assert posts[post_id][field] == was[field], (post_id, field)
+    assert posts[int(ours.remote_id)]["slug"] == kit.slug(article)
+
+
+async def test_a_lost_answer_is_found_again_next_to_another_installations_post(
+    kit: Kit,
+    rest: httpx.AsyncClient,
+    wordpress_proxy: FlakyProxy,
+) -> None:
+    photo = await kit.media("photo", jpeg((60, 160, 60)), "image/jpeg", "a.jpg", "foto 1")
+    article = kit.article("Hilang di Tengah Jalan", media=(photo,))
+    other = kit.target(installation=secrets.token_hex(16))
+    target = kit.target(wordpress_proxy.url)
+    try:
+        theirs = await other.publish(article, None)
+        # The upload's answer is lost: the retry's look-up finds no post of ours, and our
+        # upload (not theirs, the same file) is reused.
+        wordpress_proxy.set("drop502", method="POST", path="/wp/v2/media", times=1)
+        with pytest.raises(PublishError) as caught:
+            await target.publish(article, None)
+        assert caught.value.ambiguous
+        assert await target.locate(article) is None
+        # Then the post's answer is lost: the look-up finds ours, not theirs.
+        wordpress_proxy.set("drop", method="POST", path="/wp/v2/posts", times=1)
+        with pytest.raises(PublishError) as caught:
+            await target.publish(article, None)
+        assert caught.value.ambiguous
+        assert wordpress_proxy.count(mode="drop") == 1
+        located = await target.locate(article)
+        assert located is not None and located.remote_id != theirs.remote_id
+        ref = await target.publish(article, located)
+    finally:
+        await other.aclose()
+        await target.aclose()
+    assert ref.remote_id == located.remote_id
+    posts = await posts_with_slug(rest, kit.site, article.slug)
+    assert sorted(p["id"] for p in posts) == sorted(int(r.remote_id) for r in (theirs, ref))
+    ours = next(p for p in posts if p["id"] == int(ref.remote_id))
+    assert ours["slug"] == kit.slug(article)
+    uploads = await media_of(rest, kit.site, article.slug)
+    assert len(uploads) == 2
+    [our_upload] = [m for m in uploads if m["slug"].startswith(kit.slug(article) + "-")]
+    assert ours["featured_media"] == our_upload["id"]
+
+
+async def test_a_post_from_before_the_mark_keeps_its_address(
+    kit: Kit, rest: httpx.AsyncClient
+) -> None:
+    """A post an older warta made (its slug without the mark), updated through the ref
+    the outbox kept, keeps its slug and so its address."""
+    article = kit.article("Terbit Sebelum Tanda", category=None)
+    old = await create_post(
+        rest, title=article.title, content="Lama.", slug=article.slug, status="publish"
+    )
+    target = kit.target()
+    try:
+        ref = await target.publish(article, PublishedRef(str(old["id"]), old["link"]))
+    finally:
+        await target.aclose()
+    assert ref.remote_id == str(old["id"]) and ref.url == old["link"]
+    [post] = await posts_with_slug(rest, kit.site, article.slug)
+    assert post["slug"] == article.slug
+    assert "Isi berita." in post["content"]["raw"]
+
+
+async def test_without_an_installation_id_nothing_is_published(
+    kit: Kit, wordpress_proxy: FlakyProxy
+) -> None:
+    article = kit.article("Tanpa Identitas", category=None)
+    target = kit.target(wordpress_proxy.url, installation=None)
+
+    async def broken() -> str:
+        raise OSError("database gone")
+
+    unreadable = kit.target(wordpress_proxy.url, installation=broken)
+    try:
+        assert await target.check() == "Humas Humas"  # what ``warta doctor`` does
+        seen = len(wordpress_proxy.seen)
+        for attempt in (target.publish(article, None), target.locate(article)):
+            with pytest.raises(PublishError, match="installation") as caught:
+                await attempt
+            assert caught.value.kind == "setup" and not caught.value.ambiguous
+        with pytest.raises(PublishError, match="cannot read this installation's id") as caught:
+            await unreadable.publish(article, None)
+        assert caught.value.kind == "setup" and not caught.value.ambiguous
+        assert len(wordpress_proxy.seen) == seen
+    finally:
+        await target.aclose()
+        await unreadable.aclose()
+    with pytest.raises(ValueError, match="hex"):
+        kit.target(installation="not an id")
+
+
+async def test_the_installation_id_is_made_once_per_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The migration makes it, upgrades keep it, a reset database gets a new one; the
+    wiring reads it once."""
+    from publisher.wiring import InstallationId
+    from storage.db import create_engine, downgrade_database_async, upgrade_database_async
+
+    async def installation_id() -> str:
+        engine = create_engine(database_url)
+        try:
+            reader = InstallationId(engine)
+            value = await reader()
+            assert await reader() == value
+            return value
+        finally:
+            await engine.dispose()
+
+    await upgrade_database_async(database_url)
+    made = await installation_id()
+    assert len(made) == 32 and int(made, 16) >= 0
+    await upgrade_database_async(database_url)
+    assert await installation_id() == made
+    other = f"sqlite+aiosqlite:///{tmp_path / 'other.sqlite3'}"
+    await upgrade_database_async(other)
+    engine = create_engine(other)
+    try:
+        assert await InstallationId(engine)() != made
+    finally:
+        await engine.dispose()
+    await downgrade_database_async(database_url)
+    await upgrade_database_async(database_url)
+    assert await installation_id() != made
+
+
 # ---------------------------------------------------------------------- unpublish()
 
 
@@ -452,7 +688,7 @@ async def test_unpublish(kit: Kit, rest: httpx.AsyncClient, takedown: str) -> No
         again = await target.publish(article, located)
         assert again.remote_id == ref.remote_id
         [post] = await posts_with_slug(rest, kit.site, article.slug)
-        assert post["status"] == "publish" and post["slug"] == article.slug
+        assert post["status"] == "publish" and post["slug"] == kit.slug(article)
         # A post deleted for good is gone too.
         await rest.delete(
             "/", params={"rest_route": f"/wp/v2/posts/{ref.remote_id}", "force": "true"}
