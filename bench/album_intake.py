@@ -39,12 +39,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The tests import the fake server as ``fakebotapi`` with tests/ on sys.path; do the same.
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(1, str(ROOT))
+# Run as a script, so put the repository root on sys.path for ``tests`` (a package).
+sys.path.insert(0, str(ROOT))
 
-from e2e.harness import DEFAULT_TOKEN, FakeBotAPI, Harness, Person  # noqa: E402
-from e2e.office import admin_only_office, onboard  # noqa: E402
 from PIL import Image, ImageFilter  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
@@ -54,6 +51,9 @@ from telegram.ext import (  # noqa: E402
     MessageHandler,
 )
 from telegram.ext import filters as tg_filters  # noqa: E402
+
+from tests.e2e.harness import DEFAULT_TOKEN, FakeBotAPI, Harness, Person  # noqa: E402
+from tests.e2e.office import admin_only_office, onboard  # noqa: E402
 
 ALBUM_SIZE = 10
 TEXT = "Apel pagi di halaman kantor\nSeluruh pegawai hadir."

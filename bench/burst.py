@@ -58,13 +58,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The tests import the fake server as ``fakebotapi`` with tests/ on sys.path; do the same.
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(1, str(ROOT))
+# Run as a script, so put the repository root on sys.path for ``tests`` (a package).
+sys.path.insert(0, str(ROOT))
 
-from e2e.harness import FakeBotAPI, Harness  # noqa: E402
-from e2e.office import ADMIN_ID, card, code_in, onboard, running_office, snapshot  # noqa: E402
-from fakebotapi import ApiError  # noqa: E402
+from tests.e2e.harness import FakeBotAPI, Harness  # noqa: E402
+from tests.e2e.office import ADMIN_ID, card, code_in, onboard, running_office, snapshot  # noqa: E402
+from tests.fakebotapi import ApiError  # noqa: E402
 
 #: Calls that post new messages, and so count against a group's limit.
 SENDS = {

@@ -49,13 +49,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The tests import the fake server as ``fakebotapi`` with tests/ on sys.path; do the same.
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(1, str(ROOT))
+# Run as a script, so put the repository root on sys.path for ``tests`` (a package).
+sys.path.insert(0, str(ROOT))
 
 from aiolimiter import AsyncLimiter  # noqa: E402
-from e2e.harness import DEFAULT_TOKEN, ApiCall, FakeBotAPI, Harness  # noqa: E402
-from e2e.office import Office, card, code_in, running_office  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
@@ -67,6 +64,9 @@ from telegram.ext import (  # noqa: E402
     MessageHandler,
 )
 from telegram.ext import filters as tg_filters  # noqa: E402
+
+from tests.e2e.harness import DEFAULT_TOKEN, ApiCall, FakeBotAPI, Harness  # noqa: E402
+from tests.e2e.office import Office, card, code_in, running_office  # noqa: E402
 
 BASE_GROUP = -200101
 KEYS = ("start", "text", "tap_answer", "tap_card")

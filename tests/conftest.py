@@ -22,10 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
-# One real WordPress per test session, shared by the publisher and end-to-end tests.
-from wordpress.fixture import wordpress, wordpress_proxy  # noqa: F401
-
 from storage.db import create_engine, make_sessions, upgrade_database_async
+
+# One real WordPress per test session, shared by the publisher and end-to-end tests.
+from tests.wordpress.fixture import wordpress, wordpress_proxy  # noqa: F401
 
 POSTGRES_URL_ENV = "WARTA_TEST_DATABASE_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_URL_ENV, "").strip()

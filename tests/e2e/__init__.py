@@ -1,1 +1,1 @@
-"""End-to-end tests: the bot runs against the fake Telegram Bot API (tests/fakebotapi.py)."""
+"""End-to-end tests: the bot runs against the fake Telegram Bot API (tests/fakebotapi/)."""

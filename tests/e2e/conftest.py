@@ -1,5 +1,5 @@
 """Fixtures for the end-to-end tests (the fake Bot API server)."""
 
-from .harness import fake_bot_api
+from tests.e2e.harness import fake_bot_api
 
 __all__ = ["fake_bot_api"]

@@ -34,34 +34,19 @@ import pytest_asyncio
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-if __package__ == "tests.e2e":  # tests/ is a package (run from the repo root)
-    from tests.fakebotapi import (
-        DEFAULT_TOKEN,
-        PHONE_MP4_SAMPLES,
-        ApiCall,
-        CallbackQueryRecord,
-        ChatRecord,
-        FakeBotAPI,
-        StoredFile,
-        StoredMessage,
-        sample_jpeg,
-        sample_mp4,
-        sample_phone_mp4,
-    )
-else:  # pytest put tests/ itself on sys.path (tests/ has no __init__.py)
-    from fakebotapi import (  # type: ignore[no-redef]
-        DEFAULT_TOKEN,
-        PHONE_MP4_SAMPLES,
-        ApiCall,
-        CallbackQueryRecord,
-        ChatRecord,
-        FakeBotAPI,
-        StoredFile,
-        StoredMessage,
-        sample_jpeg,
-        sample_mp4,
-        sample_phone_mp4,
-    )
+from tests.fakebotapi import (
+    DEFAULT_TOKEN,
+    PHONE_MP4_SAMPLES,
+    ApiCall,
+    CallbackQueryRecord,
+    ChatRecord,
+    FakeBotAPI,
+    StoredFile,
+    StoredMessage,
+    sample_jpeg,
+    sample_mp4,
+    sample_phone_mp4,
+)
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -19,8 +19,7 @@ from sqlalchemy import select
 from storage.db import create_engine, make_sessions
 from storage.models import Card, Event, Invite, Item, Media, RoleGrant, TeamChat
 from storage.models import Person as PersonRow
-
-from .harness import FakeBotAPI, Group, Harness, Person, StoredMessage, sample_jpeg
+from tests.e2e.harness import FakeBotAPI, Group, Harness, Person, StoredMessage, sample_jpeg
 
 ADMIN_ID = 1000
 INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")

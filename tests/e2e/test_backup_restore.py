@@ -29,9 +29,16 @@ from bot.cli import cmd_site
 from storage.backup import backup, restore
 from storage.db import create_engine, head_revision
 from storage.models import Base
-
-from .harness import FakeBotAPI, Harness, sample_jpeg
-from .office import ADMIN_ID, approved, card, code_in, running_office, snapshot, to_official
+from tests.e2e.harness import FakeBotAPI, Harness, sample_jpeg
+from tests.e2e.office import (
+    ADMIN_ID,
+    approved,
+    card,
+    code_in,
+    running_office,
+    snapshot,
+    to_official,
+)
 
 SERVER_ENV = "WARTA_TEST_DATABASE_URL"
 SERVER_URL = os.environ.get(SERVER_ENV, "").strip()

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from .harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
-from .office import (
+from tests.e2e.harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
+from tests.e2e.office import (
     Snapshot,
     card,
     code_in,

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-
-from .harness import DEFAULT_TOKEN, FakeBotAPI
+from tests.e2e.harness import DEFAULT_TOKEN, FakeBotAPI
 
 
 @pytest.fixture

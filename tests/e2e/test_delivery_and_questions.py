@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from .harness import FakeBotAPI, sample_jpeg
-from .office import (
+from tests.e2e.harness import FakeBotAPI, sample_jpeg
+from tests.e2e.office import (
     admin_only_office,
     bind,
     card,

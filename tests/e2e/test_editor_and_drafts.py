@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.post import compose
-
-from .harness import CallbackAnswer, ChatView, FakeBotAPI, Person, StoredMessage, sample_jpeg
-from .office import Office, card, code_in, onboard, running_office, snapshot, to_editor
+from tests.e2e.harness import (
+    CallbackAnswer,
+    ChatView,
+    FakeBotAPI,
+    Person,
+    StoredMessage,
+    sample_jpeg,
+)
+from tests.e2e.office import Office, card, code_in, onboard, running_office, snapshot, to_editor
 
 
 def _data(message: StoredMessage, button: str, row_label: str | None = None) -> str:

@@ -36,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from .harness import (
+from tests.e2e.harness import (
     CallbackAnswer,
     FakeBotAPI,
     HandlerError,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .harness import FakeBotAPI, Harness
-from .office import INVITE_LINK, snapshot
+from tests.e2e.harness import FakeBotAPI, Harness
+from tests.e2e.office import INVITE_LINK, snapshot
 
 
 async def test_first_admin_by_console_link(

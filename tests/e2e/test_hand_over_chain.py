@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .harness import CallbackAnswer, FakeBotAPI, sample_jpeg
-from .office import card, code_in, running_office, snapshot, to_official
+from tests.e2e.harness import CallbackAnswer, FakeBotAPI, sample_jpeg
+from tests.e2e.office import card, code_in, running_office, snapshot, to_official
 
 
 async def test_album_to_approval(

@@ -15,9 +15,8 @@ from sqlalchemy.orm import SessionTransaction
 
 from bot.logs import MOVES, PUBLISH
 from storage.models import Item
-
-from .harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
-from .office import Office, card, code_in, publish_sweep, running_office, snapshot
+from tests.e2e.harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
+from tests.e2e.office import Office, card, code_in, publish_sweep, running_office, snapshot
 
 SECRET = "whsec-4f1c9e2b7a6d0385-do-not-log"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .harness import FakeBotAPI
-from .office import card, code_in, running_office
+from tests.e2e.harness import FakeBotAPI
+from tests.e2e.office import card, code_in, running_office
 
 
 async def test_officer_removes_a_wrong_photo_before_handing_over(

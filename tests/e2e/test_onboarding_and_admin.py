@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .harness import FakeBotAPI
-from .harness import Person as User
-from .office import (
+from tests.e2e.harness import FakeBotAPI
+from tests.e2e.harness import Person as User
+from tests.e2e.office import (
     ADMIN_ID,
     INVITE_LINK,
     admin_only_office,

@@ -14,8 +14,7 @@ import pytest
 import bot.cli
 import bot.cli_token
 from bot.cli import main
-
-from .harness import DEFAULT_TOKEN, FakeBotAPI, Harness
+from tests.e2e.harness import DEFAULT_TOKEN, FakeBotAPI, Harness
 
 # A token of the shape @BotFather hands out (the fake server is told to accept it).
 REAL_SHAPED = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"

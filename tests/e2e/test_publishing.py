@@ -19,8 +19,7 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
-
-from .harness import (
+from tests.e2e.harness import (
     DEFAULT_TOKEN,
     PHONE_MP4_SAMPLES,
     CallbackAnswer,
@@ -29,7 +28,7 @@ from .harness import (
     sample_jpeg,
     sample_phone_mp4,
 )
-from .office import (
+from tests.e2e.office import (
     ADMIN_ID,
     CHANNEL_ID,
     Office,
@@ -40,8 +39,8 @@ from .office import (
     snapshot,
     to_official,
 )
-from .office import publish_sweep as sweep
-from .office import publishing_office as office
+from tests.e2e.office import publish_sweep as sweep
+from tests.e2e.office import publishing_office as office
 
 
 def site(o: Office) -> Path:

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from wordpress.flaky_proxy import FlakyProxy
-from wordpress.server import WordPressSite
 
 from publisher.files import PublicFiles
 from publisher.model import Article, make_slug
@@ -25,12 +23,13 @@ from publisher.wiring import InstallationId
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine
-
-from .harness import FakeBotAPI
-from .office import Office, card, channel_posts, snapshot
-from .office import approved as approved_item
-from .office import publish_sweep as sweep
-from .office import publishing_office as office
+from tests.e2e.harness import FakeBotAPI
+from tests.e2e.office import Office, card, channel_posts, snapshot
+from tests.e2e.office import approved as approved_item
+from tests.e2e.office import publish_sweep as sweep
+from tests.e2e.office import publishing_office as office
+from tests.wordpress.flaky_proxy import FlakyProxy
+from tests.wordpress.server import WordPressSite
 
 
 def wp_settings(site: WordPressSite, url: str, **extra: Any) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
 from telegram import Bot
 
 from bot.config import Settings
@@ -26,8 +25,9 @@ from publisher.channel import (
 )
 from publisher.files import PublicFiles
 from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
-from publishing.kit import has_exif, make_article, stored_media
 from storage.blobs import LocalBlobStore
+from tests.fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
+from tests.publishing.kit import has_exif, make_article, stored_media
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -19,7 +19,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakebotapi import sample_jpeg
 from PIL import Image
 
 from bot.cli import main
@@ -28,8 +27,9 @@ from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site import StaticSite, make_server, static_site_from_settings
-from publishing.kit import has_exif, has_gps, make_article, stored_media
 from storage.blobs import LocalBlobStore
+from tests.fakebotapi import sample_jpeg
+from tests.publishing.kit import has_exif, has_gps, make_article, stored_media
 
 BASE = "https://warta.kota.go.id"
 ATOM = "{http://www.w3.org/2005/Atom}"

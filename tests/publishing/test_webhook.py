@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 from aiohttp import web
-from fakebotapi import sample_jpeg
 from pydantic import ValidationError
 
 from bot.config import Settings
@@ -26,8 +25,9 @@ from publisher.html import text_to_html
 from publisher.model import ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.webhook import Webhook, sign, verify_signature, webhook_from_settings
-from publishing.kit import has_exif, make_article, stored_media
 from storage.blobs import LocalBlobStore
+from tests.fakebotapi import sample_jpeg
+from tests.publishing.kit import has_exif, make_article, stored_media
 
 pytestmark = pytest.mark.timeout(30)
 

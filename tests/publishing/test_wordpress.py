@@ -18,15 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
-from fakebotapi import sample_jpeg
-from wordpress.flaky_proxy import FlakyProxy
-from wordpress.server import WordPressSite
 
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.wordpress import WordPress
-from publishing.kit import has_gps, make_article, stored_media
 from storage.blobs import LocalBlobStore
+from tests.fakebotapi import sample_jpeg
+from tests.publishing.kit import has_gps, make_article, stored_media
+from tests.wordpress.flaky_proxy import FlakyProxy
+from tests.wordpress.server import WordPressSite
 
 _numbers = itertools.count(1)
 PDF = (
@@ -432,7 +432,7 @@ async def test_no_answer_is_ambiguous(kit: Kit, wordpress_proxy: FlakyProxy) -> 
 
 
 async def test_unreachable_is_not_ambiguous(kit: Kit) -> None:
-    from wordpress.server import free_port
+    from tests.wordpress.server import free_port
 
     target = kit.target(f"http://127.0.0.1:{free_port()}")
     try:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fakebotapi import PHONE_MP4_SAMPLES, mp4_box, sample_phone_mp4
-
 from publisher.mp4meta import strip_mp4_metadata
+from tests.fakebotapi import PHONE_MP4_SAMPLES, mp4_box, sample_phone_mp4
 
 LOCATION = b"+06.1234+106.8456/"
 

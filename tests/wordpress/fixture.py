@@ -2,9 +2,9 @@
 it (see ``flaky_proxy.py``).
 
 Use them from any test folder by importing them into that folder's ``conftest.py``
-(``tests/`` is on ``sys.path`` while pytest runs, so this package is ``wordpress``)::
+(``tests/`` is a package, so this one is ``tests.wordpress``)::
 
-    from wordpress.fixture import wordpress, wordpress_proxy  # noqa: F401
+    from tests.wordpress.fixture import wordpress, wordpress_proxy  # noqa: F401
 
 ``wordpress`` is session-scoped: one site per session for the folder whose conftest
 imports it (import it in ``tests/conftest.py`` instead to share one site between
@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .flaky_proxy import FlakyProxy
-from .server import WordPressServer, WordPressSite, unavailable
+from tests.wordpress.flaky_proxy import FlakyProxy
+from tests.wordpress.server import WordPressServer, WordPressSite, unavailable
 
 __all__ = ["require_wordpress", "wordpress", "wordpress_proxy"]
 

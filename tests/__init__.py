@@ -1,0 +1,1 @@
+"""warta's test suite, a package: modules import each other as ``tests.…``."""

@@ -1,0 +1,109 @@
+"""Sample media for tests: a real tiny JPEG (optionally with EXIF/GPS), MP4-looking bytes,
+and a well-formed phone QuickTime file with the metadata phones write."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+
+def sample_jpeg(
+    width: int = 64,
+    height: int = 48,
+    color: tuple[int, int, int] = (200, 30, 30),
+    *,
+    gps: bool = False,
+    maker: str | None = None,
+    model: str | None = None,
+) -> bytes:
+    """A real (tiny) JPEG, so bot code that opens images with Pillow works.
+
+    Without options it carries no EXIF at all. ``maker`` and ``model`` write the camera's
+    EXIF tags; ``gps`` writes what a phone photo sent "as a file" carries: the camera
+    (``maker``, "PhoneMaker" unless given) and the GPS position it was taken at."""
+    try:
+        from PIL import ExifTags, Image
+    except ImportError:  # pragma: no cover - Pillow is a project dependency
+        return b"\xff\xd8\xff\xe0fake-jpeg" + bytes([color[0]]) * 64
+    exif = Image.Exif()
+    if gps:
+        exif[ExifTags.Base.Make] = "PhoneMaker"
+        exif[ExifTags.IFD.GPSInfo] = {
+            ExifTags.GPS.GPSLatitudeRef: "S",
+            ExifTags.GPS.GPSLatitude: (6.0, 10.0, 30.0),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (106.0, 49.0, 0.0),
+        }
+    if maker is not None:
+        exif[ExifTags.Base.Make] = maker
+    if model is not None:
+        exif[ExifTags.Base.Model] = model
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (width, height), color)
+    if len(exif):
+        image.save(buffer, format="JPEG", exif=exif.tobytes())
+    else:
+        image.save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def sample_mp4(tag: bytes = b"") -> bytes:
+    """Bytes that start like an MP4 file (nobody decodes them in tests)."""
+    return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + tag + b"\x00" * 64
+
+
+def mp4_box(kind: bytes, payload: bytes = b"", *, large: bool = False) -> bytes:
+    """One ISO media box: 32-bit size, or ``large`` for the 64-bit form."""
+    if large:
+        return struct.pack(">I4sQ", 1, kind, 16 + len(payload)) + payload
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+def sample_phone_mp4(location: bytes = b"+06.1234+106.8456/") -> bytes:
+    """A small, well-formed QuickTime file as a phone writes one: a track, media data,
+    and the metadata phones add (``©xyz`` location and ``©mak`` maker in ``udta``,
+    Apple's location in ``meta``, XMP in a ``uuid`` box, a name in the track's
+    ``udta``). Nobody decodes the pictures in tests."""
+    moov = mp4_box(
+        b"moov",
+        mp4_box(b"mvhd", b"\x00" * 100)
+        + mp4_box(
+            b"udta",
+            mp4_box(b"\xa9xyz", b"\x00\x12\x15\xc7" + location) + mp4_box(b"\xa9mak", b"Phone"),
+        )
+        + mp4_box(
+            b"meta",
+            b"\x00" * 4
+            + mp4_box(b"keys", b"com.apple.quicktime.location.ISO6709")
+            + mp4_box(b"ilst", location),
+        )
+        + mp4_box(
+            b"trak",
+            mp4_box(b"tkhd", b"\x01" * 84)
+            + mp4_box(b"udta", mp4_box(b"\xa9nam", b"Rina's phone"))
+            + mp4_box(
+                b"mdia",
+                mp4_box(b"mdhd", b"\x02" * 24) + mp4_box(b"minf", mp4_box(b"stbl", b"\x03" * 40)),
+            ),
+        ),
+    )
+    return (
+        mp4_box(b"ftyp", b"qt  \x00\x00\x00\x00qt  ")
+        + moov
+        + mp4_box(b"uuid", b"\xbe\x7a\xcf\xcb" * 4 + b"<x:xmpmeta>GPS</x:xmpmeta>")
+        + mp4_box(b"mdat", PHONE_MP4_SAMPLES, large=True)
+    )
+
+
+#: The media data inside :func:`sample_phone_mp4`.
+PHONE_MP4_SAMPLES = b"\x00\x00\x00\x10" + b"picture-and-sound" * 20
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:
+        return None

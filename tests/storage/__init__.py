@@ -1,0 +1,1 @@
+"""Storage tests: the database back ends, migrations, blobs and backups."""
