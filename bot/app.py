@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.chats import ChatService
 from bot.config import Settings
@@ -25,17 +25,22 @@ from bot.items import ItemService
 from bot.people import PeopleService
 from bot.services import Services, utc_now
 from handlers import register
-from handlers.announce import SWEEP_JOB, redeliver
+from handlers.announce import SWEEP_JOB
 from handlers.common import WartaApp, WartaContext
 from handlers.intake import retry_downloads
+from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.publishing import SWEEP_EVERY as PUBLISH_SWEEP_EVERY
 from handlers.publishing import ChatListener, publish_sweep
+from handlers.sender import SENDER_KEY, Sender, drain, pace_for
+from handlers.sender import sweep as delivery_sweep
 from handlers.start import set_default_menus
 from publisher.outbox import Outbox
 from publisher.wiring import build_targets, retry_policy, target_names
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine, make_sessions, upgrade_database_async
+from storage.deliveries import Deliveries
+from storage.outgoing import OutgoingStore
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +91,8 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .local_mode(settings.telegram_local_mode)
         .context_types(ContextTypes(context=WartaContext))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        # Honours 429 retry_after and Telegram's per-chat and group limits.
-        .rate_limiter(
-            AIORateLimiter(
-                group_max_rate=settings.group_messages_per_minute,
-                group_time_period=60,
-                max_retries=3,
-            )
-        )
+        # A 429 makes only its own call wait; pacing per chat is the sender's (bot.pace).
+        .rate_limiter(RetryAfterLimiter())
         .connect_timeout(10)
         .read_timeout(30)
         .write_timeout(120)  # uploads of videos on a slow uplink
@@ -110,6 +109,13 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         retry_policy(settings),
         clock,
     )
+    sessions = make_sessions(services.engine)
+    app.bot_data[SENDER_KEY] = Sender(
+        OutgoingStore(sessions),
+        Deliveries(sessions),
+        pace_for(settings.group_messages_per_minute),
+        clock,
+    )
     register(app)
     return app
 
@@ -122,6 +128,11 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         # Partial downloads a crash left behind; their media rows are retried anyway.
         await services.blobs.sweep_temp()
     context = WartaContext(app)
+    sender = app.bot_data.get(SENDER_KEY)
+    if isinstance(sender, Sender):
+        recovered = await sender.store.recover()
+        if recovered:
+            log.info("%d message(s) interrupted by the last stop will be sent again", recovered)
     try:
         await set_default_menus(context)
     except Exception:  # a menu is not worth refusing to start over
@@ -134,8 +145,10 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         app.job_queue.run_repeating(
             retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
         )
+        # What waited while warta was down goes out first.
+        app.job_queue.run_once(drain, 0, name="sender-start")
         app.job_queue.run_repeating(
-            redeliver, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
+            delivery_sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
         )
         # Scheduled items that fell due while warta was down go out on the first run.
         app.job_queue.run_repeating(

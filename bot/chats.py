@@ -8,41 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.people import roles_of
+
+# Re-exported: chats are bound for a purpose; the enum itself is pure (bot.purposes).
+from bot.purposes import Purpose as Purpose
+from bot.purposes import purpose_for_role as purpose_for_role
 from bot.workflow import Role, WorkflowError
-from storage.models import Card, Event, Person, Prompt, TeamChat
+from storage.models import Card, Event, Outgoing, Person, Prompt, TeamChat
+from storage.outgoing import UNFINISHED
 
 # A question left unanswered this long is forgotten, so a stray message a day later
 # is not taken as the answer.
 PROMPT_TTL = timedelta(hours=12)
-
-
-class Purpose(StrEnum):
-    """What a bound group is for (one group per purpose, one purpose per group)."""
-
-    IT = "it"
-    EDITOR = "editor"
-    OFFICIAL = "official"
-    PUBLISHER = "publisher"
-    LOG = "log"
-
-    @property
-    def role(self) -> Role | None:
-        return {
-            Purpose.IT: Role.IT,
-            Purpose.EDITOR: Role.EDITOR,
-            Purpose.OFFICIAL: Role.OFFICIAL,
-            Purpose.PUBLISHER: Role.PUBLISHER,
-        }.get(self)
-
-
-def purpose_for_role(role: Role) -> Purpose | None:
-    return next((p for p in Purpose if p.role is role), None)
 
 
 @dataclass(frozen=True)
@@ -116,6 +97,11 @@ class ChatService:
             await session.execute(update(Card).where(Card.chat_id == old_id).values(chat_id=new_id))
             await session.execute(
                 update(Prompt).where(Prompt.chat_id == old_id).values(chat_id=new_id)
+            )
+            await session.execute(
+                update(Outgoing)
+                .where(Outgoing.chat_id == old_id, Outgoing.status.in_(UNFINISHED))
+                .values(chat_id=new_id)
             )
 
     # --- cards -----------------------------------------------------------------------

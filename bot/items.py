@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,6 +37,7 @@ from bot.workflow import (
     due_at,
     transition,
 )
+from storage.deliveries import write_after_move
 from storage.models import Event, Item, Person, Publication
 
 MAX_TITLE_LENGTH = 300
@@ -230,28 +231,6 @@ class ItemService:
             assert person is not None  # foreign key
             return person
 
-    async def undelivered(self, older_than: datetime) -> list[Item]:
-        """Items whose last move was never fully announced (crash, Telegram down)."""
-        async with self._sessions() as session:
-            result = await session.scalars(
-                select(Item)
-                .where(
-                    (Item.delivered_state.is_(None)) | (Item.delivered_state != Item.state),
-                    Item.state_entered_at < older_than,
-                )
-                .order_by(Item.id)
-            )
-            return list(result)
-
-    async def mark_delivered(self, item_id: int, state: State) -> None:
-        # A Core update: delivery bookkeeping must not bump the version that buttons carry.
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(Item)
-                .where(Item.id == item_id, Item.state == state.value)
-                .values(delivered_state=state.value)
-            )
-
     async def due_for_publishing(self, now: datetime, auto: bool) -> list[tuple[int, bool]]:
         """Approved items whose scheduled time has come (all approved ones with
         auto-publish, unless a publisher scheduled them for later), each with whether
@@ -291,15 +270,6 @@ class ItemService:
                 .order_by(Item.id)
             )
             return list(result)
-
-    async def mark_publication_announced(self, item_id: int, notice: str) -> None:
-        # A Core update, like mark_delivered: bookkeeping must not bump the version.
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(Item).where(Item.id == item_id).values(publication_notice=notice)
-            )
-
-    # --- moves through the SOP -------------------------------------------------------
 
     async def act(
         self,
@@ -375,7 +345,6 @@ class ItemService:
                 event_note = self._apply_edit(item, action, edit, now) if edit else move.note
                 if move.changes_state:
                     item.state = move.target.value
-                    item.delivered_state = None  # the new step still has to reach its people
                     item.state_entered_at = now
                     item.step_due_at = due_at(move.target, now, self._standards)
                     if move.note:
@@ -402,6 +371,16 @@ class ItemService:
                 if action is Action.SEND_BACK:
                     # The returned draft becomes the one the officer's next files go to.
                     officer.current_draft_id = item.id
+                await session.flush()
+                # What people must see, written with the move: it cannot be lost.
+                await write_after_move(
+                    session,
+                    item,
+                    action,
+                    move.changes_state,
+                    person.full_name if person is not None else SYSTEM_NAME,
+                    now,
+                )
                 await session.flush()
                 return Outcome(item=item, officer=officer, transition=move, actor=person)
         except (StaleDataError, _OlderVersion):

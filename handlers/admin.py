@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot.chats import Purpose
 from bot.people import roles_of
+from bot.purposes import Purpose
 from bot.text import TEXT_LIMIT, esc, utf16_len
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button

@@ -1,40 +1,38 @@
-"""Telling people: the cards in every chat, the hand-over messages, the outcomes.
+"""Telling people: how a card, an album, a preview is drawn in a chat.
 
-Runs after a move has been committed, so a failure here can leave a card out of date
-but never an item half-moved. Each step of the chain goes to its team chat when one is
-bound, otherwise to each holder of the role in private, so a small office can start
-without groups.
+A move writes the messages it needs as rows (``storage.deliveries``); the sender
+(``handlers.sender``) draws each one with the functions here. :func:`announce` is what a
+handler calls after a committed move: it only wakes the sender (and the outbox), so a
+tap never waits for messages to other chats.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
-from bot.chats import Purpose, purpose_for_role
 from bot.items import Outcome
+from bot.notices import starts_outbox
+from bot.outgoing import Kind, card_redraws
+from bot.outgoing import Message as Outgoing
 from bot.post import compose
-from bot.publication import CANCELLED, DONE, REMOVED
-from bot.text import esc, excerpt
-from bot.workflow import HANDOVER_STATES, Action, Role, State, holder_role
-from handlers.cards import live_media, render_card
+from bot.purposes import Purpose
+from bot.text import esc
+from handlers.cards import CardView, live_media, media_keyboard, render_card
 from handlers.common import WartaContext, guarded
-from storage.models import Item, Media, Person
+from storage.models import Item, Media
 
 log = logging.getLogger(__name__)
 
 VISUAL_KINDS = ("photo", "video")
-# A move younger than this is still being announced by its own handler (uploads can
-# wait on Telegram's rate limits); the sweep leaves it alone so nothing goes twice.
-DELIVERY_GRACE = timedelta(minutes=5)
 ALBUM_LIMIT = 10
+# A card row may ask for the card's list of files instead of its main buttons.
+MEDIA_MENU = "media"
 
 
 async def chat_language(context: WartaContext, chat_id: int) -> str:
@@ -52,6 +50,7 @@ async def show_card(
     audience: str,
     *,
     repost: bool = False,
+    menu: str | None = None,
 ) -> bool:
     """Draw the item's one card in this chat: edit it in place, or post it anew at the
     bottom (``repost``) when new messages have pushed it out of sight. Returns whether
@@ -61,6 +60,9 @@ async def show_card(
     officer = await services.items.officer_of(item)
     last = await services.items.last_event(item.id)
     view = render_card(item, audience, language, services, officer, last)
+    if menu == MEDIA_MENU:
+        # The editor stays in the list of files (several can be dropped in a row).
+        view = CardView(view.text, media_keyboard(item, language, services))
     existing = await services.chats.card(item.id, chat_id)
     if existing is not None and not repost:
         try:
@@ -114,8 +116,25 @@ async def _delete_quietly(context: WartaContext, chat_id: int, message_id: int) 
 
 
 async def refresh_cards(context: WartaContext, item: Item) -> None:
-    for card in await context.services.chats.cards_of(item.id):
-        await show_card(context, item, card.chat_id, card.audience)
+    """Every card of the item drawn again, through the sender (for jobs: the outbox's
+    progress); a move writes its own redraws with it."""
+    cards = {c.chat_id: c.audience for c in await context.services.chats.cards_of(item.id)}
+    sender = context.application.bot_data.get("sender")
+    if sender is not None and cards:
+        await sender.store.enqueue(card_redraws(item.id, cards), context.services.now())
+        sender.wake(context)
+
+
+async def show_menu(context: WartaContext, item_id: int, chat_id: int, menu: str) -> None:
+    """Draw the card in that chat with one of its menus open, after any redraw still
+    waiting for it (the sender keeps their order, and only the last one goes)."""
+    existing = await context.services.chats.card(item_id, chat_id)
+    sender = context.application.bot_data.get("sender")
+    if existing is None or sender is None:
+        return
+    row = Outgoing(chat_id, Kind.CARD, item_id, existing.audience, params={"menu": menu})
+    await sender.store.enqueue([row], context.services.now())
+    sender.wake(context)
 
 
 AlbumItem = InputMediaPhoto | InputMediaVideo | InputMediaDocument
@@ -197,13 +216,13 @@ async def send_preview(context: WartaContext, chat_id: int, item: Item) -> None:
         ordered = visual + [m for m in media if m.kind not in VISUAL_KINDS]
         await send_media(context, chat_id, ordered, caption=post.caption)
     else:
-        await _send_text(context, chat_id, post.caption)
+        await send_text(context, chat_id, post.caption)
         await send_media(context, chat_id, media)
     for part in post.follow_ups:
-        await _send_text(context, chat_id, part)
+        await send_text(context, chat_id, part)
 
 
-async def _send_text(context: WartaContext, chat_id: int, text: str) -> Message | None:
+async def send_text(context: WartaContext, chat_id: int, text: str) -> Message | None:
     return await guarded(
         context,
         chat_id,
@@ -211,13 +230,6 @@ async def _send_text(context: WartaContext, chat_id: int, text: str) -> Message 
             cid, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
         ),
     )
-
-
-async def notify(context: WartaContext, chat_id: int, key: str, **params: object) -> None:
-    """A short new message, in the chat's language (parameters are escaped here)."""
-    language = await chat_language(context, chat_id)
-    text = context.services.t(key, language, **{k: esc(v) for k, v in params.items()})
-    await _send_text(context, chat_id, text)
 
 
 async def targets(context: WartaContext, purpose: Purpose) -> list[int]:
@@ -232,51 +244,6 @@ async def targets(context: WartaContext, purpose: Purpose) -> list[int]:
     return [p.id for p in holders if not p.unreachable]
 
 
-@dataclass(frozen=True)
-class Reach:
-    """How many of a step's chats now hold the item's card."""
-
-    reached: int
-    total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.reached == self.total
-
-
-async def hand_over(
-    context: WartaContext, item: Item, purpose: Purpose, *, preview: bool = False
-) -> Reach:
-    """Give the item to the next step's people: its files (or preview) and its card.
-
-    One group may serve several steps (a webmaster group that edits and publishes):
-    when the item only changes hands inside that group, its files are already there,
-    so only the card moves on.
-    """
-    audience = purpose.value
-    chats = await targets(context, purpose)
-    reached = 0
-    failures: list[TelegramError] = []
-    for chat_id in chats:
-        try:
-            existing = await context.services.chats.card(item.id, chat_id)
-            seen_here = existing is not None and existing.audience != audience
-            if not seen_here:
-                if preview:
-                    await send_preview(context, chat_id, item)
-                else:
-                    await send_media(context, chat_id, live_media(item))
-            reached += await show_card(context, item, chat_id, audience, repost=True)
-        except TelegramError as error:
-            # One chat's trouble must not keep the item from the others.
-            failures.append(error)
-    if failures:
-        raise failures[0]
-    return Reach(reached, len(chats))
-
-
-# Moves after which the publication outbox has new work.
-OUTBOX_MOVES = frozenset({Action.PUBLISH, Action.UNPUBLISH, Action.RETRY})
 SWEEP_JOB = "publish-sweep"
 KICK_JOB = "publish-now"
 
@@ -292,26 +259,20 @@ def kick(context: WartaContext) -> None:
 
 
 async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool = True) -> None:
-    """Everything people must see after one committed move."""
-    auto = outcome.transition.action is Action.APPROVE and context.services.settings.auto_publish
-    if kick_outbox and (outcome.transition.action in OUTBOX_MOVES or auto):
-        # The outbox has work: start it now, in the job queue, while the cards redraw.
+    """Everything people must see after one committed move: its messages were written
+    with it, so the sender is only woken; the outbox is started when it has work."""
+    action = outcome.transition.action
+    auto = context.services.settings.auto_publish
+    if kick_outbox and starts_outbox(action, auto_publish=auto):
+        # The outbox has work: start it now, in the job queue.
         kick(context)
-    await refresh_cards(context, outcome.item)
-    if outcome.transition.changes_state:
-        await deliver(context, outcome.item)
-    publications = outcome.item.publications
-    if outcome.transition.action is Action.UNPUBLISH and all(
-        p.status in (CANCELLED, REMOVED) for p in publications
-    ):
-        # Taken down before anything went out: there is nothing for the outbox to do,
-        # so the confirmation that it is gone everywhere comes now.
-        await publication_done(context, outcome.item)
-    if outcome.transition.action is Action.CONFIRM_OUT and all(
-        p.status in DONE for p in publications
-    ):
-        # The last uncertain target was confirmed by a person: the item is out.
-        await publication_done(context, outcome.item)
+    wake_sender(context)
+
+
+def wake_sender(context: WartaContext) -> None:
+    sender = context.application.bot_data.get("sender")
+    if sender is not None:
+        sender.wake(context)
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:
@@ -325,142 +286,6 @@ def links_text(context: WartaContext, item: Item, language: str) -> str:
         elif publication.status == "published":
             lines.append(f"{label}: ✓")
     return "\n".join(lines)
-
-
-async def publication_done(context: WartaContext, item: Item) -> None:
-    """Every target has the item (or none has it any more): tell the webmaster group and
-    the officer (and, for a takedown, the officials), with the links; then record that
-    it was said. Telegram failing here leaves it unrecorded, and the publishing sweep
-    says it again."""
-    removal = item.state == State.UNPUBLISHED.value
-    officer = await context.services.items.officer_of(item)
-    chats = await targets(context, Purpose.EDITOR)
-    if removal:
-        chats += await targets(context, Purpose.OFFICIAL)
-    if not officer.unreachable:
-        chats.append(officer.id)
-    key = "notify.removed_everywhere" if removal else "notify.published"
-    for chat_id in dict.fromkeys(chats):
-        language = await chat_language(context, chat_id)
-        text = context.services.t(
-            key, language, code=esc(item.code), title=esc(excerpt(item.title, 80))
-        )
-        links = "" if removal else links_text(context, item, language)
-        await _send_text(context, chat_id, text + ("\n" + links if links else ""))
-    notice = "removed" if removal else "published"
-    await context.services.items.mark_publication_announced(item.id, notice)
-
-
-# Which notice the officer, IT and editors get when the official (or the publisher, or
-# an official taking it down) decides.
-OUTCOME_NOTICES = {
-    Action.APPROVE.value: "notify.approved",
-    Action.REJECT.value: "notify.rejected",
-    Action.HOLD.value: "notify.held",
-    Action.UNPUBLISH.value: "notify.unpublished",
-}
-
-
-async def deliver(context: WartaContext, item: Item, *, first: bool = True) -> None:
-    """Tell the people of the item's new state what they must know, then record that it
-    was done: the outcome for those before, the hand-over for those next.
-
-    Called right after a move and again by the sweep for any item whose delivery did not
-    complete (Telegram down, a crash between the commit and the messages), so every
-    notice can be re-sent, never lost.
-    """
-    services = context.services
-    state = State(item.state)
-    move = await services.items.last_move(item.id)
-    name = (move.actor_name if move is not None else None) or "-"
-    action = move.action if move is not None else None
-    code, title, note = item.code, excerpt(item.title, 80), item.last_note or ""
-    officer = await services.items.officer_of(item)
-    if state is State.COLLECTING and action == Action.SEND_BACK.value:
-        await notify(
-            context, officer.id, "notify.sent_back", code=code, title=title, name=name, note=note
-        )
-        await show_card(context, item, officer.id, "officer", repost=True)
-    if action in OUTCOME_NOTICES:
-        for chat_id in await _earlier_chain(context, officer):
-            await notify(
-                context,
-                chat_id,
-                OUTCOME_NOTICES[action],
-                code=code,
-                title=title,
-                name=name,
-                note=note,
-            )
-    complete = True
-    role = holder_role(state) if state in HANDOVER_STATES else None
-    purpose = purpose_for_role(role) if role is not None else None
-    if purpose is not None:
-        reach = await _hand_over_step(context, item, state, purpose, name)
-        complete = reach.complete
-        if reach.reached == 0 and first:
-            # Nobody to hand it to: say so once; the sweep delivers when someone appears.
-            await _warn_nobody(context, item, purpose)
-    if complete:
-        await services.items.mark_delivered(item.id, state)
-
-
-async def _hand_over_step(
-    context: WartaContext, item: Item, state: State, purpose: Purpose, name: str
-) -> Reach:
-    if state is State.EDITING and item.last_note:
-        # Back from the official with a note: the editors need the note and their card.
-        chats = await targets(context, purpose)
-        reached = 0
-        for chat_id in chats:
-            await notify(
-                context,
-                chat_id,
-                "notify.changes",
-                code=item.code,
-                title=excerpt(item.title, 80),
-                name=name,
-                note=item.last_note,
-            )
-            reached += await show_card(context, item, chat_id, purpose.value, repost=True)
-        return Reach(reached, len(chats))
-    preview = state in (State.REVIEW, State.APPROVED)
-    return await hand_over(context, item, purpose, preview=preview)
-
-
-async def redeliver(context: WartaContext) -> None:
-    """Job: finish hand-overs that an error or a restart interrupted."""
-    services = context.services
-    grace = services.now() - DELIVERY_GRACE
-    for item in await services.items.undelivered(older_than=grace):
-        log.info("re-delivering %s (%s)", item.code, item.state)
-        try:
-            await deliver(context, item, first=False)
-        except TelegramError:
-            # One stuck item must not hold up the others; it is tried again next time.
-            log.warning("re-delivery of %s failed", item.code, exc_info=True)
-
-
-async def _warn_nobody(context: WartaContext, item: Item, purpose: Purpose) -> None:
-    """Tell the admins (and the log group) that a step has no one to receive it."""
-    step = purpose.value
-    chats = await targets(context, Purpose.LOG)
-    admins = await context.services.people.holders(Role.ADMIN)
-    chats += [p.id for p in admins if not p.unreachable and p.id not in chats]
-    for chat_id in chats:
-        language = await chat_language(context, chat_id)
-        group = context.services.t(f"purpose.{step}", language)
-        await notify(context, chat_id, "notify.nobody", code=item.code, group=group)
-
-
-async def _earlier_chain(context: WartaContext, officer: Person) -> list[int]:
-    """The officer, the IT team and the editors: everyone before the official."""
-    chats = [officer.id]
-    for purpose in (Purpose.IT, Purpose.EDITOR):
-        for chat_id in await targets(context, purpose):
-            if chat_id not in chats:
-                chats.append(chat_id)
-    return chats
 
 
 async def tell_log_chat(context: WartaContext, text: str) -> None:

@@ -109,6 +109,10 @@ async def guarded(
         new_id = migrated.new_chat_id
         await context.services.chats.migrate_chat(chat_id, new_id)
         log.info("chat %s migrated to %s", chat_id, new_id)
+        # Rows still waiting for the old id follow the chat: the sender must look again.
+        sender = context.application.bot_data.get("sender")
+        if sender is not None:
+            sender.chat_moved()
         return await call(new_id)
     except Forbidden:
         log.warning("cannot write to chat %s: the bot was blocked or removed", chat_id)

@@ -13,6 +13,7 @@ from telegram.error import NetworkError, TimedOut
 
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, answer_tap, language_of
+from handlers.sender import DeliveryTrouble
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +25,14 @@ async def on_error(update: object, context: WartaContext) -> None:
         # Polling on a weak network is weather, not a bug: PTB retries by itself.
         log.warning("network trouble while polling: %s", error)
         return
-    log.error("unexpected error while handling an update", exc_info=error)
-    detail = "".join(traceback.format_exception(error)) if error else "?"
-    summary = f"⚠️ warta error: {type(error).__name__}: {error}\n\n{detail[-3000:]}"
+    if isinstance(error, DeliveryTrouble):
+        # Telegram refused or dropped one message: one line, no traceback; the sweep
+        # sends it again.
+        summary = f"⚠️ warta error: {error}"
+    else:
+        log.error("unexpected error while handling an update", exc_info=error)
+        detail = "".join(traceback.format_exception(error)) if error else "?"
+        summary = f"⚠️ warta error: {type(error).__name__}: {error}\n\n{detail[-3000:]}"
     token = context.services.settings.telegram_token
     if token is not None:
         summary = summary.replace(token.get_secret_value(), "***")

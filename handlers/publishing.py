@@ -18,19 +18,13 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import timefmt
-from bot.chats import Purpose
 from bot.items import Edit, StaleItem, actor_of, view_of
+from bot.outgoing import Kind, Message
+from bot.purposes import Purpose
 from bot.text import esc, excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
 from bot.workflow import Action, State, WorkflowError, transition
-from handlers.announce import (
-    announce,
-    chat_language,
-    notify,
-    publication_done,
-    refresh_cards,
-    targets,
-)
+from handlers.announce import announce, refresh_cards, targets
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,
@@ -41,6 +35,7 @@ from handlers.common import (
 from handlers.history import item_of_command
 from handlers.outcomes import explain, explain_when
 from handlers.prompts import ask
+from handlers.sender import sender_of
 from handlers.tap_moves import move_from_tap
 from publisher.model import PublishError
 from publisher.outbox import Outbox
@@ -76,12 +71,14 @@ async def publish_sweep(context: WartaContext) -> None:
     outbox = outbox_of(context)
     if outbox is not None:
         await outbox.run_due()
-    for item in await services.items.unannounced_publications():
-        # The outbox finished, but telling people failed (or warta stopped in between).
-        try:
-            await publication_done(context, item)
-        except TelegramError:
-            log.warning("could not announce where %s went; next sweep", item.code)
+    sender = sender_of(context)
+    if sender is None:
+        return
+    # The outbox finished, but telling people failed (or warta stopped in between).
+    done = [item.id for item in await services.items.unannounced_publications()]
+    await sender.deliveries.announce_done(done, services.now())
+    # What failed to go since the last round is tried again.
+    await sender.sweep(context)
 
 
 # --- what the outbox tells the chats ------------------------------------------------
@@ -99,9 +96,10 @@ class ChatListener:
             await refresh_cards(self._context, item)
 
     async def finished(self, item_id: int, removal: bool) -> None:
-        item = await self._context.services.items.get(item_id)
-        if item is not None:
-            await publication_done(self._context, item)
+        sender = sender_of(self._context)
+        if sender is not None:
+            await sender.deliveries.announce_done([item_id], self._context.services.now())
+            await sender.drain(self._context)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         # The target's own words (often English, technical) go to the IT team's log
@@ -148,28 +146,31 @@ class ChatListener:
         """One notice about one target of an item to the chats of these steps, each in
         its own language (``reason`` is a message key, translated per chat)."""
         context = self._context
-        t = context.services.t
+        sender = sender_of(context)
         item = await context.services.items.get(item_id)
-        if item is None:
+        if item is None or sender is None:
             return
         chats: list[int] = []
         for purpose in purposes:
             chats += await targets(context, purpose)
-        for chat_id in dict.fromkeys(chats):
-            if skip and chat_id in skip:
-                continue  # that chat gets its own version of the notice
-            language = await chat_language(context, chat_id)
-            extra = {"reason": t(reason, language)} if reason else {}
-            await notify(
-                context,
-                chat_id,
-                key,
-                code=item.code,
-                title=excerpt(item.title, 80),
-                target=t(f"target.{target}", language),
-                **extra,
-                **params,
-            )
+        facts = {
+            "code": item.code,
+            "title": excerpt(item.title, 80),
+            "target": f"target.{target}",
+            **{k: str(v) for k, v in params.items()},
+        }
+        translate: tuple[str, ...] = ("target",)
+        if reason:
+            facts["reason"] = reason
+            translate += ("reason",)
+        messages = [
+            Message(chat_id, Kind.NOTICE, item.id, key=key, params=facts, translate=translate)
+            for chat_id in dict.fromkeys(chats)
+            # ``skip``: that chat gets its own version of the notice.
+            if not (skip and chat_id in skip)
+        ]
+        await sender.store.enqueue(messages, context.services.now())
+        await sender.drain(context)
 
 
 # --- the schedule menu --------------------------------------------------------------

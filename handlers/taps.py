@@ -20,7 +20,7 @@ from bot.items import Edit, StaleItem, actor_of, log_move, log_stale, view_of
 from bot.text import esc, split_for_messages
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
-from handlers.announce import redraw, send_preview
+from handlers.announce import MEDIA_MENU, redraw, send_preview, show_menu
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
 from handlers.common import WartaContext, acting_person, answer_tap, edit_tapped, language_of
@@ -277,6 +277,6 @@ async def _content_tap(
     if outcome is None:
         return
     if action is not Action.SET_CATEGORY and any(not m.dropped for m in outcome.item.media):
-        # Stay in the media list so several files can be dropped in a row.
-        with contextlib.suppress(BadRequest):
-            await edit_tapped(query, reply_markup=media_keyboard(outcome.item, language, services))
+        # Stay in the media list so several files can be dropped in a row: the card's
+        # redraw after the move shows the list (the sender draws it after the move's).
+        await show_menu(context, outcome.item.id, query.message.chat.id, MEDIA_MENU)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -301,3 +302,34 @@ class Prompt(Base):
     item_version: Mapped[int | None] = mapped_column(Integer)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Outgoing(Base):
+    """A message a move (or the outbox) must send, waiting for the sender.
+
+    Written in the same transaction as what caused it, so it cannot be lost; the sender
+    claims it (``sending``) before the Telegram call and marks it ``sent`` after, so it
+    goes once. ``failed`` rows wait for the next sweep; ``superseded`` ones were card
+    redraws overtaken by a later redraw of the same card; ``dropped`` ones could not be
+    sent at all (the person blocked the bot, or a day of failures).
+    """
+
+    __tablename__ = "outgoing"
+    __table_args__ = (Index("ix_outgoing_open", "status", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[str | None] = mapped_column(String(20))
+    repost: Mapped[bool] = mapped_column(Boolean, default=False)
+    # JSON: {"key", "params", "translate"} for notices.
+    payload: Mapped[str | None] = mapped_column(Text)
+    completes: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

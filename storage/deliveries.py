@@ -1,0 +1,149 @@
+"""Writing what a move (or the outbox) must send, in the same transaction as the cause.
+
+``bot.notices`` decides who hears what, ``bot.outgoing`` turns that into messages; this
+module reads the facts those decisions need (``storage.reach``) and writes the rows
+(``storage.outgoing``), so the move and its messages commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.notices import delivery, settled_by_the_move
+from bot.outgoing import (
+    Message,
+    after_move,
+    card_redraws,
+    completes_notice,
+    completes_state,
+    done_notices,
+)
+from bot.text import excerpt
+from bot.workflow import Action, State
+from storage.models import Item, Person
+from storage.outgoing import add, unfinished
+from storage.reach import reach_of
+
+# A move's rows are written with it; an item still undelivered this long after its move
+# had nobody to receive it (or predates the sender) and gets its hand-over again.
+REDELIVER_AFTER = timedelta(minutes=1)
+
+
+def facts_of(item: Item, actor_name: str) -> dict[str, str]:
+    """What every notice about the item may say."""
+    return {
+        "code": item.code,
+        "title": excerpt(item.title, 80),
+        "name": actor_name or "-",
+        "note": item.last_note or "",
+    }
+
+
+async def write_after_move(
+    session: AsyncSession,
+    item: Item,
+    action: Action,
+    changes_state: bool,
+    actor_name: str,
+    now: datetime,
+) -> int:
+    """Inside the move's transaction: every card redrawn, and for a new state its
+    notices and hand-over; returns how many rows were written."""
+    reach = await reach_of(session, item)
+    messages: list[Message] = card_redraws(item.id, reach.cards)
+    if changes_state:
+        state = State(item.state)
+        plan = after_move(
+            item.id,
+            item.state,
+            delivery(state, action, item.last_note),
+            reach,
+            facts_of(item, actor_name),
+        )
+        messages += plan.messages
+        waiting = any(m.completes for m in plan.messages)
+        item.delivered_state = item.state if plan.deliverable and not waiting else None
+    if settled_by_the_move(action, [p.status for p in item.publications]):
+        messages += await _done(session, item, reach_officer=True)
+    return add(session, messages, now)
+
+
+async def _done(session: AsyncSession, item: Item, *, reach_officer: bool) -> list[Message]:
+    removal = item.state == State.UNPUBLISHED.value
+    officer = await session.get(Person, item.officer_id)
+    reachable = officer is not None and not officer.unreachable and reach_officer
+    messages = done_notices(item.id, removal, await reach_of(session, item), reachable)
+    if not messages:
+        # Nobody to tell: said, as far as anyone can hear it.
+        item.publication_notice = "removed" if removal else "published"
+    return messages
+
+
+class Deliveries:
+    """The sweeps' side: hand-overs that found nobody, and "it is out" notices."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def redeliver(self, now: datetime) -> list[str]:
+        """Items whose hand-over has not gone and has no rows waiting (nobody was there
+        to receive it, or the move predates the sender): hand them over now, if anyone
+        is there. Returns the codes handed over."""
+        handed: list[str] = []
+        async with self._sessions() as session:
+            candidates = list(
+                await session.scalars(
+                    select(Item.id)
+                    .where(
+                        (Item.delivered_state.is_(None)) | (Item.delivered_state != Item.state),
+                        Item.state_entered_at < now - REDELIVER_AFTER,
+                    )
+                    .order_by(Item.id)
+                )
+            )
+        for item_id in candidates:
+            async with self._sessions.begin() as session:
+                item = await session.get(Item, item_id)
+                if item is None:
+                    continue
+                if await unfinished(session, item.id, completes_state(item.state)):
+                    continue  # its rows are still going (or wait for the next sweep)
+                plan = after_move(
+                    item.id,
+                    item.state,
+                    delivery(State(item.state), None, item.last_note),
+                    await reach_of(session, item),
+                    facts_of(item, "-"),
+                    first=False,
+                    notices=False,
+                )
+                if not plan.deliverable:
+                    continue
+                if plan.messages:
+                    add(session, plan.messages, now)
+                    handed.append(item.code)
+                else:
+                    item.delivered_state = item.state
+        return handed
+
+    async def announce_done(self, item_ids: Sequence[int], now: datetime) -> int:
+        """Every target is done for these items: write the "it is out (or gone)" notices,
+        unless they are written already. Returns how many rows were written."""
+        written = 0
+        for item_id in item_ids:
+            async with self._sessions.begin() as session:
+                item = await session.get(Item, item_id)
+                if item is None:
+                    continue
+                removal = item.state == State.UNPUBLISHED.value
+                marker = completes_notice("removed" if removal else "published")
+                if await unfinished(session, item.id, marker):
+                    continue
+                if item.publication_notice == marker.partition(":")[2]:
+                    continue
+                written += add(session, await _done(session, item, reach_officer=True), now)
+        return written
