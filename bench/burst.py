@@ -21,9 +21,9 @@ make more than ``--telegram-limit`` new messages within 60 seconds is refused wi
 "Too Many Requests: retry after N" and ``parameters.retry_after`` = the whole seconds
 until the oldest of them leaves the window (a strict sliding window; edits and
 answerCallbackQuery are not counted). warta runs with ``WARTA_GROUP_MESSAGES_PER_MINUTE``
-= ``--group-rate`` (20, Telegram's figure, by default): PTB's AIORateLimiter, a leaky
-bucket of that many messages a minute per group (every call with a negative chat_id,
-edits too), 30 calls a second overall, and up to 3 retries after a 429.
+= ``--group-rate`` (20, Telegram's figure, by default): its sender (handlers/sender.py)
+keeps a sliding window of that many new messages a minute per group (edits are not
+counted), 30 calls a second overall, and a 429 makes only its own call wait.
 
 The office is tests/e2e/office.py's ``running_office`` on SQLite in a temporary folder.
 Its items are made and submitted first, with both limits lifted; then warta is

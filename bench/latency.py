@@ -25,7 +25,7 @@ e2e tests, by default): the burst benchmark (bench/burst.py) is the one about Te
 20 a minute. The SQL statements of each accept tap are counted on warta's engine
 (SQLAlchemy ``before_cursor_execute``), in all and before the tap was answered.
 
-warta's AIORateLimiter also allows 30 calls a second overall (Telegram's global limit).
+warta's sender also keeps to 30 calls a second overall (Telegram's global limit).
 A round makes about ten of them within a few hundred milliseconds, so back to back the
 bench would soon be measuring that bucket rather than the bot; rounds are therefore
 ``--pause`` (0.5 s, untimed) apart, and the table says how many calls a limiter held
@@ -184,7 +184,7 @@ class Statements:
 
 
 class LimiterWaits:
-    """How often a rate limiter (warta's AIORateLimiter is built on aiolimiter) held a call
+    """How often an aiolimiter limiter (PTB's AIORateLimiter; warta no longer uses one) held a call
     back for more than a millisecond: these figures are meant to be free of that."""
 
     count = 0
