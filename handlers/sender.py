@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # A row that keeps failing this long is given up (and the log group told).
 GIVE_UP_AFTER = timedelta(days=1)
+# Rows that went are kept this long (to look into a complaint), then forgotten.
+KEEP_SENT = timedelta(days=7)
 SENDER_KEY = "sender"
 
 
@@ -127,6 +129,7 @@ class Sender:
         now = self._clock()
         for row in await self.store.give_up(now - GIVE_UP_AFTER, now):
             log.warning("gave up sending %s to chat %s after a day", row.kind.value, row.chat_id)
+        await self.store.prune(now - KEEP_SENT)
         retried = await self.store.retry_failed()
         handed = await self.deliveries.redeliver(now)
         for code in handed:

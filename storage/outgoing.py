@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outgoing import Kind, Message
@@ -249,6 +249,19 @@ class OutgoingStore:
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(Outgoing).where(Outgoing.status == SENDING).values(status=PENDING)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def prune(self, older_than: datetime) -> int:
+        """Forget rows finished before ``older_than`` (the history of what was said is
+        in the events; these rows only served the sending)."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(Outgoing).where(
+                    Outgoing.status.not_in(UNFINISHED),
+                    # A superseded redraw never went: it counts from when it was written.
+                    func.coalesce(Outgoing.done_at, Outgoing.created_at) < older_than,
+                )
             )
             return int(getattr(result, "rowcount", 0) or 0)
 

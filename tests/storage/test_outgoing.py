@@ -153,3 +153,23 @@ async def test_a_crash_while_sending_sends_the_row_again_and_old_failures_are_gi
     dropped = await store.give_up(NOW + timedelta(days=2), NOW)
     assert [r.id for r in dropped] == [notice.id]
     assert (await store.counts()).get(FAILED) is None
+
+
+async def test_rows_that_went_are_forgotten_after_a_while_and_waiting_ones_never(
+    sessions: Sessions,
+) -> None:
+    a, _ = await add_items(sessions)
+    store = OutgoingStore(sessions)
+    await store.enqueue(
+        [
+            Message(GROUP, Kind.CARD, a, "it"),
+            Message(GROUP, Kind.CARD, a, "it"),
+            Message(1001, Kind.NOTICE, a, key="k"),
+        ],
+        NOW,
+    )
+    await send(store, GROUP)
+    assert await store.counts() == {SENT: 1, SUPERSEDED: 1, PENDING: 1}
+    assert await store.prune(NOW - timedelta(days=7)) == 0
+    assert await store.prune(NOW + timedelta(days=8)) == 2
+    assert await store.counts() == {PENDING: 1}
