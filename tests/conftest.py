@@ -62,10 +62,16 @@ async def _admin(url: str, statement: str) -> None:
         await engine.dispose()
 
 
+def _xdist_controller(config: pytest.Config) -> bool:
+    """With pytest-xdist (``-n``) the controlling process only hands out tests: its
+    workers each create their own database, so it needs none."""
+    return config.pluginmanager.has_plugin("dsession")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Create this run's own PostgreSQL database on the configured server."""
     global RUN_DATABASE_URL
-    if not POSTGRES_URL:
+    if not POSTGRES_URL or _xdist_controller(session.config):
         return
     server = make_url(POSTGRES_URL)
     if server.get_backend_name() != "postgresql":
