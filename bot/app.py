@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,7 @@ from handlers.start import set_default_menus
 from publisher.outbox import Outbox
 from publisher.wiring import build_targets, retry_policy, target_names
 from storage.blobs import LocalBlobStore
+from storage.card_facts import read_card_facts
 from storage.db import create_engine, make_sessions, upgrade_database_async
 from storage.deliveries import Deliveries
 from storage.outgoing import OutgoingStore
@@ -113,6 +115,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
     app.bot_data[SENDER_KEY] = Sender(
         OutgoingStore(sessions),
         Deliveries(sessions),
+        partial(read_card_facts, sessions),
         pace_for(settings.group_messages_per_minute),
         clock,
     )

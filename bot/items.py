@@ -14,16 +14,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.logs import MOVES, elapsed_ms, kv
 from bot.people import roles_of
-from bot.publication import CANCELLED, DONE, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
+from bot.publication import (
+    CANCELLED,
+    DONE,
+    OUTBOX_EVENTS,
+    PENDING,
+    PUBLISHED,
+    REMOVED,
+    REMOVING,
+    UNCERTAIN,
+)
 from bot.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
@@ -46,14 +57,17 @@ MAX_BODY_LENGTH = 20_000
 SYSTEM_NAME = "warta"
 SYSTEM_ROLE = "system"
 
-# What the outbox records in an item's history when a target has it (or no longer has
-# it, or cannot tell): the supervision record says what went out where, and when.
-# Cards and stale-tap notices name the people's moves, so these are left out there.
-OUTBOX_EVENTS = ("target_published", "target_removed", "target_uncertain")
 
 # Publication statuses (see ``storage.models.Publication``).
 
 moves_log = logging.getLogger(MOVES)
+
+
+class Identified(Protocol):
+    """Whoever acted, as a log line names them (a person's row, or a Telegram user)."""
+
+    @property
+    def id(self) -> int: ...
 
 
 class _OlderVersion(Exception):
@@ -72,9 +86,10 @@ class StaleItem(Exception):
 @dataclass
 class Outcome:
     item: Item
-    officer: Person
     transition: Transition
     actor: Person | None  # None: the scheduler acted
+    # The chats the move wrote messages for (the sender is woken for these).
+    chats: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +109,7 @@ def log_move(
     *,
     item: str | None,
     action: Action | str,
-    actor: Person | None,
+    actor: Identified | None,
     reason: str | None = None,
     level: int = logging.INFO,
     **fields: object,
@@ -121,11 +136,27 @@ def log_move(
     )
 
 
+def log_done(started: float, outcome: Outcome) -> None:
+    """The move committed: only now is it a fact worth a line."""
+    move = outcome.transition
+    log_move(
+        started,
+        "ok",
+        item=outcome.item.code,
+        action=move.action,
+        actor=outcome.actor,
+        role=move.role.value,
+        from_=move.source.value,
+        to=move.target.value,
+        version=outcome.item.version,
+    )
+
+
 def log_stale(
     started: float,
     stale: StaleItem,
     action: Action | str,
-    actor: Person | None,
+    actor: Identified | None,
     version: int | None,
 ) -> None:
     """The attempt carried an old version: nothing changed (a normal double tap)."""
@@ -301,20 +332,16 @@ class ItemService:
                 level=logging.INFO if refused else logging.WARNING,
             )
             raise
-        # Committed: only now is the move a fact worth a line.
-        move = outcome.transition
-        log_move(
-            started,
-            "ok",
-            item=outcome.item.code,
-            action=action,
-            actor=person,
-            role=move.role.value,
-            from_=move.source.value,
-            to=move.target.value,
-            version=outcome.item.version,
-        )
+        log_done(started, outcome)
         return outcome
+
+    def unit(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """One unit of work: a transaction that commits when the block ends."""
+        return self._sessions.begin()
+
+    async def last_event_in(self, session: AsyncSession, item_id: int) -> Event | None:
+        """:meth:`last_event`, inside the caller's unit of work."""
+        return await self._last_event(session, item_id)
 
     async def _act(
         self,
@@ -338,57 +365,75 @@ class ItemService:
                     # Not StaleItem(item) here: the rollback expires this row, and whoever
                     # explains the refusal reads it after the session is gone.
                     raise _OlderVersion
-                actor = actor_of(person) if person is not None else SYSTEM_ACTOR
-                move = transition(view_of(item), actor, action, now, note)
-                if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
-                    edit = Edit()
-                event_note = self._apply_edit(item, action, edit, now) if edit else move.note
-                if move.changes_state:
-                    item.state = move.target.value
-                    item.state_entered_at = now
-                    item.step_due_at = due_at(move.target, now, self._standards)
-                    if move.note:
-                        item.last_note = move.note
-                    elif move.target is not State.COLLECTING:
-                        item.last_note = None
-                self._outbox(item, move, now)
-                item.updated_at = now
-                session.add(
-                    Event(
-                        item_id=item.id,
-                        actor_id=person.id if person is not None else None,
-                        actor_name=person.full_name if person is not None else SYSTEM_NAME,
-                        actor_role=move.role.value if person is not None else SYSTEM_ROLE,
-                        action=action.value,
-                        from_state=move.source.value,
-                        to_state=move.target.value,
-                        note=event_note,
-                        created_at=now,
-                    )
-                )
-                officer = await session.get(Person, item.officer_id)
-                assert officer is not None
-                if action is Action.SEND_BACK:
-                    # The returned draft becomes the one the officer's next files go to.
-                    officer.current_draft_id = item.id
-                await session.flush()
-                # What people must see, written with the move: it cannot be lost.
-                await write_after_move(
-                    session,
-                    item,
-                    action,
-                    move.changes_state,
-                    person.full_name if person is not None else SYSTEM_NAME,
-                    now,
-                )
-                await session.flush()
-                return Outcome(item=item, officer=officer, transition=move, actor=person)
+                outcome = await self.apply(session, item, person, action, now, note, edit)
+            return outcome
         except (StaleDataError, _OlderVersion):
             # Someone else's move came first (seen by the version, or by the update that
             # matched no row): read the item as it is now, outside the failed transaction.
             fresh = await self.get(item_id)
             assert fresh is not None
             raise StaleItem(fresh, await self.last_event(item_id)) from None
+
+    async def apply(
+        self,
+        session: AsyncSession,
+        item: Item,
+        person: Person | None,
+        action: Action,
+        now: datetime,
+        note: str | None = None,
+        edit: Edit | None = None,
+    ) -> Outcome:
+        """Inside the caller's unit of work, on the item it read: check the move with the
+        workflow, apply it, append its event and write the messages it needs. The item
+        is written once, at the caller's commit, with its version up by one (the
+        commit fails if someone else's move came first)."""
+        actor = actor_of(person) if person is not None else SYSTEM_ACTOR
+        move = transition(view_of(item), actor, action, now, note)
+        if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
+            edit = Edit()
+        event_note = self._apply_edit(item, action, edit, now) if edit else move.note
+        if move.changes_state:
+            item.state = move.target.value
+            item.state_entered_at = now
+            item.step_due_at = due_at(move.target, now, self._standards)
+            if move.note:
+                item.last_note = move.note
+            elif move.target is not State.COLLECTING:
+                item.last_note = None
+        self._outbox(item, move, now)
+        item.updated_at = now
+        session.add(
+            Event(
+                item_id=item.id,
+                actor_id=person.id if person is not None else None,
+                actor_name=person.full_name if person is not None else SYSTEM_NAME,
+                actor_role=move.role.value if person is not None else SYSTEM_ROLE,
+                action=action.value,
+                from_state=move.source.value,
+                to_state=move.target.value,
+                note=event_note,
+                created_at=now,
+            )
+        )
+        if action is Action.SEND_BACK:
+            # The returned draft becomes the one the officer's next files go to.
+            with session.no_autoflush:
+                await session.execute(
+                    update(Person)
+                    .where(Person.id == item.officer_id)
+                    .values(current_draft_id=item.id)
+                )
+        # What people must see, written with the move: it cannot be lost.
+        chats = await write_after_move(
+            session,
+            item,
+            action,
+            move.changes_state,
+            person.full_name if person is not None else SYSTEM_NAME,
+            now,
+        )
+        return Outcome(item=item, transition=move, actor=person, chats=chats)
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:

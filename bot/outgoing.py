@@ -98,10 +98,12 @@ def after_move(
     *,
     first: bool = True,
     notices: bool = True,
+    has_files: bool = True,
 ) -> Plan:
     """The messages that deliver the item's new ``state``: the notices, the officer's
     card, the hand-over to the next step. ``first`` is False for the sweep's later try
-    (nobody is warned twice); ``notices`` False leaves out what was already sent."""
+    (nobody is warned twice); ``notices`` False leaves out what was already sent;
+    ``has_files`` False: the item has no files to hand over (only its card goes)."""
     done = completes_state(state)
     messages: list[Message] = []
     if notices:
@@ -148,9 +150,10 @@ def after_move(
         else:
             held = reach.cards.get(chat)
             # A group serving several steps already shows the item's files.
-            if held is None or held == audience:
-                kind = Kind.PREVIEW if step.show is Show.PREVIEW else Kind.FILES
-                messages.append(Message(chat, kind, item_id, completes=done))
+            if step.show is Show.PREVIEW and (held is None or held == audience):
+                messages.append(Message(chat, Kind.PREVIEW, item_id, completes=done))
+            elif has_files and (held is None or held == audience):
+                messages.append(Message(chat, Kind.FILES, item_id, completes=done))
         messages.append(Message(chat, Kind.CARD, item_id, audience, repost=True, completes=done))
     return Plan(tuple(messages), True)
 

@@ -97,6 +97,10 @@ class PeopleService:
                 person.roles.append(RoleGrant(role=Role.ADMIN.value, granted_at=now))
             return person
 
+    def is_current(self, person: Person, user: TelegramUser) -> bool:
+        """Whether the stored person is as Telegram shows them now (nothing to refresh)."""
+        return not self._needs_update(person, user)
+
     def _needs_update(self, person: Person, user: TelegramUser) -> bool:
         return (
             person.full_name != user.full_name[:200]

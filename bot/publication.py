@@ -33,3 +33,8 @@ WORKING = frozenset({PENDING, REMOVING})
 DONE = frozenset({PUBLISHED, REMOVED, CANCELLED})
 #: Shown by `warta outbox`: on their way, or waiting for a person.
 OPEN = frozenset({PENDING, REMOVING, UNCERTAIN})
+
+#: What the outbox records in an item's history when a target has it (or no longer has
+#: it, or cannot tell): the supervision record says what went out where, and when.
+#: Cards and stale-tap notices name the people's moves, so these are left out there.
+OUTBOX_EVENTS = ("target_published", "target_removed", "target_uncertain")

@@ -25,7 +25,8 @@ from bot.purposes import Purpose
 from bot.text import esc
 from handlers.cards import CardView, live_media, media_keyboard, render_card
 from handlers.common import WartaContext, guarded
-from storage.models import Item, Media
+from storage.card_facts import CardSpot
+from storage.models import Event, Item, Media, Person
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,41 @@ async def show_card(
     language = await chat_language(context, chat_id)
     officer = await services.items.officer_of(item)
     last = await services.items.last_event(item.id)
+    found = await services.chats.card(item.id, chat_id)
+    existing = None if found is None else CardSpot(found.message_id, found.audience)
+    spot = await draw_card(
+        context, item, chat_id, audience, language, officer, last, existing, repost, menu
+    )
+    if spot is None:
+        return False
+    if existing is None or spot != (chat_id, existing.message_id) or existing.audience != audience:
+        await services.chats.save_card(item.id, spot[0], spot[1], audience)
+    return True
+
+
+async def draw_card(
+    context: WartaContext,
+    item: Item,
+    chat_id: int,
+    audience: str,
+    language: str,
+    officer: Person | None,
+    last: Event | None,
+    existing: CardSpot | None,
+    repost: bool = False,
+    menu: str | None = None,
+) -> tuple[int, int] | None:
+    """:func:`show_card` from facts already read (the sender's): returns where the card
+    is now, (chat id, message id), or None when the chat cannot be reached. Records
+    nothing: the caller keeps the card's place."""
+    services = context.services
     view = render_card(item, audience, language, services, officer, last)
     if menu == MEDIA_MENU:
         # The editor stays in the list of files (several can be dropped in a row).
         view = CardView(view.text, media_keyboard(item, language, services))
-    existing = await services.chats.card(item.id, chat_id)
     if existing is not None and not repost:
         try:
-            edited = await guarded(
+            await guarded(
                 context,
                 chat_id,
                 lambda cid: context.bot.edit_message_text(
@@ -77,10 +105,7 @@ async def show_card(
                     parse_mode=ParseMode.HTML,
                 ),
             )
-            if existing.audience != audience:
-                await services.chats.save_card(item.id, chat_id, existing.message_id, audience)
-            del edited
-            return True
+            return chat_id, existing.message_id
         except BadRequest as error:
             if "not found" not in error.message.lower():
                 raise
@@ -93,11 +118,10 @@ async def show_card(
         ),
     )
     if sent is None:
-        return False
-    await services.chats.save_card(item.id, sent.chat_id, sent.message_id, audience)
+        return None
     if existing is not None and existing.message_id != sent.message_id:
         await _delete_quietly(context, chat_id, existing.message_id)
-    return True
+    return sent.chat_id, sent.message_id
 
 
 async def redraw(context: WartaContext, item: Item, chat_id: int) -> None:
@@ -122,7 +146,7 @@ async def refresh_cards(context: WartaContext, item: Item) -> None:
     sender = context.application.bot_data.get("sender")
     if sender is not None and cards:
         await sender.store.enqueue(card_redraws(item.id, cards), context.services.now())
-        sender.wake(context)
+        sender.wake(context, cards)
 
 
 async def show_menu(context: WartaContext, item_id: int, chat_id: int, menu: str) -> None:
@@ -134,7 +158,7 @@ async def show_menu(context: WartaContext, item_id: int, chat_id: int, menu: str
         return
     row = Outgoing(chat_id, Kind.CARD, item_id, existing.audience, params={"menu": menu})
     await sender.store.enqueue([row], context.services.now())
-    sender.wake(context)
+    sender.wake(context, [chat_id])
 
 
 AlbumItem = InputMediaPhoto | InputMediaVideo | InputMediaDocument
@@ -266,13 +290,9 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     if kick_outbox and starts_outbox(action, auto_publish=auto):
         # The outbox has work: start it now, in the job queue.
         kick(context)
-    wake_sender(context)
-
-
-def wake_sender(context: WartaContext) -> None:
     sender = context.application.bot_data.get("sender")
     if sender is not None:
-        sender.wake(context)
+        sender.wake(context, outcome.chats)
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:

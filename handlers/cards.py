@@ -13,8 +13,8 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import timefmt
-from bot.items import OUTBOX_EVENTS, view_of
-from bot.publication import PUBLISHED, REMOVING, PublicationStatus
+from bot.items import view_of
+from bot.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
 from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
 from bot.workflow import Action, Actor, Role, State, allowed_actions

@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 
 from telegram.error import TelegramError
 
@@ -24,17 +25,17 @@ from bot.text import esc, excerpt
 from bot.workflow import State
 from handlers.announce import (
     chat_language,
+    draw_card,
     links_text,
     send_media,
     send_preview,
     send_text,
-    show_card,
 )
 from handlers.cards import live_media
 from handlers.common import WartaContext
+from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
-from storage.models import Item
-from storage.outgoing import DROPPED, SENT, OutgoingStore, Queued
+from storage.outgoing import DROPPED, SENT, Finished, OutgoingStore, PlacedCard, Queued
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ GIVE_UP_AFTER = timedelta(days=1)
 # Rows that went are kept this long (to look into a complaint), then forgotten.
 KEEP_SENT = timedelta(days=7)
 SENDER_KEY = "sender"
+# How many items' facts the sender keeps between rows (older ones are read again).
+KNOWN_ITEMS = 256
 
 
 class DeliveryTrouble(Exception):
@@ -69,12 +72,17 @@ class Sender:
         self,
         store: OutgoingStore,
         deliveries: Deliveries,
+        read_facts: Callable[[int], Awaitable[CardFacts | None]],
         pace: Pace,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.deliveries = deliveries
+        self._read_facts = read_facts
+        # Items' facts last read, by item id (see storage.card_facts).
+        self._known: dict[int, CardFacts] = {}
+        self._reading: dict[int, asyncio.Future[CardFacts | None]] = {}
         self._pace = pace
         self._clock = clock
         self._monotonic = monotonic
@@ -85,6 +93,9 @@ class Sender:
         self._dispatching: asyncio.Task[None] | None = None
         self._again = False
         self._moved = False
+        # Chats named by the wakes since the last dispatch, and whether a wake named none.
+        self._named: set[int] = set()
+        self._everyone = False
 
     # --- starting work -------------------------------------------------------------
 
@@ -92,9 +103,15 @@ class Sender:
         """A group became a supergroup: its waiting rows now carry the new id."""
         self._moved = True
 
-    def wake(self, context: WartaContext) -> None:
-        """New rows were committed: start sending them, in the background."""
+    def wake(self, context: WartaContext, chats: Iterable[int] | None = None) -> None:
+        """New rows were committed: start sending them, in the background. A move names
+        the ``chats`` it wrote to (nothing needs reading to find them); without names
+        every chat with waiting rows is looked up."""
         self._generation += 1
+        if chats is None:
+            self._everyone = True
+        else:
+            self._named.update(chats)
         if self._dispatching is not None and not self._dispatching.done():
             self._again = True
             return
@@ -105,7 +122,11 @@ class Sender:
     async def _dispatch(self, context: WartaContext) -> None:
         while True:
             self._again = False
-            for chat_id in await self.store.chats_with_work():
+            chats, self._named = self._named, set()
+            if self._everyone:
+                self._everyone = False
+                chats.update(await self.store.chats_with_work())
+            for chat_id in sorted(chats):
                 task = self._chats.get(chat_id)
                 if task is None or task.done():
                     self._chats[chat_id] = context.application.create_task(
@@ -143,94 +164,175 @@ class Sender:
     async def _chat(self, context: WartaContext, chat_id: int) -> None:
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
+            languages: dict[int, str] = {}
+            finished: Finished | None = None
             while True:
                 generation = self._generation
-                row = await self.store.next_for(chat_id)
+                # How the last row went and the next one claimed, in one commit.
+                row = await self.store.take(chat_id, finished, self._clock())
+                finished = None
                 if row is None:
                     if generation == self._generation:
                         return
                     continue
-                await self._send(context, row)
+                finished = await self._send(context, row, languages)
+                if self._moved:
+                    # The chat became a supergroup and its rows carry the new id now: the
+                    # new chat's task must find this row on record before it looks.
+                    self._moved = False
+                    if finished is not None:
+                        await self.store.record(finished, self._clock())
+                        finished = None
+                    self.wake(context)
 
-    async def _send(self, context: WartaContext, row: Queued) -> None:
-        items = context.services.items
-        item = await items.get(row.item_id) if row.item_id is not None else None
+    async def _facts(self, row: Queued) -> CardFacts | None:
+        """The row's item as it is at least since the row was written, read once for
+        all the rows that were waiting then (several chats' tasks share one read)."""
+        item_id = row.item_id
+        if item_id is None:
+            return None
+        for _ in range(3):
+            facts = self._known.get(item_id)
+            if facts is not None and row.id in facts.rows:
+                return facts
+            reading = self._reading.get(item_id)
+            if reading is None:
+                reading = asyncio.ensure_future(self._read_facts(item_id))
+                self._reading[item_id] = reading
+                reading.add_done_callback(partial(self._read_done, item_id))
+            # Shielded: one chat's task being cancelled must not cancel the others' read.
+            facts = await asyncio.shield(reading)
+            if facts is None:
+                return None
+            self._known[item_id] = facts
+            while len(self._known) > KNOWN_ITEMS:
+                self._known.pop(next(iter(self._known)))
+        return await self._read_facts(item_id)
+
+    def _read_done(self, item_id: int, reading: asyncio.Future[CardFacts | None]) -> None:
+        if self._reading.get(item_id) is reading:
+            del self._reading[item_id]
+
+    async def _send(
+        self, context: WartaContext, row: Queued, languages: dict[int, str]
+    ) -> Finished | None:
+        """Make the row's call(s), paced; returns how it went, or None when it failed
+        (then it is marked failed for the sweep)."""
+        facts = await self._facts(row)
+        item = facts.item if facts is not None else None
         count = 1
         if item is not None and row.kind in (Kind.FILES, Kind.PREVIEW):
             count = max(1, len(live_media(item)))
         delay = self._pace.delay(row.chat_id, self._monotonic(), count, new=row.new)
         if delay > 0:
             await asyncio.sleep(delay)
-        if not await self.store.claim(row.id):
-            return
         self._pace.record(row.chat_id, self._monotonic(), count, new=row.new)
-        code: str | None = None
+        code = item.code if item is not None else None
         try:
-            code, sent = await self._execute(context, row, item)
+            language = await self._language(context, row.chat_id, facts, languages)
+            finished = await self._execute(context, row, facts, language)
         except TelegramError as error:
             await self.store.fail(row.id, f"{type(error).__name__}: {error}")
             log.warning(
                 "could not send %s to chat %s (try %d): %s",
                 row.kind.value,
                 row.chat_id,
-                row.attempts + 1,
+                row.attempts,
                 error,
             )
-            if row.attempts == 0 and row.hands_over:
+            if row.attempts == 1 and row.hands_over:
                 # A step's people are missing the item: the IT team hears it once, in one
                 # line; the sweeps retry quietly (a notice that failed is only logged).
                 await context.application.process_error(None, DeliveryTrouble(row, error, code))
-            return
+            return None
         except Exception as error:
             await self.store.fail(row.id, f"{type(error).__name__}: {error}")
             await context.application.process_error(None, error)
-            return
-        await self.store.finish(row.id, self._clock(), status=SENT if sent else DROPPED)
-        if self._moved:
-            self._moved = False
-            self.wake(context)
+            return None
+        return finished
+
+    async def _language(
+        self,
+        context: WartaContext,
+        chat_id: int,
+        facts: CardFacts | None,
+        languages: dict[int, str],
+    ) -> str:
+        """The chat's language, read at most once per run (the officer's is known)."""
+        if chat_id in languages:
+            return languages[chat_id]
+        officer = facts.officer if facts is not None else None
+        if officer is not None and officer.id == chat_id:
+            language = officer.language
+        else:
+            language = await chat_language(context, chat_id)
+        languages[chat_id] = language
+        return language
 
     async def _execute(
-        self, context: WartaContext, row: Queued, item: Item | None
-    ) -> tuple[str | None, bool]:
-        """Make the row's call(s); returns the item's code and whether it was sent."""
+        self, context: WartaContext, row: Queued, facts: CardFacts | None, language: str
+    ) -> Finished:
+        """Make the row's call(s); returns how it went."""
         services = context.services
-        code = item.code if item is not None else None
         chat_id = row.chat_id
         if row.kind is Kind.NOTICE:
-            language = await chat_language(context, chat_id)
             params = {
                 k: services.t(v, language) if k in row.translate else v
                 for k, v in row.params.items()
             }
             text = services.t(row.key or "", language, **{k: esc(v) for k, v in params.items()})
-            return code, await _sent(send_text(context, chat_id, text))
-        if item is None:
-            return code, False  # the item is gone (a restored backup); nothing to show
+            return self._went(row, await _sent(send_text(context, chat_id, text)))
+        if facts is None:
+            return self._went(row, False)  # the item is gone (a restored backup)
+        item = facts.item
         if row.kind is Kind.CARD:
-            return code, await show_card(
-                context,
-                item,
-                chat_id,
-                row.audience or "officer",
-                repost=row.repost,
-                menu=row.params.get("menu"),
-            )
+            return await self._card(context, row, facts, language)
         if row.kind is Kind.FILES:
             await send_media(context, chat_id, live_media(item))
-            return code, True
+            return self._went(row, True)
         if row.kind is Kind.PREVIEW:
             await send_preview(context, chat_id, item)
-            return code, True
+            return self._went(row, True)
         # Kind.DONE
         removal = item.state == State.UNPUBLISHED.value
-        language = await chat_language(context, chat_id)
         key = "notify.removed_everywhere" if removal else "notify.published"
         text = services.t(key, language, code=esc(item.code), title=esc(excerpt(item.title, 80)))
         links = "" if removal else links_text(context, item, language)
-        return code, await _sent(
-            send_text(context, chat_id, text + ("\n" + links if links else ""))
+        return self._went(
+            row,
+            await _sent(send_text(context, chat_id, text + ("\n" + links if links else ""))),
         )
+
+    async def _card(
+        self, context: WartaContext, row: Queued, facts: CardFacts, language: str
+    ) -> Finished:
+        audience = row.audience or "officer"
+        existing = facts.cards.get(row.chat_id)
+        spot = await draw_card(
+            context,
+            facts.item,
+            row.chat_id,
+            audience,
+            language,
+            facts.officer,
+            facts.last_event,
+            existing,
+            repost=row.repost,
+            menu=row.params.get("menu"),
+        )
+        if spot is None:
+            return self._went(row, False)
+        chat_id, message_id = spot
+        if existing == CardSpot(message_id, audience) and chat_id == row.chat_id:
+            return self._went(row, True)
+        facts.cards.pop(row.chat_id, None)
+        facts.cards[chat_id] = CardSpot(message_id, audience)
+        placed = PlacedCard(facts.item.id, chat_id, message_id, audience)
+        return Finished(row.id, SENT, card=placed)
+
+    @staticmethod
+    def _went(row: Queued, sent: bool) -> Finished:
+        return Finished(row.id, SENT if sent else DROPPED)
 
 
 async def _sent(call: Awaitable[object]) -> bool:

@@ -16,14 +16,22 @@ import time
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.items import Edit, StaleItem, actor_of, log_move, log_stale, view_of
+from bot.items import Edit, StaleItem, actor_of, log_stale, view_of
 from bot.text import esc, split_for_messages
+from bot.usecases.tap_move import log_refusal, tap_move
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
-from handlers.announce import MEDIA_MENU, redraw, send_preview, show_menu
+from handlers.announce import MEDIA_MENU, announce, redraw, send_preview, show_menu
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
-from handlers.common import WartaContext, acting_person, answer_tap, edit_tapped, language_of
+from handlers.common import (
+    WartaContext,
+    acting_person,
+    answer_tap,
+    edit_tapped,
+    language_of,
+    telegram_user,
+)
 from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
 from handlers.tap_moves import move_from_tap
@@ -56,6 +64,10 @@ async def on_tap(update: Update, context: WartaContext) -> None:
     if query is None:
         return
     tap = decode(query.data)
+    # A move: read and made in one unit of work, answered from what it found.
+    action = tap.action if tap is not None and tap.verb in ("act", "ok") else None
+    if tap is not None and action is not None and await _tap_move(update, context, tap, action):
+        return
     person = await acting_person(update, context)
     language = language_of(person, context, update)
     t = context.services.t
@@ -86,6 +98,49 @@ async def on_tap(update: Update, context: WartaContext) -> None:
         await answer_tap(query, t("error.not_participant", language), show_alert=True)
         return
     await _item_tap(update, context, person, item, tap, language)
+
+
+async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Action) -> bool:
+    """The fast path of a move button; False when the tapper must be registered first
+    (the general path does that, and the move)."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.message is not None
+    if user is None or user.is_bot:
+        return False
+    services = context.services
+    try:
+        item_id, version = tap.int_arg(1), tap.int_arg(2)
+    except AssertionError:
+        return False
+    confirmed = tap.verb == "ok"
+    ask_first = action in PROMPT_FOR or (action in CONFIRM_FIRST and not confirmed)
+    tapped = await tap_move(
+        services.items,
+        services.people,
+        telegram_user(user),
+        item_id,
+        version,
+        action,
+        services.now(),
+        ask_first=ask_first,
+    )
+    if tapped is None:
+        return False
+    person = tapped.person
+    language = language_of(person, context, update)
+    chat_id = query.message.chat.id
+    if tapped.stale is not None:
+        await answer_tap(query, stale_text(tapped.stale, context, language, person.id), True)
+        await redraw(context, tapped.stale.item, chat_id)
+    elif tapped.refusal is not None:
+        await answer_tap(query, explain(tapped.refusal, context, language), show_alert=True)
+    elif tapped.outcome is not None:
+        await answer_tap(query, services.t(f"done.{action.value}", language))
+        await announce(context, tapped.outcome)
+    elif tapped.item is not None:
+        await _ask_first(update, context, person, tapped.item, action, language)
+    return True
 
 
 async def _item_for(tap: Tap, context: WartaContext) -> Item | None:
@@ -156,21 +211,6 @@ async def _item_tap(
     await _content_tap(update, context, person, item, tap, language)
 
 
-def _log_refusal(
-    started: float, item: Item, action: Action, person: Person, error: WorkflowError
-) -> None:
-    log_move(
-        started,
-        "refused",
-        item=item.code,
-        action=action,
-        actor=person,
-        state=item.state,
-        version=item.version,
-        reason=error.key,
-    )
-
-
 async def _add_more(
     update: Update, context: WartaContext, person: Person, item: Item, language: str
 ) -> None:
@@ -198,7 +238,6 @@ async def _act(
     query = update.callback_query
     assert query is not None and query.message is not None
     services = context.services
-    t = services.t
     # Check the tapper first, so nobody is asked for a reason they may not give.
     started = time.perf_counter()
     try:
@@ -210,30 +249,36 @@ async def _act(
             note="-" if needs_reason(action) else None,
         )
     except WorkflowError as error:
-        _log_refusal(started, item, action, person, error)
+        log_refusal(started, item, action, person, error)
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
+    if action in PROMPT_FOR or (action in CONFIRM_FIRST and not confirmed):
+        await _ask_first(update, context, person, item, action, language)
+        return
+    await move_from_tap(update, context, person, item, action, language)
+
+
+async def _ask_first(
+    update: Update, context: WartaContext, person: Person, item: Item, action: Action, language: str
+) -> None:
+    """The move needs words (a reason, a title) or a yes before it is made."""
+    query = update.callback_query
+    assert query is not None
+    t = context.services.t
     if action in PROMPT_FOR:
         kind, question = PROMPT_FOR[action]
         await answer_tap(query, t("prompt.toast", language))
         await ask(update, context, person, kind, language, question, item)
         return
-    if action in CONFIRM_FIRST and not confirmed:
-        await answer_tap(query)
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    button(
-                        t(f"confirm.{action.value}", language), "ok", action, item.id, item.version
-                    )
-                ],
-                [button(t("button.keep", language), "card", item.id)],
-            ]
-        )
-        with contextlib.suppress(BadRequest):
-            await edit_tapped(query, reply_markup=markup)
-        return
-    await move_from_tap(update, context, person, item, action, language)
+    await answer_tap(query)
+    markup = InlineKeyboardMarkup(
+        [
+            [button(t(f"confirm.{action.value}", language), "ok", action, item.id, item.version)],
+            [button(t("button.keep", language), "card", item.id)],
+        ]
+    )
+    with contextlib.suppress(BadRequest):
+        await edit_tapped(query, reply_markup=markup)
 
 
 async def _content_tap(
@@ -249,7 +294,7 @@ async def _content_tap(
     try:
         transition(view_of(item), actor_of(person), guard, services.now())
     except WorkflowError as error:
-        _log_refusal(started, item, guard, person, error)
+        log_refusal(started, item, guard, person, error)
         await answer_tap(query, explain(error, context, language), show_alert=True)
         return
     if tap.verb == "sch":

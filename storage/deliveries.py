@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notices import delivery, settled_by_the_move
 from bot.outgoing import (
     Message,
+    Plan,
+    Reach,
     after_move,
     card_redraws,
     completes_notice,
@@ -50,26 +52,39 @@ async def write_after_move(
     changes_state: bool,
     actor_name: str,
     now: datetime,
-) -> int:
+) -> tuple[int, ...]:
     """Inside the move's transaction: every card redrawn, and for a new state its
-    notices and hand-over; returns how many rows were written."""
-    reach = await reach_of(session, item)
-    messages: list[Message] = card_redraws(item.id, reach.cards)
-    if changes_state:
-        state = State(item.state)
-        plan = after_move(
-            item.id,
-            item.state,
-            delivery(state, action, item.last_note),
-            reach,
-            facts_of(item, actor_name),
-        )
-        messages += plan.messages
-        waiting = any(m.completes for m in plan.messages)
-        item.delivered_state = item.state if plan.deliverable and not waiting else None
-    if settled_by_the_move(action, [p.status for p in item.publications]):
-        messages += await _done(session, item, reach_officer=True)
-    return add(session, messages, now)
+    notices and hand-over; returns the chats written to.
+
+    The reads here do not flush the move's changes, so the item is written once, with
+    its delivery state, when the rows are."""
+    with session.no_autoflush:
+        reach = await reach_of(session, item)
+        messages: list[Message] = card_redraws(item.id, reach.cards)
+        if changes_state:
+            plan = _plan(item, action, reach, actor_name)
+            if not plan.deliverable:
+                # A step has nobody: the log group and the admins are told; read them.
+                plan = _plan(item, action, await reach_of(session, item, wardens=True), actor_name)
+            messages += plan.messages
+            waiting = any(m.completes for m in plan.messages)
+            item.delivered_state = item.state if plan.deliverable and not waiting else None
+        if settled_by_the_move(action, [p.status for p in item.publications]):
+            messages += await _done(session, item, reach_officer=True)
+    await add(session, messages, now)
+    return tuple(dict.fromkeys(m.chat_id for m in messages))
+
+
+def _plan(item: Item, action: Action | None, reach: Reach, actor_name: str, **kw: bool) -> Plan:
+    return after_move(
+        item.id,
+        item.state,
+        delivery(State(item.state), action, item.last_note),
+        reach,
+        facts_of(item, actor_name),
+        has_files=any(not m.dropped for m in item.media),
+        **kw,
+    )
 
 
 async def _done(session: AsyncSession, item: Item, *, reach_officer: bool) -> list[Message]:
@@ -112,19 +127,13 @@ class Deliveries:
                     continue
                 if await unfinished(session, item.id, completes_state(item.state)):
                     continue  # its rows are still going (or wait for the next sweep)
-                plan = after_move(
-                    item.id,
-                    item.state,
-                    delivery(State(item.state), None, item.last_note),
-                    await reach_of(session, item),
-                    facts_of(item, "-"),
-                    first=False,
-                    notices=False,
+                plan = _plan(
+                    item, None, await reach_of(session, item), "-", first=False, notices=False
                 )
                 if not plan.deliverable:
                     continue
                 if plan.messages:
-                    add(session, plan.messages, now)
+                    await add(session, plan.messages, now)
                     handed.append(item.code)
                 else:
                     item.delivered_state = item.state
@@ -145,5 +154,6 @@ class Deliveries:
                     continue
                 if item.publication_notice == marker.partition(":")[2]:
                     continue
-                written += add(session, await _done(session, item, reach_officer=True), now)
+                done = await _done(session, item, reach_officer=True)
+                written += len(await add(session, done, now))
         return written

@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outgoing import Kind, Message
-from storage.models import Item, Outgoing
+from storage.models import Card, Item, Outgoing
 
 PENDING = "pending"
 SENDING = "sending"
@@ -30,6 +30,27 @@ FAILED = "failed"
 SUPERSEDED = "superseded"
 DROPPED = "dropped"
 UNFINISHED = (PENDING, SENDING, FAILED)
+
+
+@dataclass(frozen=True)
+class PlacedCard:
+    """An item's card is now this message in that chat, seen by ``audience``."""
+
+    item_id: int
+    chat_id: int
+    message_id: int
+    audience: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a claimed row went: ``sent`` or ``dropped`` (nothing to send), and the card
+    its call placed, if any."""
+
+    row_id: int
+    status: str
+    card: PlacedCard | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,32 +100,38 @@ def _queued(row: Outgoing) -> Queued:
 # --- inside the caller's transaction -----------------------------------------------
 
 
-def add(session: AsyncSession, messages: Iterable[Message], now: datetime) -> int:
-    """Write the messages as rows, in order; returns how many."""
-    count = 0
-    for m in messages:
-        payload = None
-        if m.key is not None or m.params:
-            payload = json.dumps(
-                {"key": m.key, "params": dict(m.params), "translate": list(m.translate)},
-                ensure_ascii=False,
-            )
-        session.add(
-            Outgoing(
-                chat_id=m.chat_id,
-                kind=m.kind.value,
-                item_id=m.item_id,
-                audience=m.audience,
-                repost=m.repost,
-                payload=payload,
-                completes=m.completes,
-                status=PENDING,
-                attempts=0,
-                created_at=now,
-            )
-        )
-        count += 1
-    return count
+async def add(session: AsyncSession, messages: Iterable[Message], now: datetime) -> tuple[int, ...]:
+    """Write the messages as rows, in order, in one statement; returns their ids."""
+    rows = [
+        {
+            "chat_id": m.chat_id,
+            "kind": m.kind.value,
+            "item_id": m.item_id,
+            "audience": m.audience,
+            "repost": m.repost,
+            "payload": _payload(m),
+            "completes": m.completes,
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    if not rows:
+        return ()
+    table = Outgoing.metadata.tables[Outgoing.__tablename__]
+    # One INSERT … VALUES (…), (…) RETURNING id for all of them ("insertmanyvalues").
+    result = await session.execute(insert(table).returning(table.c.id), rows)
+    return tuple(result.scalars())
+
+
+def _payload(m: Message) -> str | None:
+    if m.key is None and not m.params:
+        return None
+    return json.dumps(
+        {"key": m.key, "params": dict(m.params), "translate": list(m.translate)},
+        ensure_ascii=False,
+    )
 
 
 async def unfinished(session: AsyncSession, item_id: int, completes: str) -> bool:
@@ -132,7 +159,7 @@ class OutgoingStore:
         if not messages:
             return 0
         async with self._sessions.begin() as session:
-            return add(session, messages, now)
+            return len(await add(session, messages, now))
 
     async def chats_with_work(self) -> list[int]:
         async with self._sessions() as session:
@@ -146,43 +173,23 @@ class OutgoingStore:
         older still waiting in this chat (a failed album holds back its card). A card
         redraw followed by a later one of the same card is superseded by it."""
         async with self._sessions.begin() as session:
-            rows = list(
-                await session.scalars(
-                    select(Outgoing)
-                    .where(Outgoing.chat_id == chat_id, Outgoing.status.in_(UNFINISHED))
-                    .order_by(Outgoing.id)
-                )
-            )
-            blocked: set[int | None] = set()
-            for index, row in enumerate(rows):
-                lane = row.item_id
-                if lane in blocked:
-                    continue
-                if row.status != PENDING:
-                    blocked.add(lane)
-                    continue
-                if row.kind == Kind.CARD.value and lane is not None:
-                    later = next(
-                        (
-                            r
-                            for r in rows[index + 1 :]
-                            if r.item_id == lane
-                            and r.kind == Kind.CARD.value
-                            and r.status == PENDING
-                        ),
-                        None,
-                    )
-                    if later is not None:
-                        # The later redraw shows the same card as it will be then.
-                        later.repost = later.repost or row.repost
-                        if later.completes is None:
-                            later.completes, row.completes = row.completes, None
-                        row.status = SUPERSEDED
-                        await session.flush()
-                        await self._complete(session, row)
-                        continue
-                return _queued(row)
-            return None
+            row = await _next(session, chat_id)
+            return None if row is None else _queued(row)
+
+    async def take(self, chat_id: int, finished: Finished | None, now: datetime) -> Queued | None:
+        """The sender's one transaction per message: record how the previous row went
+        (``finished``: its status, and where a card now is), then claim the chat's next
+        row (see :meth:`next_for`) before its call; None when the chat has nothing left."""
+        async with self._sessions.begin() as session:
+            if finished is not None:
+                await _finish(session, finished, now)
+            row = await _next(session, chat_id)
+            if row is None:
+                return None
+            row.status = SENDING
+            row.attempts += 1
+            await session.flush()
+            return _queued(row)
 
     async def claim(self, row_id: int) -> bool:
         """Mark the row as being sent (committed before the call); False if another
@@ -198,15 +205,12 @@ class OutgoingStore:
     async def finish(
         self, row_id: int, now: datetime, *, status: str = SENT, error: str | None = None
     ) -> None:
+        await self.record(Finished(row_id, status, error=error), now)
+
+    async def record(self, finished: Finished, now: datetime) -> None:
+        """How a row went, on its own (:meth:`take` usually records it with the next)."""
         async with self._sessions.begin() as session:
-            row = await session.get(Outgoing, row_id)
-            if row is None:
-                return
-            row.status = status
-            row.done_at = now
-            row.last_error = error
-            await session.flush()
-            await self._complete(session, row)
+            await _finish(session, finished, now)
 
     async def fail(self, row_id: int, error: str) -> None:
         """The call failed: the row waits for the next sweep (and holds back its item's
@@ -240,7 +244,7 @@ class OutgoingStore:
                 row.done_at = now
             await session.flush()
             for row in rows:
-                await self._complete(session, row)
+                await _complete(session, row)
             return [_queued(r) for r in rows]
 
     async def recover(self) -> int:
@@ -272,22 +276,91 @@ class OutgoingStore:
             )
             return {status: int(n) for status, n in result}
 
-    @staticmethod
-    async def _complete(session: AsyncSession, row: Outgoing) -> None:
-        """The last row completing something has gone: record it on the item."""
-        if row.completes is None or row.item_id is None:
-            return
-        if await unfinished(session, row.item_id, row.completes):
-            return
-        what, _, value = row.completes.partition(":")
-        if what == "state":
-            # A Core update: bookkeeping must not bump the version buttons carry.
-            await session.execute(
-                update(Item)
-                .where(Item.id == row.item_id, Item.state == value)
-                .values(delivered_state=value)
+
+async def _next(session: AsyncSession, chat_id: int) -> Outgoing | None:
+    """See :meth:`OutgoingStore.next_for` (inside the caller's transaction)."""
+    rows = list(
+        await session.scalars(
+            select(Outgoing)
+            .where(Outgoing.chat_id == chat_id, Outgoing.status.in_(UNFINISHED))
+            .order_by(Outgoing.id)
+        )
+    )
+    blocked: set[int | None] = set()
+    for index, row in enumerate(rows):
+        lane = row.item_id
+        if lane in blocked:
+            continue
+        if row.status != PENDING:
+            blocked.add(lane)
+            continue
+        if row.kind == Kind.CARD.value and lane is not None:
+            later = next(
+                (
+                    r
+                    for r in rows[index + 1 :]
+                    if r.item_id == lane and r.kind == Kind.CARD.value and r.status == PENDING
+                ),
+                None,
             )
-        elif what == "notice":
-            await session.execute(
-                update(Item).where(Item.id == row.item_id).values(publication_notice=value)
+            if later is not None:
+                # The later redraw shows the same card as it will be then.
+                later.repost = later.repost or row.repost
+                if later.completes is None:
+                    later.completes, row.completes = row.completes, None
+                row.status = SUPERSEDED
+                await session.flush()
+                await _complete(session, row)
+                continue
+        return row
+    return None
+
+
+async def _finish(session: AsyncSession, finished: Finished, now: datetime) -> None:
+    row = await session.get(Outgoing, finished.row_id)
+    if row is None:
+        return
+    row.status = finished.status
+    row.done_at = now
+    row.last_error = finished.error
+    placed = finished.card
+    if placed is not None:
+        # Where the item's card is in that chat now (posted anew, or seen by another
+        # audience), recorded with the row that put it there.
+        card = await session.scalar(
+            select(Card).where(Card.item_id == placed.item_id, Card.chat_id == placed.chat_id)
+        )
+        if card is None:
+            session.add(
+                Card(
+                    item_id=placed.item_id,
+                    chat_id=placed.chat_id,
+                    message_id=placed.message_id,
+                    audience=placed.audience,
+                )
             )
+        else:
+            card.message_id = placed.message_id
+            card.audience = placed.audience
+    await session.flush()
+    await _complete(session, row)
+
+
+async def _complete(session: AsyncSession, row: Outgoing) -> None:
+    """The last row completing something has gone: record it on the item."""
+    if row.completes is None or row.item_id is None:
+        return
+    if await unfinished(session, row.item_id, row.completes):
+        return
+    what, _, value = row.completes.partition(":")
+    if what == "state":
+        # A Core update: bookkeeping must not bump the version buttons carry.
+        await session.execute(
+            update(Item)
+            .where(Item.id == row.item_id, Item.state == value)
+            .values(delivered_state=value)
+        )
+    elif what == "notice":
+        await session.execute(
+            update(Item).where(Item.id == row.item_id).values(publication_notice=value)
+        )

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outgoing import Kind, Message
-from storage.models import Item, Person
-from storage.outgoing import FAILED, PENDING, SENT, SUPERSEDED, OutgoingStore
+from storage.models import Card, Item, Person
+from storage.outgoing import (
+    FAILED,
+    PENDING,
+    SENT,
+    SUPERSEDED,
+    Finished,
+    OutgoingStore,
+    PlacedCard,
+)
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 GROUP = -100200
@@ -173,3 +182,38 @@ async def test_rows_that_went_are_forgotten_after_a_while_and_waiting_ones_never
     assert await store.prune(NOW - timedelta(days=7)) == 0
     assert await store.prune(NOW + timedelta(days=8)) == 2
     assert await store.counts() == {PENDING: 1}
+
+
+async def test_take_records_the_last_row_and_claims_the_next_in_one_commit(
+    sessions: Sessions,
+) -> None:
+    a, _ = await add_items(sessions)
+    store = OutgoingStore(sessions)
+    await store.enqueue(
+        [Message(GROUP, Kind.FILES, a), Message(GROUP, Kind.CARD, a, "it", repost=True)], NOW
+    )
+    files = await store.take(GROUP, None, NOW)
+    assert files is not None and files.kind is Kind.FILES and files.attempts == 1
+    # Claimed: nobody else gets it, and the card waits behind it.
+    assert not await store.claim(files.id)
+    card = await store.take(GROUP, Finished(files.id, SENT), NOW)
+    assert card is not None and card.kind is Kind.CARD
+    placed = PlacedCard(a, GROUP, 777, "it")
+    assert await store.take(GROUP, Finished(card.id, SENT, card=placed), NOW) is None
+    assert (await store.counts()) == {SENT: 2}
+    async with sessions() as session:
+        cards = list(await session.scalars(select(Card).where(Card.item_id == a)))
+        item = await session.get(Item, a)
+    assert [(c.chat_id, c.message_id, c.audience) for c in cards] == [(GROUP, 777, "it")]
+    # The last row completing the hand-over went: the item's delivery is on record.
+    assert item is not None and item.delivered_state is None  # these rows completed nothing
+    moved = PlacedCard(a, GROUP, 778, "editor")
+    await store.enqueue([Message(GROUP, Kind.CARD, a, "editor", completes="state:submitted")], NOW)
+    again = await store.take(GROUP, None, NOW)
+    assert again is not None
+    assert await store.take(GROUP, Finished(again.id, SENT, card=moved), NOW) is None
+    async with sessions() as session:
+        cards = list(await session.scalars(select(Card).where(Card.item_id == a)))
+        item = await session.get(Item, a)
+    assert [(c.message_id, c.audience) for c in cards] == [(778, "editor")]
+    assert item is not None and item.delivered_state == "submitted"

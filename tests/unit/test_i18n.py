@@ -27,7 +27,7 @@ from bot.i18n import (
     normalize_language,
     placeholders,
 )
-from bot.items import OUTBOX_EVENTS
+from bot.publication import OUTBOX_EVENTS
 from bot.workflow import Action, Role, State
 from handlers import start
 from handlers.cards import _MOVE_BUTTONS

@@ -42,6 +42,33 @@ def test_a_submission_hands_the_files_then_the_card_to_it() -> None:
     assert plan.messages[-1].repost
 
 
+def test_a_text_only_submission_hands_over_only_the_card() -> None:
+    # No row for files the item does not have: it would send nothing and cost queries.
+    plan = after_move(
+        1,
+        "submitted",
+        delivery(State.SUBMITTED, Action.SUBMIT, None),
+        reach(),
+        FACTS,
+        has_files=False,
+    )
+    assert plan.deliverable
+    assert shape(plan.messages) == [(IT, Kind.CARD, "it")]
+
+
+def test_an_approval_previews_even_without_files() -> None:
+    # The preview is the post's text too: it goes whether or not there are files.
+    plan = after_move(
+        1,
+        "approved",
+        delivery(State.APPROVED, Action.APPROVE, None),
+        reach(),
+        FACTS,
+        has_files=False,
+    )
+    assert (PUBLISHERS, Kind.PREVIEW, None) in shape(plan.messages)
+
+
 def test_a_group_that_already_shows_the_files_only_gets_the_card() -> None:
     # One webmaster group edits and publishes: it held the editor's card already.
     steps = {**TEAMS, Purpose.PUBLISHER: [EDITORS]}

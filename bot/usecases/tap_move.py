@@ -1,0 +1,120 @@
+"""A tap on a card's move button, read and made in one unit of work.
+
+Who tapped, the item and its files are read once, in the same transaction that makes
+the move and writes its messages; it commits once. Everything a tap can meet on the way
+(an unknown item, someone who does not take part, an older version of the card, a move
+the workflow refuses, a move that needs a reason or a confirmation first) comes back as
+a value for the handler to answer with; nothing is sent from here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.items import ItemService, Outcome, StaleItem, actor_of, log_done, log_move, log_stale
+from bot.items import view_of as item_view
+from bot.people import PeopleService, TelegramUser
+from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
+from storage.models import Item, Person
+
+
+@dataclass(frozen=True)
+class Tapped:
+    """What became of the tap. ``person`` is the tapper as just read; exactly one of
+    the rest says what happened (``item`` alone: the move needs words or a yes first)."""
+
+    person: Person
+    item: Item | None = None
+    outcome: Outcome | None = None
+    refusal: WorkflowError | None = None
+    stale: StaleItem | None = None
+
+
+async def tap_move(
+    items: ItemService,
+    people: PeopleService,
+    user: TelegramUser,
+    item_id: int,
+    version: int,
+    action: Action,
+    now: datetime,
+    *,
+    ask_first: bool,
+) -> Tapped | None:
+    """Make the tapped move, or say why not. None: the tapper is not known as they are
+    now (a stranger, or a new name), for the caller's slower path that registers them.
+    With ``ask_first`` the move is only checked, not made."""
+    started = time.perf_counter()
+    try:
+        async with items.unit() as session:
+            # Each read is one statement: the rows and their collections joined.
+            person = await session.get(Person, user.id, options=[joinedload(Person.roles)])
+            if person is None or not people.is_current(person, user):
+                return None
+            item = await session.get(
+                Item, item_id, options=[joinedload(Item.media), joinedload(Item.publications)]
+            )
+            if item is None:
+                return Tapped(person, refusal=WorkflowError("error.item_unknown"))
+            if not may_follow(actor_of(person), item.officer_id):
+                return Tapped(person, refusal=WorkflowError("error.not_participant"))
+            if item.version != version:
+                stale = StaleItem(item, await items.last_event_in(session, item.id))
+                log_stale(started, stale, action, person, version)
+                return Tapped(person, stale=stale)
+            try:
+                # The tapper is checked before anyone is asked for a reason.
+                note = "-" if needs_reason(action) else None
+                transition(item_view(item), actor_of(person), action, now, note=note)
+            except WorkflowError as error:
+                log_refusal(started, item, action, person, error)
+                return Tapped(person, item=item, refusal=error)
+            if ask_first:
+                return Tapped(person, item=item)
+            outcome = await items.apply(session, item, person, action, now)
+    except StaleDataError:
+        # Another move on the item committed between our read and our commit; the
+        # rollback expired what was read, so it is read again.
+        fresh = await items.get(item_id)
+        again = await people.get(user.id)
+        assert fresh is not None and again is not None
+        stale = StaleItem(fresh, await items.last_event(item_id))
+        log_stale(started, stale, action, user, version)
+        return Tapped(again, stale=stale)
+    except Exception as error:
+        # Not a refusal: the database failed the move (it changed nothing); the error
+        # handler reports it, the line says the move did not happen.
+        log_move(
+            started,
+            "error",
+            item=None,
+            action=action,
+            actor=user,
+            item_id=item_id,
+            reason=type(error).__name__,
+            level=logging.WARNING,
+        )
+        raise
+    log_done(started, outcome)
+    return Tapped(person, item=outcome.item, outcome=outcome)
+
+
+def log_refusal(
+    started: float, item: Item, action: Action, person: Person, error: WorkflowError
+) -> None:
+    log_move(
+        started,
+        "refused",
+        item=item.code,
+        action=action,
+        actor=person,
+        state=item.state,
+        version=item.version,
+        reason=error.key,
+    )

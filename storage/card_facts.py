@@ -1,0 +1,77 @@
+"""Everything the sender needs to draw an item's messages, read in one go.
+
+A move writes several rows for one item (cards in several chats, files, notices). The
+sender reads the item, its officer, its last event and where its cards are once for all
+of them, instead of once per row. The facts are current for the rows that were already
+committed when they were read (``rows``): a row written later (by a later move, or the
+outbox's progress) may show a newer item, so the sender reads the facts again for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload, raiseload
+
+from bot.publication import OUTBOX_EVENTS
+from storage.models import Card, Event, Item, Outgoing, Person
+from storage.outgoing import UNFINISHED
+
+
+@dataclass(frozen=True)
+class CardSpot:
+    """The item's card in one chat: which message, for whose eyes."""
+
+    message_id: int
+    audience: str
+
+
+@dataclass
+class CardFacts:
+    item: Item
+    officer: Person | None
+    last_event: Event | None
+    # chat id -> the card there; kept current by the sender as it places cards.
+    cards: dict[int, CardSpot] = field(default_factory=dict)
+    # The item's rows still to go when these facts were read.
+    rows: frozenset[int] = frozenset()
+
+
+async def read_card_facts(
+    sessions: async_sessionmaker[AsyncSession], item_id: int
+) -> CardFacts | None:
+    """The item as its cards show it now, or None when it is gone (a restored backup)."""
+    async with sessions() as session:
+        # The rows first: whatever they ask to show was committed before the item is read.
+        rows = frozenset(
+            await session.scalars(
+                select(Outgoing.id).where(
+                    Outgoing.item_id == item_id, Outgoing.status.in_(UNFINISHED)
+                )
+            )
+        )
+        # The item, its files and targets, and its officer in one statement (the card
+        # shows the officer's name; their roles are not needed).
+        query = (
+            select(Item, Person)
+            .join(Person, Person.id == Item.officer_id)
+            .where(Item.id == item_id)
+            .options(joinedload(Item.media), joinedload(Item.publications), raiseload(Person.roles))
+        )
+        found = (await session.execute(query)).unique().first()
+        if found is None:
+            return None
+        item, officer = found
+        last_event = await session.scalar(
+            select(Event)
+            .where(Event.item_id == item_id, Event.action.not_in(OUTBOX_EVENTS))
+            .order_by(Event.id.desc())
+            .limit(1)
+        )
+        cards = {
+            c.chat_id: CardSpot(c.message_id, c.audience)
+            for c in await session.scalars(select(Card).where(Card.item_id == item_id))
+        }
+        return CardFacts(item, officer, last_event, cards, rows)
