@@ -1,7 +1,7 @@
 """Benchmark: how much longer warta takes than a bare bot to answer a command, a text, a tap.
 
 Both bots run as real PTB Applications, each polling its own instance of the fake Bot API
-(tests/fakebotapi.py) on 127.0.0.1 and driven by the end-to-end harness
+(the tests/fakebotapi/ package) on 127.0.0.1 and driven by the end-to-end harness
 (tests/e2e/harness.py). Every figure is one update's latency: from the moment the update
 is queued on the fake server until the fake server received the bot's answering call
 (``ApiCall.at``, stamped with ``time.monotonic()`` when the request came in). Rounds
@@ -19,19 +19,22 @@ gives p50 and p90 of the rounds and the ratios warta / baseline next to the targ
   message's text and markup (its "card" is posted by a group command before each tap).
 
 warta runs the office of tests/e2e/office.py (``running_office``): SQLite in a
-temporary folder, every role onboarded with /undang links, the five team groups bound.
-Its per-group rate limiter is set to ``--group-rate`` messages a minute (600, as in the
-e2e tests, by default): the burst benchmark (bench/burst.py) is the one about Telegram's
-20 a minute. The SQL statements of each accept tap are counted on warta's engine
-(SQLAlchemy ``before_cursor_execute``), in all and before the tap was answered.
+temporary folder, or with ``--postgres URL`` a database of its own on that PostgreSQL
+server (created for the run and dropped after), every role onboarded with /undang
+links, the five team groups bound. Its group pace is ``--group-rate`` messages a minute
+(600, as in the e2e tests, by default): the burst benchmark (bench/burst.py) is the one
+about Telegram's 20 a minute. What each step asks of warta's database is counted on its
+engine (tests/e2e/sqlcount.py: statements, transactions begun, commits), in all and for
+a tap also before it was answered; the statement-budget test holds the same counts.
 
-warta's sender also keeps to 30 calls a second overall (Telegram's global limit).
-A round makes about ten of them within a few hundred milliseconds, so back to back the
-bench would soon be measuring that bucket rather than the bot; rounds are therefore
-``--pause`` (0.5 s, untimed) apart, and the table says how many calls a limiter held
-back in the whole run (0 is the intended figure; ``--pause 0`` shows the other case).
+warta's sender also keeps to 30 calls a second overall (Telegram's global limit). A
+round makes about ten calls within a few hundred milliseconds, so back to back the
+bench would soon be measuring that window rather than the bot; rounds are therefore
+``--pause`` (0.5 s, untimed) apart, and the table says how often the sender's pace held
+a message back in the whole run (0 is the intended figure; ``--pause 0`` shows the
+other case).
 
-    .venv/bin/python bench/latency.py [--rounds N]
+    .venv/bin/python bench/latency.py [--rounds N] [--postgres postgresql+asyncpg://...]
 """
 
 from __future__ import annotations
@@ -40,11 +43,12 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, so put the repository root on sys.path for ``tests`` (a package).
 sys.path.insert(0, str(ROOT))
 
-from aiolimiter import AsyncLimiter  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
     Application,
@@ -65,11 +69,20 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.ext import filters as tg_filters  # noqa: E402
 
+from storage.db import create_engine  # noqa: E402
 from tests.e2e.harness import DEFAULT_TOKEN, ApiCall, FakeBotAPI, Harness  # noqa: E402
 from tests.e2e.office import Office, card, code_in, running_office  # noqa: E402
+from tests.e2e.sqlcount import Counts, SqlCounter  # noqa: E402
 
 BASE_GROUP = -200101
 KEYS = ("start", "text", "tap_answer", "tap_card")
+#: The steps whose database work is counted (a tap in all, and until its answer).
+SQL_STEPS = {
+    "start": "/start",
+    "text": "text -> draft card",
+    "tap_answer": "IT accept, before the answer",
+    "tap": "IT accept, in all (every message it causes)",
+}
 LABELS = {
     "start": "/start -> reply",
     "text": "text -> draft card / echo",
@@ -168,40 +181,6 @@ def is_card(call: ApiCall, chat_id: int) -> bool:
     return str(call.chat_id) == str(chat_id) and " — " in first_line
 
 
-class Statements:
-    """When each SQL statement went to warta's database."""
-
-    def __init__(self, engine: Any) -> None:
-        self.at: list[float] = []
-
-        def note(*_: Any) -> None:
-            self.at.append(time.monotonic())
-
-        event.listen(engine.sync_engine, "before_cursor_execute", note)
-
-    def between(self, start: float, end: float) -> int:
-        return sum(1 for at in self.at if start <= at <= end)
-
-
-class LimiterWaits:
-    """How often an aiolimiter limiter (PTB's AIORateLimiter; warta no longer uses one) held a call
-    back for more than a millisecond: these figures are meant to be free of that."""
-
-    count = 0
-
-    @classmethod
-    def watch(cls) -> None:
-        acquire = AsyncLimiter.acquire
-
-        async def timed_acquire(self: AsyncLimiter, amount: float = 1) -> None:
-            start = time.monotonic()
-            await acquire(self, amount)
-            if time.monotonic() - start > 0.001:
-                cls.count += 1
-
-        AsyncLimiter.acquire = timed_acquire  # type: ignore[method-assign]
-
-
 async def timed(h: Harness, inject: Callable[[], Any]) -> tuple[int, float, float]:
     """Queue an update, let the bot finish; (calls before it, queued at, settled at)."""
     since = len(h.server.calls)
@@ -226,30 +205,33 @@ class Bench:
         self.base_it = base.person(3002, "Budi Santoso")
         self.base_server.add_group(BASE_GROUP, "Tim IT", bot_status="member")
         self.o = office
+        self.keeping = False
         self.wh = office.h
         self.warta_server = office.h.server
-        self.statements = Statements(office.h.app.bot_data["services"].engine)
-        self.sql_total: list[int] = []
-        self.sql_before_answer: list[int] = []
+        self.sql = SqlCounter(office.h.app.bot_data["services"].engine)
+        #: What each kept round's steps cost the database, by step.
+        self.counts: dict[str, list[Counts]] = {key: [] for key in SQL_STEPS}
 
     async def start(self, bot: str) -> float:
         """Seconds from ``/start`` queued to the reply received."""
         h, person = (self.base, self.user) if bot == "base" else (self.wh, self.o.officer)
-        since, queued, _ = await timed(h, lambda: h.server.send_text(person.id, "/start"))
+        since, queued, settled = await timed(h, lambda: h.server.send_text(person.id, "/start"))
         if bot == "warta":
             check("/baru" in person.last_text(), "warta's help text")
+            self.keep("start", queued, settled)
         return received(h.server, since, lambda c: in_chat(c, "sendMessage", person.id)) - queued
 
     async def text(self, bot: str, n: int) -> float:
         """Seconds from a text queued to its echo, or to warta's draft card, received."""
         h, person = (self.base, self.user) if bot == "base" else (self.wh, self.o.officer)
-        since, queued, _ = await timed(h, lambda: h.server.send_text(person.id, text_of(n)))
+        since, queued, settled = await timed(h, lambda: h.server.send_text(person.id, text_of(n)))
         if bot == "base":
             check(person.last_text() == text_of(n), "echo reply")
             return (
                 received(h.server, since, lambda c: in_chat(c, "sendMessage", person.id)) - queued
             )
         check(f"nomor {n} " in person.last_text(), "warta's draft card")
+        self.keep("text", queued, settled)
         return received(h.server, since, lambda c: is_card(c, person.id)) - queued
 
     async def tap(self, bot: str, n: int, keep: bool) -> tuple[float, float]:
@@ -303,18 +285,49 @@ class Bench:
             ),
         )
         if keep:
-            self.sql_total.append(self.statements.between(queued, settled))
-            self.sql_before_answer.append(self.statements.between(queued, answered))
+            self.counts["tap"].append(self.sql.between(queued, settled))
+            self.counts["tap_answer"].append(self.sql.between(queued, answered))
         return answered - queued, edited - queued
 
+    def keep(self, step: str, start: float, end: float) -> None:
+        if self.keeping:
+            self.counts[step].append(self.sql.between(start, end))
 
-async def run(rounds: int, warmup: int, group_rate: int, pause: float) -> dict[str, Any]:
+
+async def _admin(url: str, statement: str) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE need that)."""
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def database(tmp: Path, postgres: str | None) -> AsyncIterator[str]:
+    """warta's database URL: a SQLite file, or a PostgreSQL database of the run's own."""
+    if not postgres:
+        yield f"sqlite+aiosqlite:///{tmp / 'warta.sqlite3'}"
+        return
+    name = f"warta_bench_{os.getpid()}"
+    await _admin(postgres, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _admin(postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def run(
+    rounds: int, warmup: int, group_rate: int, pause: float, postgres: str | None
+) -> dict[str, Any]:
     results: dict[str, dict[str, list[float]]] = {
         bot: {key: [] for key in KEYS} for bot in ("base", "warta")
     }
     with tempfile.TemporaryDirectory(prefix="warta-bench-") as tmp_name:
         tmp = Path(tmp_name)
         async with contextlib.AsyncExitStack() as stack:
+            url = await stack.enter_async_context(database(tmp, postgres))
             setup_start = time.perf_counter()
             base_server = await stack.enter_async_context(FakeBotAPI())
             warta_server = await stack.enter_async_context(FakeBotAPI())
@@ -325,7 +338,7 @@ async def run(rounds: int, warmup: int, group_rate: int, pause: float) -> dict[s
                 running_office(
                     warta_server,
                     tmp,
-                    f"sqlite+aiosqlite:///{tmp / 'warta.sqlite3'}",
+                    url,
                     album_settle_seconds=0.0,
                     group_messages_per_minute=group_rate,
                 )
@@ -334,6 +347,7 @@ async def run(rounds: int, warmup: int, group_rate: int, pause: float) -> dict[s
             setup = time.perf_counter() - setup_start
             for index in range(warmup + rounds):
                 keep = index >= warmup
+                bench.keeping = keep
                 # Untimed: warta's overall limiter (30 calls a second) refills between rounds.
                 await asyncio.sleep(pause)
                 order = ("base", "warta") if index % 2 == 0 else ("warta", "base")
@@ -348,12 +362,12 @@ async def run(rounds: int, warmup: int, group_rate: int, pause: float) -> dict[s
                 if keep:
                     for (bot, key), seconds in sample.items():
                         results[bot][key].append(seconds)
+            paced = office.h.app.bot_data["sender"].waits
     return {
-        "limiter_waits": LimiterWaits.count,
+        "paced": paced,
         "results": results,
         "setup": setup,
-        "sql_total": bench.sql_total,
-        "sql_before_answer": bench.sql_before_answer,
+        "counts": bench.counts,
     }
 
 
@@ -368,11 +382,16 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
-def report(outcome: dict[str, Any], rounds: int, warmup: int, group_rate: int) -> str:
+def report(
+    outcome: dict[str, Any], rounds: int, warmup: int, group_rate: int, postgres: str | None
+) -> str:
     results = outcome["results"]
+    where = (
+        "PostgreSQL on " + str(make_url(postgres).host) if postgres else "SQLite in a temp folder"
+    )
     lines = [
         "latency: warta against a bare PTB bot, each polling its own fake Bot API on "
-        "127.0.0.1; warta on SQLite in a temp folder",
+        f"127.0.0.1; warta on {where}",
         f"p50 / p90 of {rounds} rounds (+{warmup} warm-up), alternating which bot goes first; "
         f"warta's text debounce 0, its group rate limit {group_rate}/min; "
         f"setup {outcome['setup']:.1f} s",
@@ -396,16 +415,20 @@ def report(outcome: dict[str, Any], rounds: int, warmup: int, group_rate: int) -
             f"{r50:>8.1f}x{r90:>6.1f}x{'≤ ' + format(target, '.1f') + 'x':>9}"
             f"   {met(r50)} / {met(r90)}"
         )
-    total, before = outcome["sql_total"], outcome["sql_before_answer"]
-    lines += [
-        "",
-        f"SQL statements per IT accept tap (median, range): {statistics.median(total):.0f} "
-        f"({min(total)}-{max(total)}) in all, "
-        f"{statistics.median(before):.0f} ({min(before)}-{max(before)}) before the tap was "
-        "answered; the baseline runs none",
-        f"calls held back by warta's rate limiter: {outcome['limiter_waits']} "
-        "(rounds are --pause apart so that its 30 calls/s bucket refills)",
-    ]
+    lines += ["", "what warta asked of its database per step (median of the kept rounds):"]
+    for key, label in SQL_STEPS.items():
+        counts = outcome["counts"][key]
+        statements = [c.statements for c in counts]
+        lines.append(
+            f"  {label:<46}{statistics.median(statements):>4.0f} statements "
+            f"({min(statements)}-{max(statements)}), "
+            f"{statistics.median(c.sessions for c in counts):.0f} transactions, "
+            f"{statistics.median(c.commits for c in counts):.0f} commits"
+        )
+    lines.append(
+        f"messages the sender's pace held back in the whole run: {outcome['paced']} "
+        "(rounds are --pause apart so that its 30 calls a second window empties)"
+    )
     return "\n".join(lines)
 
 
@@ -420,6 +443,12 @@ def main() -> None:
         help="warta's WARTA_GROUP_MESSAGES_PER_MINUTE (default 600, as in the e2e tests)",
     )
     parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run warta on PostgreSQL: a server URL (postgresql+asyncpg://user@host:port/db) "
+        "where the bench creates and drops a database of its own",
+    )
+    parser.add_argument(
         "--pause",
         type=float,
         default=0.5,
@@ -429,10 +458,9 @@ def main() -> None:
     if args.rounds < 1 or args.warmup < 0 or args.group_rate < 1:
         parser.error("--rounds and --group-rate must be >= 1, --warmup >= 0")
     logging.basicConfig(level=logging.ERROR)
-    LimiterWaits.watch()
     started = time.perf_counter()
-    outcome = asyncio.run(run(args.rounds, args.warmup, args.group_rate, args.pause))
-    print(report(outcome, args.rounds, args.warmup, args.group_rate))
+    outcome = asyncio.run(run(args.rounds, args.warmup, args.group_rate, args.pause, args.postgres))
+    print(report(outcome, args.rounds, args.warmup, args.group_rate, args.postgres))
     print(f"total {time.perf_counter() - started:.1f} s")
 
 

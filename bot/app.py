@@ -33,7 +33,8 @@ from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.publishing import SWEEP_EVERY as PUBLISH_SWEEP_EVERY
 from handlers.publishing import ChatListener, publish_sweep
-from handlers.sender import SENDER_KEY, Sender, drain, pace_for
+from handlers.sender import SENDER_KEY, Sender, pace_for
+from handlers.sender import start as sender_start
 from handlers.sender import sweep as delivery_sweep
 from handlers.start import set_default_menus
 from publisher.outbox import Outbox
@@ -149,7 +150,7 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
         )
         # What waited while warta was down goes out first.
-        app.job_queue.run_once(drain, 0, name="sender-start")
+        app.job_queue.run_once(sender_start, 0, name="sender-start")
         app.job_queue.run_repeating(
             delivery_sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
         )

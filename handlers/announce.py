@@ -9,8 +9,9 @@ tap never waits for messages to other chats.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
+from typing import TypeVar
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
@@ -29,6 +30,7 @@ from storage.card_facts import CardSpot
 from storage.models import Event, Item, Media, Person
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VISUAL_KINDS = ("photo", "video")
 ALBUM_LIMIT = 10
@@ -190,19 +192,46 @@ def _albums(media: Sequence[Media], caption: str | None) -> list[list[AlbumItem]
     return albums
 
 
+class Calls:
+    """The Telegram calls of one message that takes several (files, a preview), counted
+    so that a try after a failure skips the ones that went: a 429 or an error means that
+    call sent nothing, and the calls before it must not arrive twice."""
+
+    def __init__(self, skip: int = 0) -> None:
+        self.skip = skip
+        self.made = 0  # calls reached, including one that failed
+
+    async def __call__(self, make: Callable[[], Awaitable[T]]) -> T | None:
+        self.made += 1
+        if self.made <= self.skip:
+            return None
+        return await make()
+
+    @property
+    def done(self) -> int:
+        """How many calls went (all but the one that failed, when one did)."""
+        return max(self.skip, self.made - 1)
+
+
 async def send_media(
-    context: WartaContext, chat_id: int, media: Sequence[Media], caption: str | None = None
+    context: WartaContext,
+    chat_id: int,
+    media: Sequence[Media],
+    caption: str | None = None,
+    calls: Calls | None = None,
 ) -> None:
     """Post files to a chat as albums (a lone file as itself)."""
+    call = calls or Calls()
     # Animations (GIFs) cannot join an album; they go one by one.
     for m in media:
         if m.kind == "animation":
-            await guarded(context, chat_id, partial(_send_animation, context, m.telegram_file_id))
+            animation = partial(_send_animation, context, m.telegram_file_id)
+            await call(partial(guarded, context, chat_id, animation))
     for album in _albums(media, caption):
         if len(album) > 1:
-            await guarded(context, chat_id, partial(_send_album, context, album))
+            await call(partial(guarded, context, chat_id, partial(_send_album, context, album)))
         else:
-            await guarded(context, chat_id, partial(_send_one, context, album[0]))
+            await call(partial(guarded, context, chat_id, partial(_send_one, context, album[0])))
 
 
 async def _send_animation(context: WartaContext, file_id: str, chat_id: int) -> Message:
@@ -228,8 +257,11 @@ async def _send_one(context: WartaContext, one: AlbumItem, chat_id: int) -> Mess
     return await bot.send_document(chat_id, media, caption=caption, parse_mode=mode)
 
 
-async def send_preview(context: WartaContext, chat_id: int, item: Item) -> None:
+async def send_preview(
+    context: WartaContext, chat_id: int, item: Item, calls: Calls | None = None
+) -> None:
     """Post the item exactly as the public will see it."""
+    call = calls or Calls()
     media = live_media(item)
     visual = [m for m in media if m.kind in VISUAL_KINDS]
     post = compose(item.title, item.body, item.category, item.section, bool(visual))
@@ -238,12 +270,12 @@ async def send_preview(context: WartaContext, chat_id: int, item: Item) -> None:
         if item.cover_media_id is not None:
             visual.sort(key=lambda m: m.id != item.cover_media_id)
         ordered = visual + [m for m in media if m.kind not in VISUAL_KINDS]
-        await send_media(context, chat_id, ordered, caption=post.caption)
+        await send_media(context, chat_id, ordered, caption=post.caption, calls=call)
     else:
-        await send_text(context, chat_id, post.caption)
-        await send_media(context, chat_id, media)
+        await call(partial(send_text, context, chat_id, post.caption))
+        await send_media(context, chat_id, media, calls=call)
     for part in post.follow_ups:
-        await send_text(context, chat_id, part)
+        await call(partial(send_text, context, chat_id, part))
 
 
 async def send_text(context: WartaContext, chat_id: int, text: str) -> Message | None:

@@ -52,8 +52,13 @@ def outbox_of(context: WartaContext) -> Outbox | None:
 
 
 async def publish_sweep(context: WartaContext) -> None:
-    """Job: publish what is due, then drive the outbox."""
+    """Job: publish what is due, then drive the outbox. It never waits for a chat: what
+    it has to say goes through the sender, woken."""
     services = context.services
+    sender = sender_of(context)
+    if sender is not None:
+        # What failed to go before this round is tried again.
+        await sender.sweep(context)
     auto = services.settings.auto_publish
     for item_id, scheduled in await services.items.due_for_publishing(services.now(), auto):
         note = "scheduled" if scheduled else "auto"
@@ -71,14 +76,12 @@ async def publish_sweep(context: WartaContext) -> None:
     outbox = outbox_of(context)
     if outbox is not None:
         await outbox.run_due()
-    sender = sender_of(context)
     if sender is None:
         return
     # The outbox finished, but telling people failed (or warta stopped in between).
     done = [item.id for item in await services.items.unannounced_publications()]
-    await sender.deliveries.announce_done(done, services.now())
-    # What failed to go since the last round is tried again.
-    await sender.sweep(context)
+    if await sender.deliveries.announce_done(done, services.now()):
+        sender.wake(context)
 
 
 # --- what the outbox tells the chats ------------------------------------------------
@@ -99,7 +102,7 @@ class ChatListener:
         sender = sender_of(self._context)
         if sender is not None:
             await sender.deliveries.announce_done([item_id], self._context.services.now())
-            await sender.drain(self._context)
+            sender.wake(self._context)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         # The target's own words (often English, technical) go to the IT team's log
@@ -170,7 +173,7 @@ class ChatListener:
             if not (skip and chat_id in skip)
         ]
         await sender.store.enqueue(messages, context.services.now())
-        await sender.drain(context)
+        sender.wake(context, [m.chat_id for m in messages])
 
 
 # --- the schedule menu --------------------------------------------------------------

@@ -24,6 +24,7 @@ from bot.pace import Pace, Window
 from bot.text import esc, excerpt
 from bot.workflow import State
 from handlers.announce import (
+    Calls,
     chat_language,
     draw_card,
     links_text,
@@ -82,6 +83,8 @@ class Sender:
         self._read_facts = read_facts
         # Items' facts last read, by item id (see storage.card_facts).
         self._known: dict[int, CardFacts] = {}
+        #: How many times the pace held a message back (for the benchmarks).
+        self.waits = 0
         self._reading: dict[int, asyncio.Future[CardFacts | None]] = {}
         self._pace = pace
         self._clock = clock
@@ -135,15 +138,6 @@ class Sender:
             if not self._again:
                 return
 
-    async def drain(self, context: WartaContext) -> None:
-        """Send everything pending and wait until it went (for jobs, never handlers)."""
-        self.wake(context)
-        while True:
-            running = [t for t in (self._dispatching, *self._chats.values()) if t and not t.done()]
-            if not running:
-                return
-            await asyncio.gather(*running, return_exceptions=True)
-
     async def sweep(self, context: WartaContext) -> None:
         """Job: give what failed another try, hand over what found nobody, give up on
         rows that failed for a day."""
@@ -157,7 +151,9 @@ class Sender:
             log.info("handing over %s again", code)
         if retried or handed:
             log.info("sweep: %d message(s) tried again, %d hand-over(s)", retried, len(handed))
-        await self.drain(context)
+        # Woken, not waited for: a chat waiting out its flood limit holds up nobody, not
+        # the publishing sweep that calls this either.
+        self.wake(context)
 
     # --- one chat ------------------------------------------------------------------
 
@@ -225,14 +221,16 @@ class Sender:
             count = max(1, len(live_media(item)))
         delay = self._pace.delay(row.chat_id, self._monotonic(), count, new=row.new)
         if delay > 0:
+            self.waits += 1
             await asyncio.sleep(delay)
         self._pace.record(row.chat_id, self._monotonic(), count, new=row.new)
         code = item.code if item is not None else None
+        calls = Calls(skip=row.calls_done)
         try:
             language = await self._language(context, row.chat_id, facts, languages)
-            finished = await self._execute(context, row, facts, language)
+            finished = await self._execute(context, row, facts, language, calls)
         except TelegramError as error:
-            await self.store.fail(row.id, f"{type(error).__name__}: {error}")
+            await self.store.fail(row.id, f"{type(error).__name__}: {error}", calls.done)
             log.warning(
                 "could not send %s to chat %s (try %d): %s",
                 row.kind.value,
@@ -246,7 +244,7 @@ class Sender:
                 await context.application.process_error(None, DeliveryTrouble(row, error, code))
             return None
         except Exception as error:
-            await self.store.fail(row.id, f"{type(error).__name__}: {error}")
+            await self.store.fail(row.id, f"{type(error).__name__}: {error}", calls.done)
             await context.application.process_error(None, error)
             return None
         return finished
@@ -270,7 +268,12 @@ class Sender:
         return language
 
     async def _execute(
-        self, context: WartaContext, row: Queued, facts: CardFacts | None, language: str
+        self,
+        context: WartaContext,
+        row: Queued,
+        facts: CardFacts | None,
+        language: str,
+        calls: Calls,
     ) -> Finished:
         """Make the row's call(s); returns how it went."""
         services = context.services
@@ -288,10 +291,10 @@ class Sender:
         if row.kind is Kind.CARD:
             return await self._card(context, row, facts, language)
         if row.kind is Kind.FILES:
-            await send_media(context, chat_id, live_media(item))
+            await send_media(context, chat_id, live_media(item), calls=calls)
             return self._went(row, True)
         if row.kind is Kind.PREVIEW:
-            await send_preview(context, chat_id, item)
+            await send_preview(context, chat_id, item, calls)
             return self._went(row, True)
         # Kind.DONE
         removal = item.state == State.UNPUBLISHED.value
@@ -350,10 +353,9 @@ def wake(context: WartaContext) -> None:
         sender.wake(context)
 
 
-async def drain(context: WartaContext) -> None:
-    sender = sender_of(context)
-    if sender is not None:
-        await sender.drain(context)
+async def start(context: WartaContext) -> None:
+    """Job (at start): send what waited while warta was down."""
+    wake(context)
 
 
 async def sweep(context: WartaContext) -> None:

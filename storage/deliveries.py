@@ -152,7 +152,13 @@ class Deliveries:
                 marker = completes_notice("removed" if removal else "published")
                 if await unfinished(session, item.id, marker):
                     continue
-                if item.publication_notice == marker.partition(":")[2]:
+                # Read after the rows: the last of them went in the same commit that
+                # recorded the notice, so a notice read before them could be older than
+                # they are (each statement sees what is committed when it runs).
+                notice = await session.scalar(
+                    select(Item.publication_notice).where(Item.id == item.id)
+                )
+                if notice == marker.partition(":")[2]:
                     continue
                 done = await _done(session, item, reach_officer=True)
                 written += len(await add(session, done, now))

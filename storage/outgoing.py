@@ -68,6 +68,8 @@ class Queued:
     translate: tuple[str, ...] = ()
     attempts: int = 0
     created_at: datetime | None = None
+    # Of a message that takes several calls, how many went before a failed try.
+    calls_done: int = 0
 
     @property
     def hands_over(self) -> bool:
@@ -94,6 +96,7 @@ def _queued(row: Outgoing) -> Queued:
         translate=tuple(payload.get("translate", ())),
         attempts=row.attempts,
         created_at=row.created_at,
+        calls_done=int(payload.get("calls", 0)),
     )
 
 
@@ -212,15 +215,20 @@ class OutgoingStore:
         async with self._sessions.begin() as session:
             await _finish(session, finished, now)
 
-    async def fail(self, row_id: int, error: str) -> None:
+    async def fail(self, row_id: int, error: str, calls_done: int = 0) -> None:
         """The call failed: the row waits for the next sweep (and holds back its item's
-        later rows in that chat, so nothing arrives out of order)."""
+        later rows in that chat, so nothing arrives out of order). ``calls_done``: of a
+        message that takes several calls, how many went; the next try skips those."""
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(Outgoing)
-                .where(Outgoing.id == row_id)
-                .values(status=FAILED, last_error=error[:500])
-            )
+            row = await session.get(Outgoing, row_id)
+            if row is None:
+                return
+            row.status = FAILED
+            row.last_error = error[:500]
+            if calls_done:
+                payload = json.loads(row.payload) if row.payload else {}
+                payload["calls"] = calls_done
+                row.payload = json.dumps(payload, ensure_ascii=False)
 
     async def retry_failed(self) -> int:
         async with self._sessions.begin() as session:
