@@ -15,7 +15,10 @@ update is queued on the fake Bot API until the fake server received the answerin
 * the time from the first tap until every hand-over card has arrived in the editors'
   group, and how many were lost (never arrived) or doubled (arrived more than once).
 
-The fake Bot API (tests/fakebotapi.py) enforces no flood limits, so this benchmark runs
+With ``--album`` each item carries a 2-photo album, so each hand-over is an album (two
+messages against the group's limit) and a card.
+
+The fake Bot API (tests/fakebotapi/) enforces no flood limits, so this benchmark runs
 it with one: in a group or supergroup, a ``send*``/``copy*``/``forward*`` call that would
 make more than ``--telegram-limit`` new messages within 60 seconds is refused with 429
 "Too Many Requests: retry after N" and ``parameters.retry_after`` = the whole seconds
@@ -180,6 +183,7 @@ class Burst:
     refused: int = 0
     first_refusal: tuple[float, Any] | None = None  # (seconds after the first tap, retry_after)
     handler_errors: list[str] = field(default_factory=list)
+    album: bool = False  # each item carries a 2-photo album
 
 
 def first_ok(server: FakeBotAPI, since: int, method: str, **params: Any) -> float | None:
@@ -214,7 +218,13 @@ async def run(b: Burst) -> Burst:
                 )
                 codes = []
                 for n in range(b.items):
-                    await o.officer.sends(f"Kegiatan nomor {n}\nLaporan singkat kegiatan {n}.")
+                    text = f"Kegiatan nomor {n}\nLaporan singkat kegiatan {n}."
+                    if b.album:
+                        await o.officer.sends_album(
+                            [("photo", None), ("photo", None)], caption=text
+                        )
+                    else:
+                        await o.officer.sends(text)
                     code = code_in(o.officer.last_message().text or "")
                     await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))
                     codes.append(code)
@@ -361,7 +371,9 @@ def report(b: Burst) -> str:
         rate_note = "NOT Telegram's 20/min"
     lines = [
         f"burst: {b.items} IT accept taps in the IT group, one every {b.gap:.2f} s, each handing "
-        "an item over to the editors' group; an unrelated officer sends /start every "
+        "an item over to the editors' group"
+        + (" (a 2-photo album and its card)" if b.album else "")
+        + "; an unrelated officer sends /start every "
         f"{b.probe_every:.1f} s meanwhile",
         f"warta's group rate limit (WARTA_GROUP_MESSAGES_PER_MINUTE) {b.group_rate}/min "
         f"({rate_note}); the fake server's group limit {limit}",
@@ -426,6 +438,11 @@ def main() -> None:
         help="seconds between the unrelated officer's /start messages (default 2)",
     )
     parser.add_argument(
+        "--album",
+        action="store_true",
+        help="each item carries a 2-photo album, so each hand-over is an album and a card",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help=f"both limits at {QUICK_RATE}/min: a few seconds, but no throttling at all",
@@ -440,7 +457,9 @@ def main() -> None:
         )
     logging.basicConfig(level=logging.CRITICAL)
     started = time.perf_counter()
-    burst = Burst(args.items, args.tap_gap, rate, limit, probe_every=args.probe_every)
+    burst = Burst(
+        args.items, args.tap_gap, rate, limit, probe_every=args.probe_every, album=args.album
+    )
     outcome = asyncio.run(run(burst))
     print(report(outcome))
     print(f"total {time.perf_counter() - started:.1f} s")

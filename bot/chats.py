@@ -117,17 +117,17 @@ class ChatService:
             return list(await session.scalars(select(Card).where(Card.item_id == item_id)))
 
     async def save_card(self, item_id: int, chat_id: int, message_id: int, audience: str) -> None:
+        """Where the item's card is in that chat now (one statement when it had one)."""
         async with self._sessions.begin() as session:
-            card = await session.scalar(
-                select(Card).where(Card.item_id == item_id, Card.chat_id == chat_id)
+            moved = await session.execute(
+                update(Card)
+                .where(Card.item_id == item_id, Card.chat_id == chat_id)
+                .values(message_id=message_id, audience=audience)
             )
-            if card is None:
+            if getattr(moved, "rowcount", 0) == 0:
                 session.add(
                     Card(item_id=item_id, chat_id=chat_id, message_id=message_id, audience=audience)
                 )
-            else:
-                card.message_id = message_id
-                card.audience = audience
 
     # --- prompts ---------------------------------------------------------------------
 

@@ -21,7 +21,8 @@ from bot.items import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, actor_of, log_move, vie
 from bot.people import roles_of
 from bot.text import split_title_body
 from bot.workflow import Action, Role, State, TimeStandards, WorkflowError, due_at, transition
-from storage.models import CodeCounter, Event, Item, Media, Person
+from storage.card_facts import CardSpot
+from storage.models import Card, CodeCounter, Event, Item, Media, Person
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class DraftUpdate:
     media: list[Media] = field(default_factory=list)
     # Why the text that came with the files was refused (the files are kept anyway).
     text_refused: WorkflowError | None = None
+    # What the draft card needs, read with the addition: the receipt just written and
+    # where the card is in the officer's chat (None: nowhere yet).
+    last_event: Event | None = None
+    card: CardSpot | None = None
 
 
 class DraftService:
@@ -180,20 +185,24 @@ class DraftService:
         later text is appended to the body, so nothing an officer typed is dropped.
         """
         started = time.perf_counter()
-        draft = await self.current_draft(person)
-        created = False
-        if draft is None:
-            draft = await self.new_draft(person, now)
-            created = True
         action = Action.ADD_MEDIA if files else Action.EDIT_TEXT
+        code: list[str] = []  # the draft's code, once read (for a refusal's line)
         try:
-            received = await self._receive(person, draft.id, files, text, now, action)
+            received = None
+            if person.current_draft_id is not None:
+                # The open draft is read once, in the addition's own transaction.
+                received = await self._receive(
+                    person, person.current_draft_id, files, text, now, action, code
+                )
+            if received is None:
+                draft = await self.new_draft(person, now)
+                received = await self._receive(person, draft.id, files, text, now, action, code)
+                assert received is not None
+                received.created = True
         except WorkflowError as error:
-            log_move(
-                started, "refused", item=draft.code, action=action, actor=person, reason=error.key
-            )
+            item = code[-1] if code else None
+            log_move(started, "refused", item=item, action=action, actor=person, reason=error.key)
             raise
-        received.created = created
         refused = received.text_refused
         log_move(
             started,
@@ -218,12 +227,16 @@ class DraftService:
         text: str | None,
         now: datetime,
         action: Action,
-    ) -> DraftUpdate:
-        """The addition itself, one transaction (committed when this returns)."""
+        code: list[str],
+    ) -> DraftUpdate | None:
+        """The addition itself, one transaction (committed when this returns); None
+        when that item is no longer the officer's open draft (it was handed over)."""
         actor = actor_of(person)
         async with self._sessions.begin() as session:
             item = await session.get(Item, item_id, with_for_update=True)
-            assert item is not None
+            if item is None or item.state != State.COLLECTING.value:
+                return None
+            code.append(item.code)
             transition(view_of(item), actor, action, now)
             added: list[Media] = []
             position = max((m.position for m in item.media), default=0)
@@ -262,8 +275,18 @@ class DraftService:
                     note = text.strip()[:2000]
                     session.add(self._receipt(item, person, Action.EDIT_TEXT, now, note))
             item.updated_at = now
-            await session.flush()
-            return DraftUpdate(item=item, created=False, media=added, text_refused=refused)
+            receipts = [e for e in session.new if isinstance(e, Event) and e.action == action.value]
+            card = await session.scalar(
+                select(Card).where(Card.item_id == item.id, Card.chat_id == person.id)
+            )
+            return DraftUpdate(
+                item=item,
+                created=False,
+                media=added,
+                text_refused=refused,
+                last_event=receipts[-1] if receipts else None,
+                card=None if card is None else CardSpot(card.message_id, card.audience),
+            )
 
     @staticmethod
     def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:

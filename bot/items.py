@@ -48,6 +48,7 @@ from bot.workflow import (
     due_at,
     transition,
 )
+from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.models import Event, Item, Person, Publication
 
@@ -90,6 +91,9 @@ class Outcome:
     actor: Person | None  # None: the scheduler acted
     # The chats the move wrote messages for (the sender is woken for these).
     chats: tuple[int, ...] = ()
+    # The item as the move left it, for whoever draws its cards and messages next
+    # (None when the move did not read its officer: they are read again then).
+    facts: CardFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -383,11 +387,16 @@ class ItemService:
         now: datetime,
         note: str | None = None,
         edit: Edit | None = None,
+        *,
+        officer: Person | None = None,
+        drawn_in: int | None = None,
     ) -> Outcome:
         """Inside the caller's unit of work, on the item it read: check the move with the
         workflow, apply it, append its event and write the messages it needs. The item
         is written once, at the caller's commit, with its version up by one (the
-        commit fails if someone else's move came first)."""
+        commit fails if someone else's move came first). With the item's ``officer``
+        the outcome carries the facts its messages need; ``drawn_in``: the chat whose
+        card the caller draws itself (no row is written for it)."""
         actor = actor_of(person) if person is not None else SYSTEM_ACTOR
         move = transition(view_of(item), actor, action, now, note)
         if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
@@ -403,19 +412,18 @@ class ItemService:
                 item.last_note = None
         self._outbox(item, move, now)
         item.updated_at = now
-        session.add(
-            Event(
-                item_id=item.id,
-                actor_id=person.id if person is not None else None,
-                actor_name=person.full_name if person is not None else SYSTEM_NAME,
-                actor_role=move.role.value if person is not None else SYSTEM_ROLE,
-                action=action.value,
-                from_state=move.source.value,
-                to_state=move.target.value,
-                note=event_note,
-                created_at=now,
-            )
+        event = Event(
+            item_id=item.id,
+            actor_id=person.id if person is not None else None,
+            actor_name=person.full_name if person is not None else SYSTEM_NAME,
+            actor_role=move.role.value if person is not None else SYSTEM_ROLE,
+            action=action.value,
+            from_state=move.source.value,
+            to_state=move.target.value,
+            note=event_note,
+            created_at=now,
         )
+        session.add(event)
         if action is Action.SEND_BACK:
             # The returned draft becomes the one the officer's next files go to.
             with session.no_autoflush:
@@ -425,15 +433,19 @@ class ItemService:
                     .values(current_draft_id=item.id)
                 )
         # What people must see, written with the move: it cannot be lost.
-        chats = await write_after_move(
+        written = await write_after_move(
             session,
             item,
             action,
             move.changes_state,
             person.full_name if person is not None else SYSTEM_NAME,
             now,
+            drawn_in,
         )
-        return Outcome(item=item, transition=move, actor=person, chats=chats)
+        facts = None
+        if officer is not None:
+            facts = CardFacts(item, officer, event, dict(written.cards), written.rows)
+        return Outcome(item, move, person, written.chats, facts)
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:

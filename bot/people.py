@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
 
 from bot.workflow import Role, WorkflowError, roles_from
 from storage.models import Event, Invite, Person, RoleGrant
@@ -67,9 +68,10 @@ class PeopleService:
         Configured admins are registered on first contact, so a fresh install has
         someone who can hand out invites.
         """
-        # Most updates come from someone already known and unchanged: read only.
+        # Most updates come from someone already known and unchanged: read only, the
+        # person and their roles in one statement.
         async with self._sessions() as session:
-            known = await session.get(Person, user.id)
+            known = await session.get(Person, user.id, options=[joinedload(Person.roles)])
         if known is None and user.id not in self.admin_ids:
             return None
         if known is not None and not self._needs_update(known, user):

@@ -26,7 +26,7 @@ from bot.purposes import Purpose
 from bot.text import esc
 from handlers.cards import CardView, live_media, media_keyboard, render_card
 from handlers.common import WartaContext, guarded
-from storage.card_facts import CardSpot
+from storage.card_facts import CardFacts, CardSpot
 from storage.models import Event, Item, Media, Person
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,29 @@ async def draw_card(
     if existing is not None and existing.message_id != sent.message_id:
         await _delete_quietly(context, chat_id, existing.message_id)
     return sent.chat_id, sent.message_id
+
+
+async def redraw_from(context: WartaContext, facts: CardFacts, chat_id: int, language: str) -> None:
+    """Draw the item's card in that chat (if it has one) from facts already read, and
+    keep its place in them and on record if it had to be posted anew."""
+    existing = facts.cards.get(chat_id)
+    if existing is None:
+        return
+    item = facts.item
+    spot = await draw_card(
+        context,
+        item,
+        chat_id,
+        existing.audience,
+        language,
+        facts.officer,
+        facts.last_event,
+        existing,
+    )
+    if spot is not None and spot != (chat_id, existing.message_id):
+        facts.cards.pop(chat_id, None)
+        facts.cards[spot[0]] = CardSpot(spot[1], existing.audience)
+        await context.services.chats.save_card(item.id, spot[0], spot[1], existing.audience)
 
 
 async def redraw(context: WartaContext, item: Item, chat_id: int) -> None:
@@ -324,7 +347,7 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
         kick(context)
     sender = context.application.bot_data.get("sender")
     if sender is not None:
-        sender.wake(context, outcome.chats)
+        sender.wake(context, outcome.chats, outcome.facts)
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:

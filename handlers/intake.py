@@ -25,10 +25,10 @@ import logging
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot.drafts import IncomingMedia
+from bot.drafts import DraftUpdate, IncomingMedia
 from bot.text import esc
 from bot.workflow import Role, WorkflowError
-from handlers.announce import show_card, tell_log_chat
+from handlers.announce import draw_card, show_card, tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
@@ -152,6 +152,31 @@ async def retry_downloads(context: WartaContext) -> None:
         await download(context, media)
 
 
+async def show_draft(context: WartaContext, received: DraftUpdate, person: Person) -> None:
+    """Redraw the draft card after a text: at once, from what the addition read, unless
+    an album is still arriving for that draft (then once it has settled)."""
+    job_queue = context.job_queue
+    assert job_queue is not None
+    if job_queue.get_jobs_by_name(CARD_JOB.format(item_id=received.item.id)):
+        schedule_card(context, received.item.id, person.id)
+        return
+    item, existing = received.item, received.card
+    # New messages pushed the old card up the chat: it is posted again at the bottom.
+    spot = await draw_card(
+        context,
+        item,
+        person.id,
+        "officer",
+        person.language,
+        person,
+        received.last_event,
+        existing,
+        repost=True,
+    )
+    if spot is not None and (existing is None or spot != (person.id, existing.message_id)):
+        await context.services.chats.save_card(item.id, spot[0], spot[1], "officer")
+
+
 def schedule_card(context: WartaContext, item_id: int, chat_id: int) -> None:
     """Redraw the draft card once the album has stopped arriving."""
     job_queue = context.job_queue
@@ -205,7 +230,7 @@ async def _take_text(
         await reply(update, esc(explain(error, context, person.language)))
         return
     if redraw:
-        schedule_card(context, received.item.id, person.id)
+        await show_draft(context, received, person)
 
 
 async def new_draft(update: Update, context: WartaContext) -> None:

@@ -1,11 +1,14 @@
 """The one sender: drains the outgoing rows into Telegram, one task per chat.
 
-Update handlers only commit rows (with their move) and :func:`wake` the sender; they
-never wait for a message to another chat, nor for a rate limit. Each chat with work gets
-its own task, which sends that chat's rows in order, paced by ``bot.pace`` (a busy group
-waits for its own minute, nobody else does). A row is claimed before its call and
-finished after it; a call that fails leaves the row ``failed`` (and holds back that
-item's later rows in that chat), to be tried again by the next sweep.
+Update handlers only commit rows (with their move) and :func:`wake` the sender, naming
+the chats and handing over what the move read; they never wait for a message to another
+chat, nor for a rate limit, and neither do the sweeps. Each chat with work gets its own
+task, which sends that chat's rows in order, paced by ``bot.pace`` (a busy group waits
+for its own minute, nobody else does). One commit per message records how the last one
+went and claims the next before its call; a call that fails leaves the row ``failed``
+(and holds back that item's later rows in that chat), to be tried again by the next
+sweep. An item's facts (``storage.card_facts``) are read once for all the rows that
+were waiting when they were read, or come with the move that wrote the rows.
 """
 
 from __future__ import annotations
@@ -106,10 +109,26 @@ class Sender:
         """A group became a supergroup: its waiting rows now carry the new id."""
         self._moved = True
 
-    def wake(self, context: WartaContext, chats: Iterable[int] | None = None) -> None:
+    def may_edit_now(self, chat_id: int) -> bool:
+        """For an update handler about to edit a card in ``chat_id`` itself: whether the
+        edit may go at once (it never waits); if so it is counted against the limits."""
+        now = self._monotonic()
+        if self._pace.delay(chat_id, now, new=False) > 0:
+            return False
+        self._pace.record(chat_id, now, new=False)
+        return True
+
+    def wake(
+        self,
+        context: WartaContext,
+        chats: Iterable[int] | None = None,
+        facts: CardFacts | None = None,
+    ) -> None:
         """New rows were committed: start sending them, in the background. A move names
-        the ``chats`` it wrote to (nothing needs reading to find them); without names
-        every chat with waiting rows is looked up."""
+        the ``chats`` it wrote to (nothing needs reading to find them) and hands over the
+        ``facts`` its rows need; without names every chat with waiting rows is looked up."""
+        if facts is not None and facts.rows:
+            self._known[facts.item.id] = facts
         self._generation += 1
         if chats is None:
             self._everyone = True

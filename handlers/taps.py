@@ -21,7 +21,14 @@ from bot.text import esc, split_for_messages
 from bot.usecases.tap_move import log_refusal, tap_move
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
-from handlers.announce import MEDIA_MENU, announce, redraw, send_preview, show_menu
+from handlers.announce import (
+    MEDIA_MENU,
+    announce,
+    redraw,
+    redraw_from,
+    send_preview,
+    show_menu,
+)
 from handlers.buttons import Tap, button, decode
 from handlers.cards import category_keyboard, history_text, media_keyboard
 from handlers.common import (
@@ -34,6 +41,7 @@ from handlers.common import (
 )
 from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
+from handlers.sender import sender_of
 from handlers.tap_moves import move_from_tap
 from storage.models import Item, Person
 
@@ -115,6 +123,11 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
         return False
     confirmed = tap.verb == "ok"
     ask_first = action in PROMPT_FOR or (action in CONFIRM_FIRST and not confirmed)
+    chat_id = query.message.chat.id
+    # The tapped card is redrawn here, first and from what the move read, when that
+    # chat's limits let an edit go at once; otherwise the sender draws it in turn.
+    sender = sender_of(context)
+    drawn_in = chat_id if sender is not None and sender.may_edit_now(chat_id) else None
     tapped = await tap_move(
         services.items,
         services.people,
@@ -124,12 +137,12 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
         action,
         services.now(),
         ask_first=ask_first,
+        drawn_in=None if ask_first else drawn_in,
     )
     if tapped is None:
         return False
     person = tapped.person
     language = language_of(person, context, update)
-    chat_id = query.message.chat.id
     if tapped.stale is not None:
         await answer_tap(query, stale_text(tapped.stale, context, language, person.id), True)
         await redraw(context, tapped.stale.item, chat_id)
@@ -137,6 +150,9 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
         await answer_tap(query, explain(tapped.refusal, context, language), show_alert=True)
     elif tapped.outcome is not None:
         await answer_tap(query, services.t(f"done.{action.value}", language))
+        facts = tapped.outcome.facts
+        if drawn_in is not None and facts is not None:
+            await redraw_from(context, facts, drawn_in, language)
         await announce(context, tapped.outcome)
     elif tapped.item is not None:
         await _ask_first(update, context, person, tapped.item, action, language)

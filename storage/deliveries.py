@@ -8,6 +8,7 @@ module reads the facts those decisions need (``storage.reach``) and writes the r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -26,9 +27,10 @@ from bot.outgoing import (
 )
 from bot.text import excerpt
 from bot.workflow import Action, State
+from storage.card_facts import CardSpot
 from storage.models import Item, Person
 from storage.outgoing import add, unfinished
-from storage.reach import reach_of
+from storage.reach import reach_of, read_cards
 
 # A move's rows are written with it; an item still undelivered this long after its move
 # had nobody to receive it (or predates the sender) and gets its hand-over again.
@@ -45,6 +47,16 @@ def facts_of(item: Item, actor_name: str) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a move wrote for the sender: the chats, the rows, and where the item's cards
+    were (so whoever draws them next needs no second read)."""
+
+    chats: tuple[int, ...]
+    rows: frozenset[int]
+    cards: dict[int, CardSpot]
+
+
 async def write_after_move(
     session: AsyncSession,
     item: Item,
@@ -52,15 +64,18 @@ async def write_after_move(
     changes_state: bool,
     actor_name: str,
     now: datetime,
-) -> tuple[int, ...]:
-    """Inside the move's transaction: every card redrawn, and for a new state its
-    notices and hand-over; returns the chats written to.
+    drawn_in: int | None = None,
+) -> Written:
+    """Inside the move's transaction: every card redrawn (but the one in ``drawn_in``,
+    which the caller draws itself), and for a new state its notices and hand-over.
 
     The reads here do not flush the move's changes, so the item is written once, with
     its delivery state, when the rows are."""
     with session.no_autoflush:
-        reach = await reach_of(session, item)
-        messages: list[Message] = card_redraws(item.id, reach.cards)
+        spots = await read_cards(session, item.id)
+        reach = await reach_of(session, item, cards=spots)
+        redraws = {chat: a for chat, a in reach.cards.items() if chat != drawn_in}
+        messages: list[Message] = card_redraws(item.id, redraws)
         if changes_state:
             plan = _plan(item, action, reach, actor_name)
             if not plan.deliverable:
@@ -71,8 +86,8 @@ async def write_after_move(
             item.delivered_state = item.state if plan.deliverable and not waiting else None
         if settled_by_the_move(action, [p.status for p in item.publications]):
             messages += await _done(session, item, reach_officer=True)
-    await add(session, messages, now)
-    return tuple(dict.fromkeys(m.chat_id for m in messages))
+    rows = await add(session, messages, now)
+    return Written(tuple(dict.fromkeys(m.chat_id for m in messages)), frozenset(rows), spots)
 
 
 def _plan(item: Item, action: Action | None, reach: Reach, actor_name: str, **kw: bool) -> Plan:

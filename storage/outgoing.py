@@ -5,9 +5,11 @@ writes the planned messages (``bot.outgoing``; see ``storage.deliveries``). Outs
 :class:`OutgoingStore` serves the sender one row at a time, in order per chat and item,
 as values (:class:`Queued`), never ORM rows.
 
-A row is claimed (``sending``) in its own commit before the Telegram call, so a crash
-can repeat at most the one call it interrupted (Telegram offers no way to look a message
-up afterwards); everything marked ``sent`` stays sent.
+A row is claimed (``sending``) and committed before its Telegram call, in the same
+commit that records how the chat's previous row went (:meth:`OutgoingStore.take`: one
+commit per message), so a crash can repeat at most the one call it interrupted
+(Telegram offers no way to look a message up afterwards); everything marked ``sent``
+stays sent. A message that takes several calls remembers how many went when one fails.
 """
 
 from __future__ import annotations

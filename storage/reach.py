@@ -8,15 +8,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outgoing import Reach
 from bot.purposes import Purpose
 from bot.workflow import Role
+from storage.card_facts import CardSpot
 from storage.models import Card, Item, Person, RoleGrant, TeamChat
 
 STEP_PURPOSES = (Purpose.IT, Purpose.EDITOR, Purpose.OFFICIAL, Purpose.PUBLISHER)
 
 
-async def reach_of(session: AsyncSession, item: Item, *, wardens: bool = False) -> Reach:
+async def read_cards(session: AsyncSession, item_id: int) -> dict[int, CardSpot]:
+    """Where the item's cards are: chat id -> its message and audience."""
+    rows = await session.scalars(select(Card).where(Card.item_id == item_id).order_by(Card.id))
+    return {c.chat_id: CardSpot(c.message_id, c.audience) for c in rows}
+
+
+async def reach_of(
+    session: AsyncSession,
+    item: Item,
+    *,
+    wardens: bool = False,
+    cards: dict[int, CardSpot] | None = None,
+) -> Reach:
     """Each step's chats (its group, or its reachable holders in private) and the item's
-    cards; with ``wardens``, also who hears that a step has nobody (the log group and
-    the admins). Where every step has its group, no role holder is looked up."""
+    cards (``cards``, when the caller read them already); with ``wardens``, also who
+    hears that a step has nobody (the log group and the admins). Where every step has
+    its group, no role holder is looked up."""
     teams = {t.purpose: t.chat_id for t in await session.scalars(select(TeamChat))}
     unbound = [p.role.value for p in STEP_PURPOSES if p.value not in teams and p.role]
     wanted = [*unbound, Role.ADMIN.value] if wardens else unbound
@@ -29,16 +43,12 @@ async def reach_of(session: AsyncSession, item: Item, *, wardens: bool = False) 
             steps[purpose] = holders.get(purpose.role.value, [])
     if Purpose.LOG.value in teams:
         steps[Purpose.LOG] = [teams[Purpose.LOG.value]]
-    cards = {
-        c.chat_id: c.audience
-        for c in await session.scalars(
-            select(Card).where(Card.item_id == item.id).order_by(Card.id)
-        )
-    }
+    if cards is None:
+        cards = await read_cards(session, item.id)
     return Reach(
         steps=steps,
         officer_id=item.officer_id,
-        cards=cards,
+        cards={chat: spot.audience for chat, spot in cards.items()},
         wardens=wardens_of(steps, holders) if wardens else (),
     )
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, raiseload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.items import ItemService, Outcome, StaleItem, actor_of, log_done, log_move, log_stale
@@ -46,10 +46,12 @@ async def tap_move(
     now: datetime,
     *,
     ask_first: bool,
+    drawn_in: int | None = None,
 ) -> Tapped | None:
     """Make the tapped move, or say why not. None: the tapper is not known as they are
     now (a stranger, or a new name), for the caller's slower path that registers them.
-    With ``ask_first`` the move is only checked, not made."""
+    With ``ask_first`` the move is only checked, not made. ``drawn_in``: the chat whose
+    card the caller redraws itself, from the outcome's facts (no row is written for it)."""
     started = time.perf_counter()
     try:
         async with items.unit() as session:
@@ -77,7 +79,15 @@ async def tap_move(
                 return Tapped(person, item=item, refusal=error)
             if ask_first:
                 return Tapped(person, item=item)
-            outcome = await items.apply(session, item, person, action, now)
+            # The card shows the officer's name (their roles are not needed).
+            officer: Person | None = person
+            if item.officer_id != person.id:
+                officer = await session.get(
+                    Person, item.officer_id, options=[raiseload(Person.roles)]
+                )
+            outcome = await items.apply(
+                session, item, person, action, now, officer=officer, drawn_in=drawn_in
+            )
     except StaleDataError:
         # Another move on the item committed between our read and our commit; the
         # rollback expired what was read, so it is read again.
