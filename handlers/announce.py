@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.items import Outcome
 from bot.notices import starts_outbox
@@ -133,16 +133,27 @@ async def redraw_from(context: WartaContext, facts: CardFacts, chat_id: int, lan
     if existing is None:
         return
     item = facts.item
-    spot = await draw_card(
-        context,
-        item,
-        chat_id,
-        existing.audience,
-        language,
-        facts.officer,
-        facts.last_event,
-        existing,
-    )
+    try:
+        spot = await draw_card(
+            context,
+            item,
+            chat_id,
+            existing.audience,
+            language,
+            facts.officer,
+            facts.last_event,
+            existing,
+        )
+    except TelegramError as error:
+        # The move wrote no row for this card: hand it to the sender now, so it is drawn
+        # once Telegram lets it (it is never left showing the old buttons).
+        log.warning("card %s in chat %s not redrawn at once: %s", item.code, chat_id, error)
+        sender = context.application.bot_data.get("sender")
+        if sender is not None:
+            redraw = card_redraws(item.id, {chat_id: existing.audience})
+            await sender.store.enqueue(redraw, context.services.now())
+            sender.wake(context, [chat_id])
+        return
     if spot is not None and spot != (chat_id, existing.message_id):
         facts.cards.pop(chat_id, None)
         facts.cards[spot[0]] = CardSpot(spot[1], existing.audience)

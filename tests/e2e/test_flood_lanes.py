@@ -86,3 +86,22 @@ async def test_a_flooded_group_holds_up_neither_publishing_nor_its_own_files(
         it_card = card(o.it_group, code)
         assert "Terima" in str(it_card.button_texts)
         assert len([m for m in o.it_group.messages() if f"{code} — " in (m.text or "")]) == 1
+
+
+async def test_a_tapped_card_that_cannot_be_edited_at_once_is_redrawn_by_the_sender(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    server = fake_bot_api
+    async with publishing_office(server, tmp_path, database_url) as o:
+        await o.officer.sends_photo(sample_jpeg(color=(40, 40, 200)))
+        await o.officer.sends("Kerja bakti\nWarga membersihkan saluran.")
+        code = code_in(o.officer.last_text())
+        await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))
+        # The tap's own edit of its card fails; the move is made and answered anyway.
+        server.fail_next("editMessageText", 500, "Internal Server Error", chat_id=o.it_group.id)
+        answer = await o.it.taps("Terima", in_chat=o.it_group, message=card(o.it_group, code))
+        assert answer.answered and not answer.show_alert
+        edits = calls(server, "editMessageText", o.it_group.id)
+        assert [c.ok for c in edits[-2:]] == [False, True]
+        assert "Diterima Tim IT oleh Budi Santoso" in card(o.it_group, code).text
+        assert card(o.web_group, code)
