@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import joinedload
 
 from bot.workflow import Role, WorkflowError, roles_from
+from storage.loading import WITH_ROLES
 from storage.models import Event, Invite, Person, RoleGrant
 
 MAX_SECTION_LENGTH = 100
@@ -71,7 +71,7 @@ class PeopleService:
         # Most updates come from someone already known and unchanged: read only, the
         # person and their roles in one statement.
         async with self._sessions() as session:
-            known = await session.get(Person, user.id, options=[joinedload(Person.roles)])
+            known = await session.get(Person, user.id, options=WITH_ROLES)
         if known is None and user.id not in self.admin_ids:
             return None
         if known is not None and not self._needs_update(known, user):

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import joinedload, raiseload
 
 from bot.publication import OUTBOX_EVENTS
+from storage.loading import WITH_FILES, WITHOUT_ROLES
 from storage.models import Card, Event, Item, Outgoing, Person
 from storage.outgoing import UNFINISHED
 
@@ -58,7 +58,7 @@ async def read_card_facts(
             select(Item, Person)
             .join(Person, Person.id == Item.officer_id)
             .where(Item.id == item_id)
-            .options(joinedload(Item.media), joinedload(Item.publications), raiseload(Person.roles))
+            .options(*WITH_FILES, *WITHOUT_ROLES)
         )
         found = (await session.execute(query)).unique().first()
         if found is None:

@@ -14,13 +14,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import joinedload, raiseload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.items import ItemService, Outcome, StaleItem, actor_of, log_done, log_move, log_stale
 from bot.items import view_of as item_view
 from bot.people import PeopleService, TelegramUser
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
+from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
 from storage.models import Item, Person
 
 
@@ -56,12 +56,10 @@ async def tap_move(
     try:
         async with items.unit() as session:
             # Each read is one statement: the rows and their collections joined.
-            person = await session.get(Person, user.id, options=[joinedload(Person.roles)])
+            person = await session.get(Person, user.id, options=WITH_ROLES)
             if person is None or not people.is_current(person, user):
                 return None
-            item = await session.get(
-                Item, item_id, options=[joinedload(Item.media), joinedload(Item.publications)]
-            )
+            item = await session.get(Item, item_id, options=WITH_FILES)
             if item is None:
                 return Tapped(person, refusal=WorkflowError("error.item_unknown"))
             if not may_follow(actor_of(person), item.officer_id):
@@ -82,9 +80,7 @@ async def tap_move(
             # The card shows the officer's name (their roles are not needed).
             officer: Person | None = person
             if item.officer_id != person.id:
-                officer = await session.get(
-                    Person, item.officer_id, options=[raiseload(Person.roles)]
-                )
+                officer = await session.get(Person, item.officer_id, options=WITHOUT_ROLES)
             outcome = await items.apply(
                 session, item, person, action, now, officer=officer, drawn_in=drawn_in
             )
