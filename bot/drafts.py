@@ -139,9 +139,9 @@ class DraftService:
                 created_at=now,
             )
         )
-        db_person = await session.get(Person, person.id)
-        if db_person is not None:
-            db_person.current_draft_id = item.id
+        await session.execute(
+            update(Person).where(Person.id == person.id).values(current_draft_id=item.id)
+        )
         person.current_draft_id = item.id
         return item
 
@@ -187,22 +187,48 @@ class DraftService:
         started = time.perf_counter()
         action = Action.ADD_MEDIA if files else Action.EDIT_TEXT
         code: list[str] = []  # the draft's code, once read (for a refusal's line)
-        try:
-            received = None
-            if person.current_draft_id is not None:
-                # The open draft is read once, in the addition's own transaction.
-                received = await self._receive(
-                    person, person.current_draft_id, files, text, now, action, code
+        if Role.OFFICER not in roles_of(person):
+            log_move(
+                started,
+                "refused",
+                item=None,
+                action=action,
+                actor=person,
+                reason="error.wrong_role",
+            )
+            raise WorkflowError("error.wrong_role", role=Role.OFFICER.value)
+        open_draft = person.current_draft_id
+        for attempt in range(5):
+            try:
+                # The open draft is read, or a new one opened, in the addition's own
+                # transaction: one commit for the officer's message.
+                received = await self._receive(person, open_draft, files, text, now, action, code)
+                break
+            except IntegrityError:
+                # Two new drafts raced for the same number; the counter moved, try again.
+                person.current_draft_id = open_draft  # the new draft was not kept
+                if attempt == 4:
+                    raise
+            except WorkflowError as error:
+                person.current_draft_id = open_draft  # the new draft was not kept
+                item = code[-1] if code else None
+                log_move(
+                    started, "refused", item=item, action=action, actor=person, reason=error.key
                 )
-            if received is None:
-                draft = await self.new_draft(person, now)
-                received = await self._receive(person, draft.id, files, text, now, action, code)
-                assert received is not None
-                received.created = True
-        except WorkflowError as error:
-            item = code[-1] if code else None
-            log_move(started, "refused", item=item, action=action, actor=person, reason=error.key)
-            raise
+                raise
+        else:  # pragma: no cover - the loop either breaks or raises
+            raise AssertionError("unreachable")
+        if received.created:
+            log_move(
+                started,
+                "ok",
+                item=received.item.code,
+                action="create",
+                actor=person,
+                role=Role.OFFICER.value,
+                to=State.COLLECTING.value,
+                version=1,
+            )
         refused = received.text_refused
         log_move(
             started,
@@ -222,20 +248,23 @@ class DraftService:
     async def _receive(
         self,
         person: Person,
-        item_id: int,
+        item_id: int | None,
         files: list[IncomingMedia],
         text: str | None,
         now: datetime,
         action: Action,
         code: list[str],
-    ) -> DraftUpdate | None:
-        """The addition itself, one transaction (committed when this returns); None
-        when that item is no longer the officer's open draft (it was handed over)."""
+    ) -> DraftUpdate:
+        """The addition itself, one transaction (committed when this returns), into
+        ``item_id`` while it is still the officer's open draft, else into a new one."""
         actor = actor_of(person)
         async with self._sessions.begin() as session:
-            item = await session.get(Item, item_id, with_for_update=True)
-            if item is None or item.state != State.COLLECTING.value:
-                return None
+            item = None
+            if item_id is not None:
+                item = await session.get(Item, item_id, with_for_update=True)
+            created = item is None or item.state != State.COLLECTING.value
+            if item is None or created:
+                item = await self._create_item(session, person, now)
             code.append(item.code)
             transition(view_of(item), actor, action, now)
             added: list[Media] = []
@@ -281,7 +310,7 @@ class DraftService:
             )
             return DraftUpdate(
                 item=item,
-                created=False,
+                created=created,
                 media=added,
                 text_refused=refused,
                 last_event=receipts[-1] if receipts else None,
