@@ -1,7 +1,7 @@
 """Benchmark: how much longer warta takes to take in an album (or a text) than a bare bot.
 
 Both bots run as real PTB Applications, each polling its own instance of the fake Bot API
-(tests/fakebotapi.py) on 127.0.0.1 and driven by the end-to-end harness
+(tests/fakebotapi/) on 127.0.0.1 and driven by the end-to-end harness
 (tests/e2e/harness.py). A step is timed from the moment its updates are queued on the
 fake server until ``Harness.settle()`` returns (the bot fetched and processed them and
 ran every job due), and, as a second figure free of settle()'s 10 ms polling, until the
