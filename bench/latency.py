@@ -57,7 +57,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
     Application,
@@ -69,10 +68,10 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.ext import filters as tg_filters  # noqa: E402
 
-from storage.db import create_engine  # noqa: E402
 from tests.e2e.harness import DEFAULT_TOKEN, ApiCall, FakeBotAPI, Harness  # noqa: E402
 from tests.e2e.office import Office, card, code_in, running_office  # noqa: E402
 from tests.e2e.sqlcount import Counts, SqlCounter  # noqa: E402
+from tests.pg_admin import run_outside_transaction  # noqa: E402
 
 BASE_GROUP = -200101
 KEYS = ("start", "text", "tap_answer", "tap_card")
@@ -294,16 +293,6 @@ class Bench:
             self.counts[step].append(self.sql.between(start, end))
 
 
-async def _admin(url: str, statement: str) -> None:
-    """One statement outside a transaction (CREATE/DROP DATABASE need that)."""
-    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
-
-
 @contextlib.asynccontextmanager
 async def database(tmp: Path, postgres: str | None) -> AsyncIterator[str]:
     """warta's database URL: a SQLite file, or a PostgreSQL database of the run's own."""
@@ -311,11 +300,11 @@ async def database(tmp: Path, postgres: str | None) -> AsyncIterator[str]:
         yield f"sqlite+aiosqlite:///{tmp / 'warta.sqlite3'}"
         return
     name = f"warta_bench_{os.getpid()}"
-    await _admin(postgres, f'CREATE DATABASE "{name}"')
+    await run_outside_transaction(postgres, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
     finally:
-        await _admin(postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await run_outside_transaction(postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def run(

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from storage.db import create_engine, make_sessions, upgrade_database_async
+from tests.pg_admin import run_outside_transaction
 
 # One real WordPress per test session, shared by the publisher and end-to-end tests.
 from tests.wordpress.fixture import wordpress, wordpress_proxy  # noqa: F401
@@ -52,16 +53,6 @@ def sqlite_url(path: Path) -> str:
 RUN_DATABASE_URL = ""
 
 
-async def _admin(url: str, statement: str) -> None:
-    """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
-    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
-
-
 def _xdist_controller(config: pytest.Config) -> bool:
     """With pytest-xdist (``-n``) the controlling process only hands out tests: its
     workers each create their own database, so it needs none."""
@@ -77,7 +68,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if server.get_backend_name() != "postgresql":
         raise pytest.UsageError(f"{POSTGRES_URL_ENV} must be a postgresql+asyncpg:// URL")
     name = f"warta_test_{os.getpid()}_{secrets.token_hex(4)}"
-    asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    asyncio.run(run_outside_transaction(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
     RUN_DATABASE_URL = server.set(database=name).render_as_string(hide_password=False)
 
 
@@ -86,7 +77,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not RUN_DATABASE_URL:
         return
     name = make_url(RUN_DATABASE_URL).database
-    asyncio.run(_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    asyncio.run(run_outside_transaction(POSTGRES_URL, drop))
 
 
 async def reset_postgres(url: str) -> None:
