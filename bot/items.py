@@ -94,6 +94,8 @@ class Outcome:
     # The item as the move left it, for whoever draws its cards and messages next
     # (None when the move did not read its officer: they are read again then).
     facts: CardFacts | None = None
+    # The chat whose card the caller draws itself (the move wrote no row for it).
+    drawn_in: int | None = None
 
 
 @dataclass(frozen=True)
@@ -445,7 +447,7 @@ class ItemService:
         facts = None
         if officer is not None:
             facts = CardFacts(item, officer, event, dict(written.cards), written.rows)
-        return Outcome(item, move, person, written.chats, facts)
+        return Outcome(item, move, person, written.chats, facts, written.drawn_in)
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:

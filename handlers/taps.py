@@ -151,8 +151,8 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
     elif tapped.outcome is not None:
         await answer_tap(query, services.t(f"done.{action.value}", language))
         facts = tapped.outcome.facts
-        if drawn_in is not None and facts is not None:
-            await redraw_from(context, facts, drawn_in, language)
+        if tapped.outcome.drawn_in is not None and facts is not None:
+            await redraw_from(context, facts, tapped.outcome.drawn_in, language)
         await announce(context, tapped.outcome)
     elif tapped.item is not None:
         await _ask_first(update, context, person, tapped.item, action, language)

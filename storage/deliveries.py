@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notices import delivery, settled_by_the_move
 from bot.outgoing import (
+    Kind,
     Message,
     Plan,
     Reach,
@@ -55,6 +56,8 @@ class Written:
     chats: tuple[int, ...]
     rows: frozenset[int]
     cards: dict[int, CardSpot]
+    # The chat whose card the caller draws itself (no row was written for it).
+    drawn_in: int | None = None
 
 
 async def write_after_move(
@@ -67,15 +70,15 @@ async def write_after_move(
     drawn_in: int | None = None,
 ) -> Written:
     """Inside the move's transaction: every card redrawn (but the one in ``drawn_in``,
-    which the caller draws itself), and for a new state its notices and hand-over.
+    which the caller may draw itself: see ``Written.drawn_in``), and for a new state its
+    notices and hand-over.
 
     The reads here do not flush the move's changes, so the item is written once, with
     its delivery state, when the rows are."""
     with session.no_autoflush:
         spots = await read_cards(session, item.id)
         reach = await reach_of(session, item, cards=spots)
-        redraws = {chat: a for chat, a in reach.cards.items() if chat != drawn_in}
-        messages: list[Message] = card_redraws(item.id, redraws)
+        messages: list[Message] = []
         if changes_state:
             plan = _plan(item, action, reach, actor_name)
             if not plan.deliverable:
@@ -86,8 +89,15 @@ async def write_after_move(
             item.delivered_state = item.state if plan.deliverable and not waiting else None
         if settled_by_the_move(action, [p.status for p in item.publications]):
             messages += await _done(session, item, reach_officer=True)
+    # The caller draws the card in ``drawn_in`` itself, unless the move posts it anew
+    # there anyway (a group serving the next step too): then the sender does it all.
+    reposted = any(m.kind is Kind.CARD and m.chat_id == drawn_in for m in messages)
+    drawn = drawn_in if drawn_in in reach.cards and not reposted else None
+    redraws = {chat: a for chat, a in reach.cards.items() if chat != drawn}
+    messages = card_redraws(item.id, redraws) + messages
     rows = await add(session, messages, now)
-    return Written(tuple(dict.fromkeys(m.chat_id for m in messages)), frozenset(rows), spots)
+    chats = tuple(dict.fromkeys(m.chat_id for m in messages))
+    return Written(chats, frozenset(rows), spots, drawn)
 
 
 def _plan(item: Item, action: Action | None, reach: Reach, actor_name: str, **kw: bool) -> Plan:
