@@ -17,7 +17,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.items import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, actor_of, log_move, view_of
+from bot.items import actor_of, view_of
+from bot.move_log import log_move
+from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.people import roles_of
 from bot.text import split_title_body
 from bot.workflow import Action, Role, State, TimeStandards, WorkflowError, due_at, transition

@@ -15,24 +15,21 @@ import logging
 import time
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.logs import MOVES, elapsed_ms, kv
+from bot.item_changes import apply_edit, in_trouble, write_outbox
+from bot.move_log import log_done, log_move, log_stale
+from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
 from bot.people import roles_of
 from bot.publication import (
-    CANCELLED,
     DONE,
     OUTBOX_EVENTS,
-    PENDING,
     PUBLISHED,
     REMOVED,
-    REMOVING,
     UNCERTAIN,
 )
 from bot.workflow import (
@@ -43,7 +40,6 @@ from bot.workflow import (
     ItemView,
     State,
     TimeStandards,
-    Transition,
     WorkflowError,
     due_at,
     transition,
@@ -52,143 +48,13 @@ from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.models import Event, Item, Person, Publication
 
-MAX_TITLE_LENGTH = 300
-MAX_BODY_LENGTH = 20_000
-# How events name the scheduler when it publishes on its own (SOP step 7).
-SYSTEM_NAME = "warta"
-SYSTEM_ROLE = "system"
-
-
-# Publication statuses (see ``storage.models.Publication``).
-
-moves_log = logging.getLogger(MOVES)
-
-
-class Identified(Protocol):
-    """Whoever acted, as a log line names them (a person's row, or a Telegram user)."""
-
-    @property
-    def id(self) -> int: ...
-
 
 class _OlderVersion(Exception):
     """Inside a move: the caller's version is not the item's (becomes StaleItem)."""
 
 
-class StaleItem(Exception):
-    """The button or prompt refers to an older version of the item."""
-
-    def __init__(self, item: Item, last_event: Event | None) -> None:
-        super().__init__(item.code)
-        self.item = item
-        self.last_event = last_event
-
-
-@dataclass
-class Outcome:
-    item: Item
-    transition: Transition
-    actor: Person | None  # None: the scheduler acted
-    # The chats the move wrote messages for (the sender is woken for these).
-    chats: tuple[int, ...] = ()
-    # The item as the move left it, for whoever draws its cards and messages next
-    # (None when the move did not read its officer: they are read again then).
-    facts: CardFacts | None = None
-    # The chat whose card the caller draws itself (the move wrote no row for it).
-    drawn_in: int | None = None
-
-
-@dataclass(frozen=True)
-class Edit:
-    """The content carried by an edit action."""
-
-    title: str | None = None
-    body: str | None = None
-    category: str | None = None
-    media_id: int | None = None
-    publish_at: datetime | None = None
-
-
-def log_move(
-    started: float,
-    outcome: str,
-    *,
-    item: str | None,
-    action: Action | str,
-    actor: Identified | None,
-    reason: str | None = None,
-    level: int = logging.INFO,
-    **fields: object,
-) -> None:
-    """One ``move`` line on ``warta.moves``: who did what to which item, the ``fields``
-    (role, from, to, version…), the outcome, and how long the use case took since
-    ``started`` (a :func:`time.perf_counter` reading). Call it only after the commit."""
-    # The scheduler acts as the system: it is named so, whatever the fields say.
-    pairs: dict[str, object] = {"role": None, **fields}
-    if actor is None:
-        pairs["role"] = SYSTEM_ROLE
-    moves_log.log(
-        level,
-        kv(
-            "move",
-            item=item,
-            action=action.value if isinstance(action, Action) else action,
-            actor=actor.id if actor is not None else SYSTEM_ACTOR.person_id,
-            **pairs,
-            outcome=outcome,
-            reason=reason,
-            duration_ms=elapsed_ms(started),
-        ),
-    )
-
-
-def log_done(started: float, outcome: Outcome) -> None:
-    """The move committed: only now is it a fact worth a line."""
-    move = outcome.transition
-    log_move(
-        started,
-        "ok",
-        item=outcome.item.code,
-        action=move.action,
-        actor=outcome.actor,
-        role=move.role.value,
-        from_=move.source.value,
-        to=move.target.value,
-        version=outcome.item.version,
-    )
-
-
-def log_stale(
-    started: float,
-    stale: StaleItem,
-    action: Action | str,
-    actor: Identified | None,
-    version: int | None,
-) -> None:
-    """The attempt carried an old version: nothing changed (a normal double tap)."""
-    last = stale.last_event
-    log_move(
-        started,
-        "stale",
-        item=stale.item.code,
-        action=action,
-        actor=actor,
-        version=version,
-        current=stale.item.version,
-        state=stale.item.state,
-        moved_by=None if last is None else last.actor_id or SYSTEM_ACTOR.person_id,
-    )
-
-
 def actor_of(person: Person) -> Actor:
     return Actor(person_id=person.id, roles=roles_of(person))
-
-
-def in_trouble(publication: Publication) -> bool:
-    """Failed at least once and not done yet, or waiting for a person to check."""
-    if publication.status == UNCERTAIN:
-        return True
-    return publication.status in (PENDING, REMOVING) and publication.attempts > 0
 
 
 def view_of(item: Item) -> ItemView:
@@ -403,7 +269,9 @@ class ItemService:
         move = transition(view_of(item), actor, action, now, note)
         if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
             edit = Edit()
-        event_note = self._apply_edit(item, action, edit, now) if edit else move.note
+        event_note = move.note
+        if edit is not None:
+            event_note = apply_edit(item, action, edit, now, self.categories, self._standards)
         if move.changes_state:
             item.state = move.target.value
             item.state_entered_at = now
@@ -412,7 +280,7 @@ class ItemService:
                 item.last_note = move.note
             elif move.target is not State.COLLECTING:
                 item.last_note = None
-        self._outbox(item, move, now)
+        write_outbox(item, move, now, self.publish_targets)
         item.updated_at = now
         event = Event(
             item_id=item.id,
@@ -458,111 +326,3 @@ class ItemService:
             .order_by(Event.id.desc())
             .limit(1)
         )
-
-    def _outbox(self, item: Item, move: Transition, now: datetime) -> None:
-        """Write the outbox rows a move implies, in the move's own transaction."""
-        if move.target is State.PUBLISHED and move.source is State.APPROVED:
-            item.publish_at = None
-            existing = {p.target for p in item.publications}
-            for target in self.publish_targets:
-                if target not in existing:
-                    item.publications.append(
-                        Publication(
-                            target=target,
-                            status=PENDING,
-                            attempts=0,
-                            next_attempt_at=now,
-                            ambiguous=False,
-                            alerted=False,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                    )
-        elif move.target is State.UNPUBLISHED and move.source is State.PUBLISHED:
-            for publication in item.publications:
-                never_sent = (
-                    publication.status == PENDING
-                    and publication.remote_id is None
-                    and publication.in_flight_since is None
-                    and not publication.ambiguous
-                )
-                if publication.status in (CANCELLED, REMOVED):
-                    continue
-                publication.status = CANCELLED if never_sent else REMOVING
-                publication.attempts = 0
-                publication.alerted = False
-                publication.last_error = None
-                publication.next_attempt_at = now
-                publication.updated_at = now
-        elif move.action is Action.RETRY:
-            for publication in item.publications:
-                if not in_trouble(publication):
-                    continue
-                if publication.status == UNCERTAIN:
-                    # A person checked the target and found nothing: send it again.
-                    publication.status = PENDING
-                    publication.ambiguous = False
-                    publication.in_flight_since = None
-                publication.next_attempt_at = now
-                publication.updated_at = now
-        elif move.action is Action.CONFIRM_OUT:
-            for publication in item.publications:
-                if publication.status != UNCERTAIN:
-                    continue
-                # Out there, as a person saw; which messages it is stays unknown, so
-                # it stays "ambiguous": a takedown then asks people to delete it.
-                publication.status = PUBLISHED
-                publication.ambiguous = True
-                publication.in_flight_since = None
-                publication.last_error = None
-                publication.published_at = now
-                publication.updated_at = now
-
-    def _apply_edit(self, item: Item, action: Action, edit: Edit, now: datetime) -> str | None:
-        """Apply an editor's change; returns what the history should say about it."""
-        if action is Action.SCHEDULE:
-            if edit.publish_at is None or edit.publish_at <= now:
-                raise WorkflowError("error.schedule_past")
-            item.publish_at = edit.publish_at
-            # The step is on time as long as it goes out when the publisher said.
-            item.step_due_at = edit.publish_at
-            return edit.publish_at.isoformat()
-        if action is Action.UNSCHEDULE:
-            item.publish_at = None
-            item.step_due_at = due_at(State.APPROVED, now, self._standards)
-            return None
-        if action is Action.EDIT_TITLE:
-            title = (edit.title or "").strip()
-            if not title:
-                raise WorkflowError("error.title_empty")
-            if len(title) > MAX_TITLE_LENGTH:
-                raise WorkflowError("error.title_too_long", limit=MAX_TITLE_LENGTH)
-            item.title = title
-            return title
-        if action is Action.EDIT_BODY:
-            body = (edit.body or "").strip()
-            if len(body) > MAX_BODY_LENGTH:
-                raise WorkflowError("error.body_too_long", limit=MAX_BODY_LENGTH)
-            item.body = body or None
-            return None
-        if action is Action.SET_CATEGORY:
-            if edit.category not in self.categories:
-                raise WorkflowError("error.category_unknown")
-            item.category = edit.category
-            return edit.category
-        media = next((m for m in item.media if m.id == edit.media_id), None)
-        if media is None or media.dropped:
-            raise WorkflowError("error.media_unknown")
-        if action is Action.DROP_MEDIA:
-            # An editor must leave something to publish; an officer's draft may be emptied.
-            editing = item.state == State.EDITING.value
-            if editing and sum(1 for m in item.media if not m.dropped) <= 1 and not item.body:
-                raise WorkflowError("error.last_media")
-            media.dropped = True
-            if item.cover_media_id == media.id:
-                item.cover_media_id = None
-        elif action is Action.SET_COVER:
-            if media.kind != "photo":
-                raise WorkflowError("error.cover_not_photo")
-            item.cover_media_id = media.id
-        return f"#{media.position} {media.kind}"

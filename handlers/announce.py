@@ -17,7 +17,7 @@ from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Messa
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.items import Outcome
+from bot.moves import Outcome
 from bot.notices import starts_outbox
 from bot.outgoing import Kind, card_redraws
 from bot.outgoing import Message as Outgoing

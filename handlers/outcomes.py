@@ -8,7 +8,7 @@ from babel.dates import get_day_names
 from telegram import Update
 
 from bot import timefmt
-from bot.items import Edit, Outcome, StaleItem
+from bot.moves import Edit, Outcome, StaleItem
 from bot.when import WhenError
 from bot.workflow import Action, WorkflowError
 from handlers.common import WartaContext

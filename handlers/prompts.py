@@ -21,7 +21,7 @@ from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
 from bot import timefmt
-from bot.items import Edit, StaleItem
+from bot.moves import Edit, StaleItem
 from bot.text import esc
 from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError

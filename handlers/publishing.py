@@ -18,7 +18,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import timefmt
-from bot.items import Edit, StaleItem, actor_of, view_of
+from bot.items import actor_of, view_of
+from bot.moves import Edit, StaleItem
 from bot.outgoing import Kind, Message
 from bot.purposes import Purpose
 from bot.text import esc, excerpt

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.items import Edit, Outcome, StaleItem
+from bot.moves import Edit, Outcome, StaleItem
 from bot.workflow import Action, WorkflowError
 from handlers.announce import announce, redraw
 from handlers.common import WartaContext, answer_tap

@@ -16,7 +16,9 @@ import time
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.items import Edit, StaleItem, actor_of, log_stale, view_of
+from bot.items import actor_of, view_of
+from bot.move_log import log_stale
+from bot.moves import Edit, StaleItem
 from bot.text import esc, split_for_messages
 from bot.usecases.tap_move import log_refusal, tap_move
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition

@@ -37,8 +37,8 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.items import SYSTEM_NAME, SYSTEM_ROLE
 from bot.logs import PUBLISH, elapsed_ms, kv
+from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
 from bot.publication import (
     CANCELLED,
     DONE,

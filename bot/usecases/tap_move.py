@@ -16,8 +16,10 @@ from datetime import datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.items import ItemService, Outcome, StaleItem, actor_of, log_done, log_move, log_stale
+from bot.items import ItemService, actor_of
 from bot.items import view_of as item_view
+from bot.move_log import log_done, log_move, log_stale
+from bot.moves import Outcome, StaleItem
 from bot.people import PeopleService, TelegramUser
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES

@@ -1,0 +1,51 @@
+"""What a move is given and what it gives back: values shared by the use cases, the
+handlers that render them and the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.workflow import Transition
+from storage.card_facts import CardFacts
+from storage.models import Event, Item, Person
+
+MAX_TITLE_LENGTH = 300
+MAX_BODY_LENGTH = 20_000
+# How events name the scheduler when it publishes on its own (SOP step 7).
+SYSTEM_NAME = "warta"
+SYSTEM_ROLE = "system"
+
+
+class StaleItem(Exception):
+    """The button or prompt refers to an older version of the item."""
+
+    def __init__(self, item: Item, last_event: Event | None) -> None:
+        super().__init__(item.code)
+        self.item = item
+        self.last_event = last_event
+
+
+@dataclass
+class Outcome:
+    item: Item
+    transition: Transition
+    actor: Person | None  # None: the scheduler acted
+    # The chats the move wrote messages for (the sender is woken for these).
+    chats: tuple[int, ...] = ()
+    # The item as the move left it, for whoever draws its cards and messages next
+    # (None when the move did not read its officer: they are read again then).
+    facts: CardFacts | None = None
+    # The chat whose card the caller draws itself (the move wrote no row for it).
+    drawn_in: int | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The content carried by an edit action."""
+
+    title: str | None = None
+    body: str | None = None
+    category: str | None = None
+    media_id: int | None = None
+    publish_at: datetime | None = None
