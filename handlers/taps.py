@@ -129,7 +129,9 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
     # The tapped card is redrawn here, first and from what the move read, when that
     # chat's limits let an edit go at once; otherwise the sender draws it in turn.
     sender = sender_of(context)
-    drawn_in = chat_id if sender is not None and sender.may_edit_now(chat_id) else None
+    drawn_in = None
+    if not ask_first and sender is not None and sender.may_edit_now(chat_id):
+        drawn_in = chat_id
     tapped = await tap_move(
         services.items,
         services.people,
@@ -139,7 +141,7 @@ async def _tap_move(update: Update, context: WartaContext, tap: Tap, action: Act
         action,
         services.now(),
         ask_first=ask_first,
-        drawn_in=None if ask_first else drawn_in,
+        drawn_in=drawn_in,
     )
     if tapped is None:
         return False
