@@ -46,6 +46,7 @@ from bot.workflow import (
 )
 from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
+from storage.loading import WITHOUT_ROLES
 from storage.models import Event, Item, Person, Publication
 
 
@@ -237,7 +238,14 @@ class ItemService:
                     # Not StaleItem(item) here: the rollback expires this row, and whoever
                     # explains the refusal reads it after the session is gone.
                     raise _OlderVersion
-                outcome = await self.apply(session, item, person, action, now, note, edit)
+                # The card shows the officer's name: read with the move, the sender needs
+                # no second read of the item for the rows the move writes.
+                officer = person if person is not None and person.id == item.officer_id else None
+                if officer is None:
+                    officer = await session.get(Person, item.officer_id, options=WITHOUT_ROLES)
+                outcome = await self.apply(
+                    session, item, person, action, now, note, edit, officer=officer
+                )
             return outcome
         except (StaleDataError, _OlderVersion):
             # Someone else's move came first (seen by the version, or by the update that
