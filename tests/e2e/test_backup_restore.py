@@ -39,18 +39,15 @@ from tests.e2e.office import (
     snapshot,
     to_official,
 )
+from tests.pg_admin import run_outside_transaction
 
 SERVER_ENV = "WARTA_TEST_DATABASE_URL"
 SERVER_URL = os.environ.get(SERVER_ENV, "").strip()
 
 
 async def _server_statement(statement: str) -> None:
-    engine = create_engine(SERVER_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
+    """CREATE/DROP DATABASE on the test server (outside a transaction)."""
+    await run_outside_transaction(SERVER_URL, statement)
 
 
 @pytest.fixture(

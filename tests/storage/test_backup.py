@@ -55,6 +55,7 @@ from storage.db import (
     upgrade_database_async,
 )
 from storage.models import Base, Event, Item, Media, Person, RoleGrant
+from tests.pg_admin import run_outside_transaction
 
 SERVER_ENV = "WARTA_TEST_DATABASE_URL"
 SERVER_URL = os.environ.get(SERVER_ENV, "").strip()
@@ -74,12 +75,7 @@ MakeSettings = Callable[[str], Awaitable[Settings]]
 
 async def _server_statement(statement: str) -> None:
     """CREATE/DROP DATABASE on the test server (outside a transaction)."""
-    engine = create_engine(SERVER_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
+    await run_outside_transaction(SERVER_URL, statement)
 
 
 @pytest.fixture(params=BACKENDS)
