@@ -83,7 +83,8 @@ async def write_after_move(
             plan = _plan(item, action, reach, actor_name)
             if not plan.deliverable:
                 # A step has nobody: the log group and the admins are told; read them.
-                plan = _plan(item, action, await reach_of(session, item, wardens=True), actor_name)
+                reach = await reach_of(session, item, wardens=True, cards=spots)
+                plan = _plan(item, action, reach, actor_name)
             messages += plan.messages
             waiting = any(m.completes for m in plan.messages)
             item.delivered_state = item.state if plan.deliverable and not waiting else None
