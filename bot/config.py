@@ -8,7 +8,7 @@ in ``repr``, logs or error messages.
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.workflow import TimeStandards
+from bot.working_time import office_week
 
 DEFAULT_CATEGORIES = ("Berita", "Pengumuman", "Kegiatan", "Layanan Publik")
 # The largest file a self-hosted Bot API server hands over (Telegram's own file limit).
@@ -76,6 +77,16 @@ class Settings(BaseSettings):
     # Telegram allows a bot about 20 messages a minute in one group; the rate limiter
     # queues anything beyond. Raise only for a Bot API server without that limit.
     group_messages_per_minute: int = Field(default=20, gt=0)
+    # The office's working time, which the SOP's time standards count (README "Working
+    # time"): its week, an optional break, which of Indonesia's holiday categories close
+    # it ("public", "government" = cuti bersama), and days closed or opened by decree.
+    office_hours: str = "Mon-Thu 07:30-16:00, Fri 07:30-16:30"
+    office_break: str = ""
+    holidays: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["public", "government"]
+    )
+    closed_days: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    working_days: Annotated[list[date], NoDecode] = Field(default_factory=list)
     # SOP time standards (minutes); defaults are the SOP's upper bounds.
     sla_collecting_minutes: int = Field(default=24 * 60, gt=0)
     sla_submitted_minutes: int = Field(default=180, gt=0)
@@ -112,7 +123,28 @@ class Settings(BaseSettings):
     publish_alert_after: int = Field(default=5, gt=0)
     publish_timeout_seconds: float = Field(default=30, gt=0)
 
-    @field_validator("admin_ids", "categories", mode="before")
+    @field_validator("office_hours", "office_break")
+    @classmethod
+    def _week(cls, value: str, info: Any) -> str:
+        if info.field_name == "office_hours":
+            office_week(value)
+        else:
+            office_week("Mon 00:00-24:00", value)
+        return value
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _holiday_categories(cls, value: Any) -> Any:
+        categories = _split_csv(value)
+        if categories in (["none"], ["-"]):
+            return []
+        known = ("public", "government")
+        for category in categories:
+            if category not in known:
+                raise ValueError(f"unknown holiday category {category!r} (use public, government)")
+        return categories
+
+    @field_validator("admin_ids", "categories", "closed_days", "working_days", mode="before")
     @classmethod
     def _csv(cls, value: Any) -> Any:
         return _split_csv(value)

@@ -184,6 +184,13 @@ def test_unrelated_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> Non
         ("WARTA_SLA_EDITING_MINUTES", "-1"),
         ("WARTA_SLA_REVIEW_MINUTES", "an hour"),
         ("WARTA_SLA_APPROVED_MINUTES", "-15"),
+        ("WARTA_OFFICE_HOURS", "Mon-Fri"),
+        ("WARTA_OFFICE_HOURS", "Mon 16:00-07:30"),
+        ("WARTA_OFFICE_HOURS", ""),
+        ("WARTA_OFFICE_BREAK", "noon"),
+        ("WARTA_HOLIDAYS", "religious"),
+        ("WARTA_CLOSED_DAYS", "31-12-2026"),
+        ("WARTA_WORKING_DAYS", "2026-02-30"),
     ],
 )
 def test_malformed_values_name_the_variable(
