@@ -23,11 +23,20 @@ from bot.drafts import DraftService
 from bot.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
 from bot.i18n import Translator
 from bot.items import ItemService
+from bot.office_calendar import office_calendar
 from bot.people import PeopleService
 from bot.services import Services, utc_now
+from bot.standards import StepClock
+from bot.usecases.remind import ReminderSweep
 from handlers import register
 from handlers.announce import SWEEP_JOB
 from handlers.common import WartaApp, WartaContext
+from handlers.deadlines import (
+    REMINDER_JOB,
+    REMINDER_SWEEP_EVERY,
+    REMINDER_SWEEP_FIRST,
+    reminder_sweep,
+)
 from handlers.intake import retry_downloads
 from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
@@ -57,6 +66,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     engine = create_engine(settings.effective_database_url)
     sessions = make_sessions(engine)
     zone = ZoneInfo(settings.timezone)
+    calendar = office_calendar(settings)
+    steps = StepClock(settings.time_standards, calendar)
     services = Services(
         settings=settings,
         people=PeopleService(
@@ -67,17 +78,23 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         ),
         items=ItemService(
             sessions,
-            settings.time_standards,
+            steps,
             settings.categories,
             publish_targets=target_names(settings),
         ),
-        drafts=DraftService(sessions, settings.time_standards, settings.code_prefix, zone),
+        drafts=DraftService(sessions, steps, settings.code_prefix, zone),
         chats=ChatService(sessions),
         blobs=LocalBlobStore(settings.media_dir),
         t=Translator(settings.default_language),
         zone=zone,
         engine=engine,
         clock=clock,
+        reminders=ReminderSweep(
+            sessions,
+            calendar,
+            supervisor=settings.supervisor_chat,
+            any_hour=settings.remind_outside_hours,
+        ),
     )
     return services
 
@@ -153,6 +170,13 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         app.job_queue.run_once(sender_start, 0, name="sender-start")
         app.job_queue.run_repeating(
             delivery_sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
+        )
+        # Reminders and escalations owed while warta was down go out on the first run.
+        app.job_queue.run_repeating(
+            reminder_sweep,
+            interval=REMINDER_SWEEP_EVERY,
+            first=REMINDER_SWEEP_FIRST,
+            name=REMINDER_JOB,
         )
         # Scheduled items that fell due while warta was down go out on the first run.
         app.job_queue.run_repeating(

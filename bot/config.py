@@ -8,7 +8,7 @@ in ``repr``, logs or error messages.
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.workflow import TimeStandards
+from bot.standards import StepStandard, TimeStandards
 from bot.working_time import office_week
 
 DEFAULT_CATEGORIES = ("Berita", "Pengumuman", "Kegiatan", "Layanan Publik")
@@ -87,12 +87,24 @@ class Settings(BaseSettings):
     )
     closed_days: Annotated[list[date], NoDecode] = Field(default_factory=list)
     working_days: Annotated[list[date], NoDecode] = Field(default_factory=list)
-    # SOP time standards (minutes); defaults are the SOP's upper bounds.
-    sla_collecting_minutes: int = Field(default=24 * 60, gt=0)
-    sla_submitted_minutes: int = Field(default=180, gt=0)
-    sla_editing_minutes: int = Field(default=180, gt=0)
-    sla_review_minutes: int = Field(default=60, gt=0)
-    sla_approved_minutes: int = Field(default=15, gt=0)
+    # SOP time standards per step, "reminder/late" in working time (README "Working time").
+    sla_collecting: str = str(TimeStandards().collecting)
+    sla_submitted: str = str(TimeStandards().submitted)
+    sla_editing: str = str(TimeStandards().editing)
+    sla_review: str = str(TimeStandards().review)
+    sla_approved: str = str(TimeStandards().approved)
+    # Who hears that a step is late: a chat id (a group, or a person who started the bot);
+    # by default the officials' group (for the officials' own step: the admins).
+    supervisor_chat: int | None = None
+    # Reminders and escalations wait for the office to open, unless this is set.
+    remind_outside_hours: bool = False
+    # The elapsed-minute standards of earlier versions; refused with the new name, so a
+    # configured standard is never ignored in silence.
+    sla_collecting_minutes: str | None = None
+    sla_submitted_minutes: str | None = None
+    sla_editing_minutes: str | None = None
+    sla_review_minutes: str | None = None
+    sla_approved_minutes: str | None = None
 
     # --- publishing (see README "Publishing") ---
     # SOP step 7: publish an approved item without waiting for a publisher's tap.
@@ -131,6 +143,29 @@ class Settings(BaseSettings):
         else:
             office_week("Mon 00:00-24:00", value)
         return value
+
+    @field_validator("sla_collecting", "sla_submitted", "sla_editing", "sla_review", "sla_approved")
+    @classmethod
+    def _standard(cls, value: str) -> str:
+        StepStandard.parse(value)
+        return value
+
+    @field_validator(
+        "sla_collecting_minutes",
+        "sla_submitted_minutes",
+        "sla_editing_minutes",
+        "sla_review_minutes",
+        "sla_approved_minutes",
+    )
+    @classmethod
+    def _old_standard(cls, value: str | None, info: Any) -> None:
+        if value is None:
+            return None
+        new = "WARTA_" + str(info.field_name).removesuffix("_minutes").upper()
+        raise ValueError(
+            f"no longer read: use {new} with a reminder and a late point in working time, "
+            "e.g. 1h/3h"
+        )
 
     @field_validator("holidays", mode="before")
     @classmethod
@@ -285,11 +320,11 @@ class Settings(BaseSettings):
     @property
     def time_standards(self) -> TimeStandards:
         return TimeStandards(
-            collecting=timedelta(minutes=self.sla_collecting_minutes),
-            submitted=timedelta(minutes=self.sla_submitted_minutes),
-            editing=timedelta(minutes=self.sla_editing_minutes),
-            review=timedelta(minutes=self.sla_review_minutes),
-            approved=timedelta(minutes=self.sla_approved_minutes),
+            collecting=StepStandard.parse(self.sla_collecting),
+            submitted=StepStandard.parse(self.sla_submitted),
+            editing=StepStandard.parse(self.sla_editing),
+            review=StepStandard.parse(self.sla_review),
+            approved=StepStandard.parse(self.sla_approved),
         )
 
     @property

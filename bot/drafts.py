@@ -17,12 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.item_changes import enter_step
 from bot.items import actor_of, view_of
 from bot.move_log import log_move
 from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.people import roles_of
+from bot.standards import StepClock
 from bot.text import split_title_body
-from bot.workflow import Action, Role, State, TimeStandards, WorkflowError, due_at, transition
+from bot.workflow import Action, Role, State, WorkflowError, transition
 from storage.card_facts import CardSpot
 from storage.models import Card, CodeCounter, Event, Item, Media, Person
 
@@ -56,12 +58,12 @@ class DraftService:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        standards: TimeStandards,
+        clock: StepClock,
         code_prefix: str,
         zone: ZoneInfo,
     ) -> None:
         self._sessions = sessions
-        self._standards = standards
+        self._clock = clock
         self._prefix = code_prefix
         self._zone = zone
 
@@ -117,17 +119,15 @@ class DraftService:
         state = State.COLLECTING
         item = Item(
             code=f"{self._prefix}-{year}-{number:04d}",
-            state=state.value,
             officer_id=person.id,
             section=person.section,
             created_at=now,
             updated_at=now,
-            state_entered_at=now,
-            step_due_at=due_at(state, now, self._standards),
             delivered_state=state.value,  # a new draft has nobody to tell
             media=[],
             publications=[],
         )
+        enter_step(item, state, now, self._clock)
         session.add(item)
         await session.flush()
         session.add(

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
 from bot.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
-from bot.workflow import Action, State, TimeStandards, Transition, WorkflowError, due_at
+from bot.standards import StepClock
+from bot.workflow import Action, State, Transition, WorkflowError
 from storage.models import Item, Publication
 
 
@@ -17,6 +18,18 @@ def in_trouble(publication: Publication) -> bool:
     if publication.status == UNCERTAIN:
         return True
     return publication.status in (PENDING, REMOVING) and publication.attempts > 0
+
+
+def enter_step(item: Item, state: State, now: datetime, clock: StepClock) -> None:
+    """Start a new visit of ``state``: its reminder and late instants in working time,
+    and no reminder or escalation sent for it yet."""
+    item.state = state.value
+    item.state_entered_at = now
+    deadlines = clock.deadlines(state, now)
+    item.step_remind_at = deadlines.remind_at if deadlines is not None else None
+    item.step_due_at = deadlines.late_at if deadlines is not None else None
+    item.step_reminded_at = None
+    item.step_escalated_at = None
 
 
 def write_outbox(item: Item, move: Transition, now: datetime, targets: Sequence[str]) -> None:
@@ -85,19 +98,22 @@ def apply_edit(
     edit: Edit,
     now: datetime,
     categories: Sequence[str],
-    standards: TimeStandards,
+    clock: StepClock,
 ) -> str | None:
     """Apply an editor's change; returns what the history should say about it."""
     if action is Action.SCHEDULE:
         if edit.publish_at is None or edit.publish_at <= now:
             raise WorkflowError("error.schedule_past")
         item.publish_at = edit.publish_at
-        # The step is on time as long as it goes out when the publisher said.
+        # The step is on time as long as it goes out when the publisher said; the
+        # scheduler does it, so nobody is reminded.
+        item.step_remind_at = None
         item.step_due_at = edit.publish_at
         return edit.publish_at.isoformat()
     if action is Action.UNSCHEDULE:
         item.publish_at = None
-        item.step_due_at = due_at(State.APPROVED, now, standards)
+        # A publisher has the step again, from now.
+        enter_step(item, State.APPROVED, now, clock)
         return None
     if action is Action.EDIT_TITLE:
         title = (edit.title or "").strip()

@@ -21,7 +21,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.item_changes import apply_edit, in_trouble, write_outbox
+from bot.item_changes import apply_edit, enter_step, in_trouble, write_outbox
 from bot.move_log import log_done, log_move, log_stale
 from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
 from bot.people import roles_of
@@ -32,6 +32,7 @@ from bot.publication import (
     REMOVED,
     UNCERTAIN,
 )
+from bot.standards import StepClock
 from bot.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
@@ -39,9 +40,7 @@ from bot.workflow import (
     Actor,
     ItemView,
     State,
-    TimeStandards,
     WorkflowError,
-    due_at,
     transition,
 )
 from storage.card_facts import CardFacts
@@ -76,12 +75,12 @@ class ItemService:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        standards: TimeStandards,
+        clock: StepClock,
         categories: list[str],
         publish_targets: Sequence[str] = (),
     ) -> None:
         self._sessions = sessions
-        self._standards = standards
+        self.clock = clock
         self.categories = categories
         # The configured targets, in publishing order; each published item gets one
         # outbox row per target.
@@ -279,11 +278,9 @@ class ItemService:
             edit = Edit()
         event_note = move.note
         if edit is not None:
-            event_note = apply_edit(item, action, edit, now, self.categories, self._standards)
+            event_note = apply_edit(item, action, edit, now, self.categories, self.clock)
         if move.changes_state:
-            item.state = move.target.value
-            item.state_entered_at = now
-            item.step_due_at = due_at(move.target, now, self._standards)
+            enter_step(item, move.target, now, self.clock)
             if move.note:
                 item.last_note = move.note
             elif move.target is not State.COLLECTING:

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     PREVIEW = "preview"  # the post as the public will see it
     NOTICE = "notice"  # a short message from the catalog (``key`` and ``params``)
     DONE = "done"  # "it is out (or gone) everywhere", with the links, rendered when sent
+    REMINDER = "reminder"  # a step's reminder or escalation (``params``: state, stage)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from bot.drafts import DraftService
 from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
+from bot.standards import StepClock
+from bot.usecases.remind import ReminderSweep
 from storage.blobs import BlobStore
 
 
@@ -33,7 +35,14 @@ class Services:
     t: Translator
     zone: ZoneInfo
     engine: AsyncEngine | None = None
+    # The time standards' sweep (reminders and escalations); None in tests without one.
+    reminders: ReminderSweep | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def steps(self) -> StepClock:
+        """The SOP's time standards on the office's working-time calendar."""
+        return self.items.clock

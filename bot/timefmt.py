@@ -58,11 +58,16 @@ def duration(delta: timedelta, t: Translator, language: str) -> str:
     return " ".join(parts)
 
 
-def deadline(due: datetime, now: datetime, zone: ZoneInfo, t: Translator, language: str) -> str:
-    """``13.15 WIB (2 j 10 mnt lagi)`` or ``13.15 WIB (terlambat 35 mnt)``."""
+def deadline(
+    due: datetime, now: datetime, left: timedelta, zone: ZoneInfo, t: Translator, language: str
+) -> str:
+    """``Sen, 14 Des 08.10 WIB (1 j 20 mnt kerja lagi)`` or ``13.15 WIB (terlambat 35 mnt
+    kerja)``: ``left`` is the working time from now to ``due``, negative once past."""
     clock = short(due, zone, language, now)
     if due >= now:
-        relative = t("time.left", language, d=duration(due - now, t, language))
-    else:
-        relative = t("time.late", language, d=duration(now - due, t, language))
+        relative = t("time.work_left", language, d=duration(left, t, language))
+    elif left < timedelta(0):
+        relative = t("time.work_late", language, d=duration(-left, t, language))
+    else:  # past, but the office has been closed since
+        relative = t("time.past_due", language)
     return f"{clock} ({relative})"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -281,30 +281,6 @@ def transition(
     if unmet is not None:
         raise WorkflowError(unmet)
     return Transition(action, item.state, rule.target, role, cleaned, now)
-
-
-# --- time standards (SOP column "MUTU BAKU") -------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimeStandards:
-    """How long each step may take. Defaults are the SOP's upper bounds."""
-
-    collecting: timedelta = timedelta(days=1)  # step 1: one day
-    submitted: timedelta = timedelta(hours=3)  # step 2: 1-3 hours
-    editing: timedelta = timedelta(hours=3)  # step 3: 1-3 hours
-    review: timedelta = timedelta(hours=1)  # step 4: 1 hour
-    approved: timedelta = timedelta(minutes=15)  # steps 5-7: 15 minutes
-
-    def for_state(self, state: State) -> timedelta | None:
-        value = getattr(self, state.value, None)
-        return value if isinstance(value, timedelta) else None
-
-
-def due_at(state: State, entered_at: datetime, standards: TimeStandards) -> datetime | None:
-    """When the step that ``state`` represents is due (plain elapsed time for now)."""
-    limit = standards.for_state(state)
-    return entered_at + limit if limit is not None else None
 
 
 def roles_from(values: Iterable[str]) -> frozenset[Role]:

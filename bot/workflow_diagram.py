@@ -8,9 +8,10 @@ read. Print it with ``python -m bot.workflow_diagram``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 
-from bot.workflow import FINAL_STATES, RULES, Action, Role, Rule, State, TimeStandards
+from bot.standards import TimeStandards
+from bot.workflow import FINAL_STATES, RULES, Action, Role, Rule, State
+from bot.working_time import WorkSpan
 
 # What each move reads like after its role ("official approves").
 _PHRASES: dict[Action, str] = {
@@ -40,14 +41,12 @@ _PHRASES: dict[Action, str] = {
 _ROLE_NAMES = {Role.IT: "IT"}
 
 
-def _duration(limit: timedelta) -> str:
-    minutes = int(limit.total_seconds() // 60)
-    if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f"{days} day" + ("s" if days > 1 else "")
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
+def _duration(span: WorkSpan) -> str:
+    parts = [f"{span.days} day" + ("s" if span.days > 1 else "")] if span.days else []
+    hours, minutes = divmod(span.minutes, 60)
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{minutes} min"] if minutes else []
+    return " ".join(parts) or "0 min"
 
 
 def _edges(rules: Iterable[Rule]) -> list[tuple[State, State, str]]:
@@ -69,9 +68,12 @@ def mermaid(rules: Iterable[Rule] = RULES, standards: TimeStandards | None = Non
     lines += [f"    {s.value} --> {t.value}: {label}" for s, t, label in _edges(rules)]
     lines += [f"    {state.value} --> [*]" for state in State if state in FINAL_STATES]
     for state in State:
-        limit = standards.for_state(state)
-        if limit is not None:
-            lines.append(f"    note right of {state.value}: within {_duration(limit)}")
+        standard = standards.for_state(state)
+        if standard is not None:
+            lines.append(
+                f"    note right of {state.value}: reminder at {_duration(standard.remind)}, "
+                f"late at {_duration(standard.late)} (working time)"
+            )
     return "\n".join(lines)
 
 

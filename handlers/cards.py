@@ -153,7 +153,8 @@ def _status_line(item: Item, state: State, now: datetime, services: Services, la
     since = timefmt.short(item.state_entered_at, services.zone, language, now)
     line = "🕒 " + t("card.since", language, since=since)
     if item.step_due_at is not None:
-        due = timefmt.deadline(item.step_due_at, now, services.zone, t, language)
+        left = services.steps.left(item.step_due_at, now)
+        due = timefmt.deadline(item.step_due_at, now, left, services.zone, t, language)
         late = item.step_due_at < now
         line += "\n" + ("⚠️ " if late else "⏰ ") + t("card.due", language, due=due)
     return esc(line)

@@ -37,6 +37,7 @@ from handlers.announce import (
 )
 from handlers.cards import live_media
 from handlers.common import WartaContext
+from handlers.reminders import send_reminder
 from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
 from storage.outgoing import DROPPED, SENT, Finished, OutgoingStore, PlacedCard, Queued
@@ -315,6 +316,11 @@ class Sender:
         if row.kind is Kind.PREVIEW:
             await send_preview(context, chat_id, item, calls)
             return self._went(row, True)
+        if row.kind is Kind.REMINDER:
+            state, stage = row.params.get("state", ""), row.params.get("stage", "")
+            # None: the step was left before this went; there is nothing to remind of.
+            went = await send_reminder(context, chat_id, facts, state, stage, language)
+            return self._went(row, bool(went))
         # Kind.DONE
         removal = item.state == State.UNPUBLISHED.value
         key = "notify.removed_everywhere" if removal else "notify.published"

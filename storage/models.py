@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -164,7 +165,12 @@ class Item(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The step visit's reminder and late instants, in working time, set on entry; and
+    # when its reminder and its escalation were written (None: still owed).
+    step_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    step_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    step_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The state whose announcements (outcome notices, hand-over) were delivered; differs
     # from ``state`` while a delivery is pending (see the delivery sweep).
     delivered_state: Mapped[str | None] = mapped_column(String(20))
@@ -193,6 +199,21 @@ class Item(Base):
     # Items are never deleted in normal operation (the events table keeps them for the
     # archive); the cascade only keeps an administrative delete consistent.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    # The visits still owed a reminder or an escalation (migration 0006).
+    __table_args__ = (
+        Index(
+            "ix_items_remind_owed",
+            "step_remind_at",
+            sqlite_where=text("step_reminded_at IS NULL"),
+            postgresql_where=text("step_reminded_at IS NULL"),
+        ),
+        Index(
+            "ix_items_escalation_owed",
+            "step_due_at",
+            sqlite_where=text("step_escalated_at IS NULL"),
+            postgresql_where=text("step_escalated_at IS NULL"),
+        ),
+    )
 
 
 class Media(Base):

@@ -27,6 +27,18 @@ async def reach_of(
     wardens: bool = False,
     cards: dict[int, CardSpot] | None = None,
 ) -> Reach:
+    """:func:`reach_for` the item."""
+    return await reach_for(session, item.id, item.officer_id, wardens=wardens, cards=cards)
+
+
+async def reach_for(
+    session: AsyncSession,
+    item_id: int,
+    officer_id: int,
+    *,
+    wardens: bool = False,
+    cards: dict[int, CardSpot] | None = None,
+) -> Reach:
     """Each step's chats (its group, or its reachable holders in private) and the item's
     cards (``cards``, when the caller read them already); with ``wardens``, also who
     hears that a step has nobody (the log group and the admins). Where every step has
@@ -44,10 +56,10 @@ async def reach_of(
     if Purpose.LOG.value in teams:
         steps[Purpose.LOG] = [teams[Purpose.LOG.value]]
     if cards is None:
-        cards = await read_cards(session, item.id)
+        cards = await read_cards(session, item_id)
     return Reach(
         steps=steps,
-        officer_id=item.officer_id,
+        officer_id=officer_id,
         cards={chat: spot.audience for chat, spot in cards.items()},
         wardens=wardens_of(steps, holders) if wardens else (),
     )

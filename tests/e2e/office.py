@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.deadlines import REMINDER_JOB
 from storage.db import create_engine, make_sessions
 from storage.models import Card, Event, Invite, Item, Media, RoleGrant, TeamChat
 from storage.models import Person as PersonRow
@@ -98,9 +99,24 @@ async def admin_only_office(
         server, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock, **settings
     )
     async with h:
+        pause_reminders(h)
         admin = h.person(ADMIN_ID, "Admin Kominfo", username="admin")
         await admin.sends("/start")
         yield SmallOffice(h, clock, admin)
+
+
+def pause_reminders(h: Harness) -> None:
+    """The reminder sweep runs only when a test says so (:func:`reminder_sweep`): tests
+    move the clock by hours in a second, and a sweep in between would add messages."""
+    for job in h.app.job_queue.get_jobs_by_name(REMINDER_JOB):
+        job.enabled = False
+
+
+async def reminder_sweep(h: Harness) -> None:
+    """Run the reminder sweep once, as the job queue does every minute."""
+    job = h.app.job_queue.get_jobs_by_name(REMINDER_JOB)[0]
+    await job.run(h.app)
+    await h.settle()
 
 
 @asynccontextmanager

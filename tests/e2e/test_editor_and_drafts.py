@@ -435,7 +435,7 @@ async def test_deadlines_on_cards_turn_late(
         await o.officer.taps("Serahkan ke Tim IT", message=card(o.officer.chat, code))  # 09.00
         it_card = card(o.it_group, code)
         assert "Sejak 09.00 WIB" in it_card.text
-        assert "Batas: 12.00 WIB (3 j lagi)" in it_card.text
+        assert "Batas: 12.00 WIB (3 j kerja lagi)" in it_card.text
         assert "terlambat" not in it_card.text
 
         # Four hours later a stale tap redraws the card: now it is late.
@@ -444,15 +444,23 @@ async def test_deadlines_on_cards_turn_late(
         answer = await _press(o, o.it, it_card, f"act:accept:{item.id}:{item.version - 1}")
         assert answer.show_alert
         it_card = card(o.it_group, code)
-        assert "Batas: 12.00 WIB (terlambat 1 j)" in it_card.text
+        assert "Batas: 12.00 WIB (terlambat 1 j kerja)" in it_card.text
         assert "⚠️" in it_card.text
         assert (await snapshot(database_url)).item(code).state == "submitted"
 
-        # Accepted at 13.00: the editor's step is due at 16.00.
+        # Accepted at 13.00: the editor's step is due at 16.00, when the office closes.
         await o.it.taps("Terima", in_chat=o.it_group, message=it_card)
         web_card = card(o.web_group, code)
-        assert "Batas: 16.00 WIB (3 j lagi)" in web_card.text
+        assert "Batas: 16.00 WIB (3 j kerja lagi)" in web_card.text
+        # 16.35: past the deadline, but no working time has passed since.
         o.clock.advance(hours=3, minutes=35)
         await o.editor.taps("Kategori", in_chat=o.web_group, message=web_card)
         await o.editor.taps("Kembali", in_chat=o.web_group, message=card(o.web_group, code))
-        assert "Batas: 16.00 WIB (terlambat 35 mnt)" in card(o.web_group, code).text
+        assert "Batas: 16.00 WIB (lewat batas waktu)" in card(o.web_group, code).text
+        # Friday 08.05: 35 minutes of working time late.
+        o.clock.advance(hours=15, minutes=30)
+        await o.editor.taps("Kategori", in_chat=o.web_group, message=card(o.web_group, code))
+        await o.editor.taps("Kembali", in_chat=o.web_group, message=card(o.web_group, code))
+        assert "Batas: Kam, 26 Nov 16.00 WIB (terlambat 35 mnt kerja)" in (
+            card(o.web_group, code).text
+        )

@@ -15,8 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import load_settings
 from bot.items import ItemService
-from bot.workflow import Action, TimeStandards, WorkflowError
+from bot.office_calendar import office_calendar
+from bot.standards import StepClock, TimeStandards
+from bot.workflow import Action, WorkflowError
 from publisher.model import Article, CannotTell, PublishedRef, PublishError
 from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy
@@ -174,7 +177,12 @@ async def world(migrated_database_url: str) -> AsyncIterator[World]:
         await session.flush()
         item_id = item.id
     targets = _targets("site", "wordpress", "channel")
-    services = ItemService(sessions, TimeStandards(), ["Berita"], publish_targets=list(targets))
+    services = ItemService(
+        sessions,
+        StepClock(TimeStandards(), office_calendar(load_settings())),
+        ["Berita"],
+        publish_targets=list(targets),
+    )
     policy = RetryPolicy(base=timedelta(seconds=30), cap=timedelta(minutes=30), alert_after=3)
     yield World(sessions, services, clock, targets, Listener(), item_id, policy)
     await engine.dispose()

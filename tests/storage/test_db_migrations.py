@@ -55,7 +55,7 @@ async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     assert await current_revision_async(database_url) is None
 
     await upgrade_database_async(database_url)
-    assert await current_revision_async(database_url) == head_revision() == "0005_outgoing"
+    assert await current_revision_async(database_url) == head_revision() == "0006_step_reminders"
     assert await _run(database_url, _table_names) == MODEL_TABLES | {"alembic_version"}
 
     await downgrade_database_async(database_url)
@@ -154,3 +154,51 @@ async def test_an_upgrade_waits_for_one_already_running(database_url: str) -> No
     finally:
         await holder.dispose()
     assert await current_revision_async(database_url) == head_revision()
+
+
+async def test_0006_counts_old_overdue_steps_as_escalated(database_url: str) -> None:
+    """An upgrade does not flood the chats with escalations for steps long overdue; the
+    steps still on time keep their deadline, as their reminder point too."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    await upgrade_database_async(database_url, "0005_outgoing")
+    now = datetime.now(UTC)
+    overdue, on_time = now - timedelta(days=2), now + timedelta(hours=2)
+
+    def fill(connection: Connection) -> None:
+        connection.execute(
+            text(
+                "INSERT INTO people (id, full_name, language, unreachable, created_at)"
+                " VALUES (1, 'A', 'id', false, :t)"
+            ),
+            {"t": now},
+        )
+        for number, due in ((1, overdue), (2, on_time), (3, None)):
+            connection.execute(
+                text(
+                    "INSERT INTO items (id, code, state, version, officer_id, created_at,"
+                    " updated_at, state_entered_at, step_due_at)"
+                    " VALUES (:id, :code, 'submitted', 1, 1, :t, :t, :t, :due)"
+                ),
+                {"id": number, "code": f"PKP-2026-000{number}", "t": now, "due": due},
+            )
+        connection.commit()
+
+    def read(connection: Connection) -> list[tuple[Any, ...]]:
+        rows = connection.execute(
+            text(
+                "SELECT id, step_remind_at IS NOT NULL, step_reminded_at IS NOT NULL,"
+                " step_escalated_at IS NOT NULL FROM items ORDER BY id"
+            )
+        )
+        return [tuple(row) for row in rows]
+
+    await _run(database_url, fill)
+    await upgrade_database_async(database_url)
+    assert await _run(database_url, read) == [
+        (1, True, True, True),
+        (2, True, False, False),
+        (3, False, False, False),
+    ]

@@ -7,12 +7,13 @@ neither the developer's environment nor a ``.env`` file in the project leaks in.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULT_CATEGORIES, ConfigError, Settings, load_settings
+from bot.standards import StepStandard, TimeStandards
+from bot.working_time import WorkSpan
 
 TOKEN = "7012345678:AAH-sEcReT_t0ken-value-XYZ"
 
@@ -84,18 +85,31 @@ def test_database_url_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().effective_database_url == url
 
 
-def test_default_time_standards_are_the_sop_bounds() -> None:
+def test_default_time_standards_read_the_sop() -> None:
     standards = load_settings().time_standards
-    assert standards.collecting == timedelta(hours=24)
-    assert standards.submitted == timedelta(hours=3)
-    assert standards.editing == timedelta(hours=3)
-    assert standards.review == timedelta(hours=1)
-    assert standards.approved == timedelta(minutes=15)
+    assert standards == TimeStandards()
+    assert str(standards.collecting) == "1d/1d 2h"
+    assert str(standards.submitted) == "1h/3h"
+    assert str(standards.editing) == "1h/3h"
+    assert str(standards.review) == "45m/1h"
+    assert str(standards.approved) == "10m/15m"
 
 
 def test_time_standards_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WARTA_SLA_REVIEW_MINUTES", "30")
-    assert load_settings().time_standards.review == timedelta(minutes=30)
+    monkeypatch.setenv("WARTA_SLA_REVIEW", "20m/30m")
+    monkeypatch.setenv("WARTA_SLA_APPROVED", "15m")
+    standards = load_settings().time_standards
+    assert standards.review == StepStandard(WorkSpan(minutes=20), WorkSpan(minutes=30))
+    assert standards.approved == StepStandard(WorkSpan(minutes=15), WorkSpan(minutes=15))
+    assert standards.editing == TimeStandards().editing
+
+
+def test_the_old_minute_standards_are_refused_with_the_new_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    error = config_error(monkeypatch, WARTA_SLA_REVIEW_MINUTES="30")
+    assert "WARTA_SLA_REVIEW_MINUTES" in str(error)
+    assert "WARTA_SLA_REVIEW " in str(error)
 
 
 # --- parsing --------------------------------------------------------------------------
@@ -179,11 +193,11 @@ def test_unrelated_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> Non
         ("WARTA_MAX_DOWNLOAD_MB", "-20"),
         ("WARTA_ALBUM_SETTLE_SECONDS", "-0.5"),
         ("WARTA_POLL_TIMEOUT", "-1"),
-        ("WARTA_SLA_COLLECTING_MINUTES", "-60"),
-        ("WARTA_SLA_SUBMITTED_MINUTES", "0"),
-        ("WARTA_SLA_EDITING_MINUTES", "-1"),
-        ("WARTA_SLA_REVIEW_MINUTES", "an hour"),
-        ("WARTA_SLA_APPROVED_MINUTES", "-15"),
+        ("WARTA_SLA_COLLECTING", "-60"),
+        ("WARTA_SLA_SUBMITTED", "0"),
+        ("WARTA_SLA_EDITING", "3h/1h"),
+        ("WARTA_SLA_REVIEW", "an hour"),
+        ("WARTA_SLA_APPROVED", "5m/10m/15m"),
         ("WARTA_OFFICE_HOURS", "Mon-Fri"),
         ("WARTA_OFFICE_HOURS", "Mon 16:00-07:30"),
         ("WARTA_OFFICE_HOURS", ""),

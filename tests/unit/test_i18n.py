@@ -98,6 +98,8 @@ def sample_params(language: str) -> dict[str, object]:
         "weekday": "Jumat",
         "actual": "Kamis",
         "part": "petang",
+        "holder": _longest(catalog, "role."),
+        "waited": "1 hr 5 j 10 mnt",
     }
 
 

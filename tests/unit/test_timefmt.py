@@ -138,40 +138,53 @@ def test_duration(delta: timedelta, id_text: str, en_text: str, t: Translator) -
     assert timefmt.duration(delta, t, "en") == en_text
 
 
-def test_deadline_ahead_indonesian(t: Translator) -> None:
+def deadline(due: datetime, left: timedelta, t: Translator, language: str) -> str:
+    return timefmt.deadline(due, MOMENT, left, JAKARTA, t, language)
+
+
+def test_deadline_ahead_in_working_time(t: Translator) -> None:
     due = MOMENT + timedelta(hours=2, minutes=10)
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "id") == "12.25 WIB (2 j 10 mnt lagi)"
+    assert deadline(due, timedelta(hours=2, minutes=10), t, "id") == (
+        "12.25 WIB (2 j 10 mnt kerja lagi)"
+    )
+    assert deadline(due, timedelta(hours=2, minutes=10), t, "en") == (
+        "12:25 WIB (2 h 10 min of working time left)"
+    )
 
 
-def test_deadline_ahead_english(t: Translator) -> None:
-    due = MOMENT + timedelta(hours=2, minutes=10)
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "en") == "12:25 WIB (in 2 h 10 min)"
-
-
-def test_deadline_late_indonesian(t: Translator) -> None:
+def test_deadline_late_in_working_time(t: Translator) -> None:
     due = MOMENT - timedelta(minutes=35)
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "id") == "09.40 WIB (terlambat 35 mnt)"
+    assert deadline(due, -timedelta(minutes=35), t, "id") == "09.40 WIB (terlambat 35 mnt kerja)"
+    assert deadline(due, -timedelta(minutes=35), t, "en") == (
+        "09:40 WIB (late by 35 min of working time)"
+    )
 
 
-def test_deadline_late_english(t: Translator) -> None:
-    due = MOMENT - timedelta(minutes=35)
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "en") == "09:40 WIB (late by 35 min)"
+def test_deadline_over_a_night_counts_only_working_time(t: Translator) -> None:
+    # Thursday 10.15: due Friday 08.10, with 1 h 20 min of Thursday's and Friday's
+    # working time between (the clock says almost a day).
+    due = datetime(2026, 11, 27, 8, 10, tzinfo=JAKARTA)
+    assert deadline(due, timedelta(hours=1, minutes=20), t, "id") == (
+        "Jum, 27 Nov 08.10 WIB (1 j 20 mnt kerja lagi)"
+    )
+
+
+def test_deadline_past_while_the_office_was_closed(t: Translator) -> None:
+    due = MOMENT - timedelta(hours=3)
+    assert deadline(due, timedelta(0), t, "id") == "07.15 WIB (lewat batas waktu)"
+    assert deadline(due, timedelta(0), t, "en") == "07:15 WIB (past the deadline)"
 
 
 def test_deadline_rounds_minutes_up(t: Translator) -> None:
     due = MOMENT + timedelta(minutes=14, seconds=1)
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "id") == "10.29 WIB (15 mnt lagi)"
+    assert deadline(due, timedelta(minutes=14, seconds=1), t, "id") == (
+        "10.29 WIB (15 mnt kerja lagi)"
+    )
     late = MOMENT - timedelta(seconds=20)
-    assert timefmt.deadline(late, MOMENT, JAKARTA, t, "en") == "10:14 WIB (late by 1 min)"
+    assert deadline(late, -timedelta(seconds=20), t, "en") == (
+        "10:14 WIB (late by 1 min of working time)"
+    )
 
 
 def test_deadline_exactly_now_is_not_late(t: Translator) -> None:
-    assert timefmt.deadline(MOMENT, MOMENT, JAKARTA, t, "id") == "10.15 WIB (0 mnt lagi)"
-
-
-def test_deadline_on_another_day_shows_the_date(t: Translator) -> None:
-    due = MOMENT + timedelta(days=1, hours=5)
-    assert (
-        timefmt.deadline(due, MOMENT, JAKARTA, t, "id") == "Jum, 27 Nov 15.15 WIB (1 hr 5 j lagi)"
-    )
-    assert timefmt.deadline(due, MOMENT, JAKARTA, t, "en") == "Fri, 27 Nov 15:15 WIB (in 1 d 5 h)"
+    assert deadline(MOMENT, timedelta(0), t, "id") == "10.15 WIB (0 mnt kerja lagi)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 import pytest
@@ -23,12 +23,10 @@ from bot.workflow import (
     ItemView,
     Role,
     State,
-    TimeStandards,
     Transition,
     WorkflowError,
     actions_for_role,
     allowed_actions,
-    due_at,
     holder_role,
     needs_reason,
     roles_from,
@@ -103,17 +101,6 @@ EXPECTED_HOLDER = {
     S.EDITING: R.EDITOR,
     S.REVIEW: R.OFFICIAL,
     S.APPROVED: R.PUBLISHER,
-    S.PUBLISHED: None,
-    S.REJECTED: None,
-    S.WITHDRAWN: None,
-    S.UNPUBLISHED: None,
-}
-EXPECTED_DUE = {
-    S.COLLECTING: timedelta(days=1),
-    S.SUBMITTED: timedelta(hours=3),
-    S.EDITING: timedelta(hours=3),
-    S.REVIEW: timedelta(hours=1),
-    S.APPROVED: timedelta(minutes=15),
     S.PUBLISHED: None,
     S.REJECTED: None,
     S.WITHDRAWN: None,
@@ -599,55 +586,12 @@ def test_role_is_checked_before_the_content() -> None:
     assert caught.value.key == "error.wrong_role"
 
 
-# --- 5. holders and time standards ----------------------------------------------------
+# --- 5. holders ----------------------------------------------------
 
 
 @pytest.mark.parametrize("state", list(State))
 def test_holder_role(state: State) -> None:
     assert holder_role(state) == EXPECTED_HOLDER[state]
-
-
-@pytest.mark.parametrize("state", list(State))
-def test_due_at_default_standards(state: State) -> None:
-    expected = EXPECTED_DUE[state]
-    result = due_at(state, NOW, TimeStandards())
-    assert result == (NOW + expected if expected is not None else None)
-    if result is not None:
-        assert result.tzinfo == NOW.tzinfo
-
-
-def test_sop_values_in_plain_numbers() -> None:
-    standards = TimeStandards()
-    assert due_at(S.COLLECTING, NOW, standards) == datetime(2024, 3, 5, 9, 30, tzinfo=NOW.tzinfo)
-    assert due_at(S.SUBMITTED, NOW, standards) == NOW.replace(hour=12, minute=30)
-    assert due_at(S.EDITING, NOW, standards) == NOW.replace(hour=12, minute=30)
-    assert due_at(S.REVIEW, NOW, standards) == NOW.replace(hour=10, minute=30)
-    assert due_at(S.APPROVED, NOW, standards) == NOW.replace(minute=45)
-
-
-def test_custom_standards_are_respected() -> None:
-    custom = TimeStandards(
-        collecting=timedelta(hours=8),
-        submitted=timedelta(hours=1),
-        editing=timedelta(minutes=90),
-        review=timedelta(minutes=30),
-        approved=timedelta(minutes=5),
-    )
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    assert due_at(S.COLLECTING, start, custom) == start + timedelta(hours=8)
-    assert due_at(S.SUBMITTED, start, custom) == start + timedelta(hours=1)
-    assert due_at(S.EDITING, start, custom) == start + timedelta(minutes=90)
-    assert due_at(S.REVIEW, start, custom) == start + timedelta(minutes=30)
-    assert due_at(S.APPROVED, start, custom) == start + timedelta(minutes=5)
-    for state in (S.PUBLISHED, *EXPECTED_FINAL):
-        assert due_at(state, start, custom) is None
-
-
-def test_partly_custom_standards_keep_the_other_defaults() -> None:
-    custom = TimeStandards(review=timedelta(minutes=20))
-    assert due_at(S.REVIEW, NOW, custom) == NOW + timedelta(minutes=20)
-    assert due_at(S.EDITING, NOW, custom) == NOW + timedelta(hours=3)
-    assert custom.for_state(S.PUBLISHED) is None
 
 
 def test_transitions_carry_their_time() -> None:

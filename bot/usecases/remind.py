@@ -1,0 +1,94 @@
+"""The reminder sweep: every step visit owed a reminder or an escalation gets it, once.
+
+Each visit is marked and its messages written in one transaction (``storage.reminders``
+marks it only if nobody did and the item has not moved on), so a crash, a restart or two
+sweeps at once never send one twice, and a Telegram failure is the sender's to retry.
+Outside office hours nothing is written: what falls due waits for the next opening.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.reminders import reminder_messages
+from bot.workflow import State
+from bot.working_time import OfficeCalendar
+from storage.outgoing import add
+from storage.reach import reach_for
+from storage.reminders import Owed, mark_sent, owed
+
+log = logging.getLogger("warta.reminders")
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What the sweep wrote: the visits, and the chats that got rows (to wake)."""
+
+    visits: tuple[Owed, ...] = ()
+    chats: tuple[int, ...] = ()
+
+
+class ReminderSweep:
+    """:func:`send_reminders` with the office's settings, for the job that runs it."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        calendar: OfficeCalendar,
+        *,
+        supervisor: int | None = None,
+        any_hour: bool = False,
+    ) -> None:
+        self._sessions = sessions
+        self._calendar = calendar
+        self._supervisor = supervisor
+        self._any_hour = any_hour
+
+    async def __call__(self, now: datetime) -> Reminded:
+        return await send_reminders(
+            self._sessions,
+            self._calendar,
+            now,
+            supervisor=self._supervisor,
+            any_hour=self._any_hour,
+        )
+
+
+async def send_reminders(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: OfficeCalendar,
+    now: datetime,
+    *,
+    supervisor: int | None = None,
+    any_hour: bool = False,
+) -> Reminded:
+    """Write the reminders and escalations owed at ``now``."""
+    if not any_hour and not calendar.is_open(now):
+        return Reminded()
+    async with sessions() as session:
+        visits = await owed(session, now)
+    done: list[Owed] = []
+    chats: dict[int, None] = {}
+    for visit in visits:
+        async with sessions.begin() as session:
+            if not await mark_sent(session, visit, now):
+                continue
+            reach = await reach_for(session, visit.item_id, visit.officer_id, wardens=True)
+            messages = reminder_messages(
+                visit.item_id, State(visit.state), visit.stage, reach, supervisor
+            )
+            await add(session, messages, now)
+        done.append(visit)
+        chats.update(dict.fromkeys(m.chat_id for m in messages))
+        log.info(
+            "%s item=%s state=%s chats=%d",
+            visit.stage.value,
+            visit.item_id,
+            visit.state,
+            len(messages),
+        )
+    return Reminded(tuple(done), tuple(chats))

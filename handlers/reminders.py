@@ -1,0 +1,104 @@
+"""Reminders and escalations as people read them, and the job that writes them.
+
+The sweep (``bot.usecases.remind``) writes the rows; the sender draws each one here when
+it goes, from the item as it is then: a reminder whose step has been left meanwhile is
+dropped, and its button carries the item's version at that moment.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from bot import timefmt
+from bot.reminders import NEXT_MOVE, Stage, holder_purpose
+from bot.text import esc
+from bot.workflow import State
+from handlers.buttons import button
+from handlers.common import WartaContext, guarded
+from storage.card_facts import CardFacts
+
+
+def reminder_view(
+    context: WartaContext, facts: CardFacts, state: str, stage: str, language: str
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The reminder's text and its one button; None when the step was left meanwhile."""
+    item = facts.item
+    if item.state != state or item.step_due_at is None:
+        return None
+    services = context.services
+    t = services.t
+    now = services.now()
+    step = State(state)
+    zone = services.zone
+    since = timefmt.short(item.state_entered_at, zone, language, now)
+    worked = services.steps.calendar.between(item.state_entered_at, now)
+    waited = timefmt.duration(worked, t, language)
+    left = services.steps.left(item.step_due_at, now)
+    due = timefmt.deadline(item.step_due_at, now, left, zone, t, language)
+    if Stage(stage) is Stage.LATE and left >= timedelta(0):
+        # Sent at the late point itself: it is late, not "0 minutes left".
+        clock = timefmt.short(item.step_due_at, zone, language, now)
+        due = f"{clock} ({t('time.past_due', language)})"
+    title = item.title or t("card.no_title", language)
+    lines: list[str] = []
+    if Stage(stage) is Stage.REMIND:
+        lines.append("⏰ <b>" + esc(t("reminder.title", language, code=item.code)) + "</b>")
+        lines.append(f"<b>{esc(title)}</b>")
+        if step is State.COLLECTING:
+            lines.append(esc(t("reminder.draft", language, since=since, waited=waited)))
+        else:
+            holder = _holder(step, facts, language, context)
+            lines.append(
+                esc(t("reminder.waiting", language, holder=holder, since=since, waited=waited))
+            )
+        lines.append("⏰ " + esc(t("card.due", language, due=due)))
+        action = NEXT_MOVE[step]
+        markup = InlineKeyboardMarkup(
+            [[button(t(f"button.{action.value}", language), "act", action, item.id, item.version)]]
+        )
+    else:
+        lines.append("⚠️ <b>" + esc(t("late.title", language, code=item.code)) + "</b>")
+        lines.append(f"<b>{esc(title)}</b>")
+        holder = _holder(step, facts, language, context)
+        lines.append(esc(t("late.holder", language, holder=holder, since=since)))
+        lines.append("⚠️ " + esc(t("card.due", language, due=due)))
+        if facts.officer is not None:
+            who = facts.officer.full_name + (f" · {item.section}" if item.section else "")
+            lines.append("👤 " + esc(who))
+        markup = InlineKeyboardMarkup([[button(t("button.history", language), "his", item.id)]])
+    return "\n".join(lines), markup
+
+
+def _holder(step: State, facts: CardFacts, language: str, context: WartaContext) -> str:
+    t = context.services.t
+    purpose = holder_purpose(step)
+    if purpose is None or purpose.role is None:
+        name = facts.officer.full_name if facts.officer is not None else "-"
+        return t("late.officer", language, name=name)
+    return t(f"role.{purpose.role.value}", language)
+
+
+async def send_reminder(
+    context: WartaContext,
+    chat_id: int,
+    facts: CardFacts,
+    state: str,
+    stage: str,
+    language: str,
+) -> bool | None:
+    """Send one reminder row; None: nothing to say any more (the step was left)."""
+    view = reminder_view(context, facts, state, stage, language)
+    if view is None:
+        return None
+    text, markup = view
+    sent = await guarded(
+        context,
+        chat_id,
+        lambda cid: context.bot.send_message(
+            cid, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        ),
+    )
+    return sent is not None
