@@ -88,6 +88,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         t=Translator(settings.default_language),
         zone=zone,
         engine=engine,
+        sessions=sessions,
         clock=clock,
         reminders=ReminderSweep(
             sessions,

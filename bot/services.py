@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.chats import ChatService
 from bot.config import Settings
@@ -34,6 +34,8 @@ class Services:
     blobs: BlobStore
     t: Translator
     zone: ZoneInfo
+    # For the use cases that read or write in their own unit of work.
+    sessions: async_sessionmaker[AsyncSession]
     engine: AsyncEngine | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.
     reminders: ReminderSweep | None = None

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, history, intake, prompts, publishing, start, taps
+from handlers import admin, history, intake, prompts, publishing, queue, start, taps
 from handlers.common import WartaContext
 from handlers.errors import on_error
 
@@ -44,6 +44,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("baru", "new"), intake.new_draft),
     (("draf", "drafts"), intake.list_drafts),
     (("riwayat", "status", "history"), history.history),
+    (("antrian", "queue"), queue.show_queue),
     (("turunkan", "takedown"), publishing.takedown),
     (("batal", "cancel"), prompts.cancel),
     (("undang", "invite"), admin.invite),

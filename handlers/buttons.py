@@ -21,6 +21,7 @@ VERBS: dict[str, int] = {
     "act": 3,  # act:<action>:<item>:<version>  ask for / perform a workflow move
     "ok": 3,  # ok:<action>:<item>:<version>   confirm a destructive move
     "card": 1,  # card:<item>                   redraw the card (back / cancel)
+    "open": 1,  # open:<item>                   the card at the bottom of this chat (queue)
     "med": 2,  # med:<item>:<version>           media list for editing
     "drop": 3,  # drop:<item>:<version>:<media>
     "cov": 3,  # cov:<item>:<version>:<media>

@@ -47,8 +47,8 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.OFFICIAL: ("turunkan",),
     Role.ADMIN: ("undang", "orang"),
 }
-MEMBER_COMMANDS = ("riwayat", "batal")
-GROUP_COMMANDS = ("bantuan", "riwayat", "batal", "ikat")
+MEMBER_COMMANDS = ("antrian", "riwayat", "batal")
+GROUP_COMMANDS = ("bantuan", "antrian", "riwayat", "batal", "ikat")
 
 
 def _commands(names: tuple[str, ...], context: WartaContext, language: str) -> list[BotCommand]:

@@ -19,9 +19,11 @@ from telegram.error import BadRequest
 from bot.items import actor_of, view_of
 from bot.move_log import log_stale
 from bot.moves import Edit, StaleItem
+from bot.people import roles_of
+from bot.queue import card_audience
 from bot.text import esc, split_for_messages
 from bot.usecases.tap_move import log_refusal, tap_move
-from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
+from bot.workflow import Action, State, WorkflowError, may_follow, needs_reason, transition
 from handlers import admin, publishing, start
 from handlers.announce import (
     MEDIA_MENU,
@@ -29,6 +31,7 @@ from handlers.announce import (
     redraw,
     redraw_from,
     send_preview,
+    show_card,
     show_menu,
 )
 from handlers.buttons import Tap, button, decode
@@ -43,6 +46,7 @@ from handlers.common import (
 )
 from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
+from handlers.queue import viewer_of
 from handlers.sender import sender_of
 from handlers.tap_moves import move_from_tap
 from storage.models import Item, Person
@@ -206,6 +210,14 @@ async def _item_tap(
     if verb == "card":
         await answer_tap(query)
         await redraw(context, item, chat_id)
+        return
+    if verb == "open":
+        # From the queue: the card at the bottom of this chat, as this chat sees it.
+        await answer_tap(query)
+        roles = frozenset(roles_of(person))
+        viewer = await viewer_of(context, query.message.chat, roles, person.id)
+        audience = card_audience(viewer, State(item.state), item.officer_id)
+        await show_card(context, item, chat_id, audience, repost=True)
         return
     if verb == "add":
         await _add_more(update, context, person, item, language)

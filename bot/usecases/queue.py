@@ -1,0 +1,23 @@
+"""What waits for a viewer: one read, the queue decided by the core (``bot.queue``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.queue import Step, Viewer, build_queue
+from bot.standards import StepClock
+from bot.workflow import Role, State
+from storage.queue import read_waiting
+
+
+async def queue_for(
+    sessions: async_sessionmaker[AsyncSession], clock: StepClock, viewer: Viewer, now: datetime
+) -> list[Step]:
+    steps = viewer.steps
+    # An officer alone (no team role, nothing to oversee) reads only their own drafts.
+    own = not viewer.in_group and steps == (State.COLLECTING,) and Role.OFFICER in viewer.roles
+    async with sessions() as session:
+        waiting = await read_waiting(session, steps, viewer.person_id if own else None)
+    return build_queue(waiting, viewer, now, clock)
