@@ -30,6 +30,7 @@ class Kind(StrEnum):
     NOTICE = "notice"  # a short message from the catalog (``key`` and ``params``)
     DONE = "done"  # "it is out (or gone) everywhere", with the links, rendered when sent
     REMINDER = "reminder"  # a step's reminder or escalation (``params``: state, stage)
+    DIGEST = "digest"  # a team group's morning digest of its queue, drawn when sent
 
 
 @dataclass(frozen=True)

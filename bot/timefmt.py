@@ -35,6 +35,11 @@ def full(moment: datetime, zone: ZoneInfo, language: str) -> str:
     return f"{format_datetime(local, _pattern(language, 0), locale=language)} {zone_label(zone)}"
 
 
+def day(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """``Jumat, 27 Nov 2026``."""
+    return format_datetime(moment.astimezone(zone), "EEEE, d MMM y", locale=language)
+
+
 def short(moment: datetime, zone: ZoneInfo, language: str, now: datetime | None = None) -> str:
     """``10.15 WIB`` today, ``Jum, 27 Nov 10.15 WIB`` on another day."""
     local = moment.astimezone(zone)

@@ -71,7 +71,7 @@ def queue_view(
             f" ({len(step.lines)})"
         ]
         for line in step.lines[:LINES_PER_STEP]:
-            lines.append(_line(line, context, language))
+            lines.append(queue_line(line, context, language))
             shown.append(line)
         hidden = len(step.lines) - LINES_PER_STEP
         if hidden > 0:
@@ -82,7 +82,8 @@ def queue_view(
     return "\n\n".join(parts), InlineKeyboardMarkup(rows)
 
 
-def _line(line: Line, context: WartaContext, language: str) -> str:
+def queue_line(line: Line, context: WartaContext, language: str) -> str:
+    """``⚠️ PKP-2026-0001 · Judul — terlambat 35 mnt kerja``."""
     services = context.services
     t = services.t
     item = line.waiting

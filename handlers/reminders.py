@@ -13,11 +13,15 @@ from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot import timefmt
+from bot.queue import Viewer
 from bot.reminders import NEXT_MOVE, Stage, holder_purpose
 from bot.text import esc
+from bot.usecases.queue import queue_for
 from bot.workflow import State
 from handlers.buttons import button
+from handlers.cards import STATE_ICON
 from handlers.common import WartaContext, guarded
+from handlers.queue import queue_line
 from storage.card_facts import CardFacts
 
 
@@ -100,5 +104,40 @@ async def send_reminder(
         lambda cid: context.bot.send_message(
             cid, text, parse_mode=ParseMode.HTML, reply_markup=markup
         ),
+    )
+    return sent is not None
+
+
+# The late items a digest names; the rest are counted, and /antrian lists them all.
+DIGEST_LATE_LINES = 10
+
+
+async def send_digest(context: WartaContext, chat_id: int, language: str) -> bool | None:
+    """A team group's morning digest, drawn from its queue as it is now; None when
+    nothing waits there (no message: a quiet morning needs none)."""
+    services = context.services
+    t = services.t
+    purposes = frozenset(await services.chats.purposes_of(chat_id))
+    if not purposes:
+        return None  # the group was unbound since the digest was written
+    now = services.now()
+    steps = await queue_for(services.sessions, services.steps, Viewer(purposes=purposes), now)
+    if not steps:
+        return None
+    day = timefmt.day(now, services.zone, language)
+    lines = ["☀️ <b>" + esc(t("digest.title", language, day=day)) + "</b>"]
+    for step in steps:
+        label = t(f"state.{step.state.value}", language)
+        counts = t("digest.counts", language, n=len(step.lines), late=len(step.late))
+        lines.append(f"{STATE_ICON[step.state]} <b>{esc(label)}</b>: {esc(counts)}")
+        lines.extend(queue_line(line, context, language) for line in step.late[:DIGEST_LATE_LINES])
+        hidden = len(step.late) - DIGEST_LATE_LINES
+        if hidden > 0:
+            lines.append(esc(t("queue.more", language, n=hidden)))
+    lines.append(esc(t("digest.footer", language)))
+    sent = await guarded(
+        context,
+        chat_id,
+        lambda cid: context.bot.send_message(cid, "\n".join(lines), parse_mode=ParseMode.HTML),
     )
     return sent is not None

@@ -37,7 +37,7 @@ from handlers.announce import (
 )
 from handlers.cards import live_media
 from handlers.common import WartaContext
-from handlers.reminders import send_reminder
+from handlers.reminders import send_digest, send_reminder
 from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
 from storage.outgoing import DROPPED, SENT, Finished, OutgoingStore, PlacedCard, Queued
@@ -305,6 +305,9 @@ class Sender:
             }
             text = services.t(row.key or "", language, **{k: esc(v) for k, v in params.items()})
             return self._went(row, await _sent(send_text(context, chat_id, text)))
+        if row.kind is Kind.DIGEST:
+            # None: nothing waits in that group this morning; nothing to send.
+            return self._went(row, bool(await send_digest(context, chat_id, language)))
         if facts is None:
             return self._went(row, False)  # the item is gone (a restored backup)
         item = facts.item

@@ -8,11 +8,12 @@ optimistic lock: every change bumps it and an update with a stale version fails.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -354,3 +355,14 @@ class Outgoing(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DailyMark(Base):
+    """Work done once per office day (the morning digest), marked in the same
+    transaction as its messages; the key makes a second writer fail."""
+
+    __tablename__ = "daily_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,9 +1,13 @@
-"""The reminder sweep: every step visit owed a reminder or an escalation gets it, once.
+"""The time standards' sweep: the morning digest, and every step visit owed a reminder
+or an escalation, each once.
 
 Each visit is marked and its messages written in one transaction (``storage.reminders``
 marks it only if nobody did and the item has not moved on), so a crash, a restart or two
 sweeps at once never send one twice, and a Telegram failure is the sender's to retry.
 Outside office hours nothing is written: what falls due waits for the next opening.
+
+The morning digest goes to each team group at the first sweep of a working day while
+the office is open; the day is marked with its messages, so it goes once per day.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.outgoing import Kind, Message
 from bot.reminders import reminder_messages
 from bot.workflow import State
 from bot.working_time import OfficeCalendar
+from storage.daily import done_on, mark_done, team_chats
 from storage.outgoing import add
 from storage.reach import reach_for
 from storage.reminders import Owed, mark_sent, owed
 
 log = logging.getLogger("warta.reminders")
+
+DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -49,13 +58,38 @@ class ReminderSweep:
         self._any_hour = any_hour
 
     async def __call__(self, now: datetime) -> Reminded:
-        return await send_reminders(
+        digest = await send_digest(self._sessions, self._calendar, now)
+        reminded = await send_reminders(
             self._sessions,
             self._calendar,
             now,
             supervisor=self._supervisor,
             any_hour=self._any_hour,
         )
+        chats = tuple(dict.fromkeys((*digest, *reminded.chats)))
+        return Reminded(reminded.visits, chats)
+
+
+async def send_digest(
+    sessions: async_sessionmaker[AsyncSession], calendar: OfficeCalendar, now: datetime
+) -> tuple[int, ...]:
+    """The day's digest rows for every team group, once per working day, at the first
+    sweep while the office is open; returns the chats written to."""
+    if not calendar.is_open(now):
+        return ()
+    day = calendar.local(now).date()
+    try:
+        async with sessions.begin() as session:
+            if await done_on(session, DIGEST, day):
+                return ()
+            chats = list(await team_chats(session))
+            mark_done(session, DIGEST, day, now)
+            params = {"day": day.isoformat()}
+            await add(session, [Message(chat, Kind.DIGEST, params=params) for chat in chats], now)
+    except IntegrityError:
+        return ()  # another sweep wrote today's digest first
+    log.info("digest day=%s chats=%d", day.isoformat(), len(chats))
+    return tuple(chats)
 
 
 async def send_reminders(

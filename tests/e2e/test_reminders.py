@@ -175,3 +175,55 @@ async def test_without_a_supervisor_the_officials_late_step_goes_to_the_admins(
         assert len(escalations(o.log_group, code)) == 1
         assert len(escalations(o.admin.chat, code)) == 1
         assert escalations(o.officials_group, code) == []
+
+
+def digests(chat: object) -> list[str]:
+    return [m.text or "" for m in chat.messages() if "Selamat pagi" in (m.text or "")]  # type: ignore[attr-defined]
+
+
+async def test_the_morning_digest_once_per_working_day_and_not_on_a_holiday(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        # Thursday 09.00: the office is open, today's digest goes at the first sweep.
+        await reminder_sweep(o.h)
+        assert digests(o.it_group) == []  # nothing waits: no message
+        code = await handed_over(o)  # late at 12.00
+        await handed_over(o, "Kerja bakti\nWarga RW 05 membersihkan saluran.")
+        await reminder_sweep(o.h)
+        assert digests(o.it_group) == []  # today's was written already
+
+        # Friday 07.30: the IT group hears of its queue, the late one by name.
+        o.clock.advance(hours=22, minutes=30)
+        await reminder_sweep(o.h)
+        await reminder_sweep(o.h)
+        [text] = digests(o.it_group)
+        assert text.startswith("☀️ Selamat pagi — antrian Jumat, 27 Nov 2026")
+        assert "📥 Di Tim IT: 2 menunggu, 2 terlambat" in text
+        assert f"{code} · Jadwal layanan — terlambat" in text
+        assert "Ketik /antrian untuk daftar lengkap." in text
+        assert digests(o.web_group) == [] and digests(o.log_group) == []
+        clock, it_group = o.clock, o.it_group
+
+    # Thursday 24 December is cuti bersama, Friday 25 Christmas: no digest; Monday 28
+    # at 07.30 the digest comes, once, across a restart.
+    clock.advance(days=27)  # Thursday 24 December, 07.30
+    restarted = Harness.for_warta(
+        fake_bot_api, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock
+    )
+    async with restarted as h:
+        pause_reminders(h)
+        await reminder_sweep(h)
+        clock.advance(days=1)
+        await reminder_sweep(h)
+        assert len(digests(it_group)) == 1
+        clock.advance(days=3)  # Monday 28 December, 07.30
+        await reminder_sweep(h)
+    async with Harness.for_warta(
+        fake_bot_api, tmp_path / "data", database_url, admin_ids=[ADMIN_ID], clock=clock
+    ) as h:
+        pause_reminders(h)
+        await reminder_sweep(h)
+    texts = digests(it_group)
+    assert len(texts) == 2
+    assert texts[1].startswith("☀️ Selamat pagi — antrian Senin, 28 Des 2026")

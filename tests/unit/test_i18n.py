@@ -100,6 +100,8 @@ def sample_params(language: str) -> dict[str, object]:
         "part": "petang",
         "holder": _longest(catalog, "role."),
         "waited": "1 hr 5 j 10 mnt",
+        "day": "Jumat, 27 Nov 2026",
+        "late": 12,
     }
 
 
