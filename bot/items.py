@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,8 +28,6 @@ from bot.people import roles_of
 from bot.publication import (
     DONE,
     OUTBOX_EVENTS,
-    PUBLISHED,
-    REMOVED,
     UNCERTAIN,
 )
 from bot.standards import StepClock
@@ -47,6 +45,7 @@ from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.loading import WITHOUT_ROLES
 from storage.models import Event, Item, Person, Publication
+from storage.sweeps import NOTICE_OWED, condition
 
 
 class _OlderVersion(Exception):
@@ -159,18 +158,10 @@ class ItemService:
             .exists()
         )
         any_row = select(Publication.id).where(Publication.item_id == Item.id).exists()
-        expected = {State.PUBLISHED.value: PUBLISHED, State.UNPUBLISHED.value: REMOVED}
         async with self._sessions() as session:
+            # The notices owed come from their partial index; the history is not read.
             result = await session.scalars(
-                select(Item)
-                .where(
-                    Item.state.in_(list(expected)),
-                    any_row,
-                    ~unfinished,
-                    (Item.publication_notice.is_(None))
-                    | (Item.publication_notice != case(expected, value=Item.state)),
-                )
-                .order_by(Item.id)
+                select(Item).where(condition(NOTICE_OWED), any_row, ~unfinished).order_by(Item.id)
             )
             return list(result)
 

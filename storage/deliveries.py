@@ -32,6 +32,7 @@ from storage.card_facts import CardSpot
 from storage.models import Item, Person
 from storage.outgoing import add, unfinished
 from storage.reach import reach_of, read_cards
+from storage.sweeps import UNDELIVERED, condition
 
 # A move's rows are written with it; an item still undelivered this long after its move
 # had nobody to receive it (or predates the sender) and gets its hand-over again.
@@ -140,7 +141,7 @@ class Deliveries:
                 await session.scalars(
                     select(Item.id)
                     .where(
-                        (Item.delivered_state.is_(None)) | (Item.delivered_state != Item.state),
+                        condition(UNDELIVERED),
                         Item.state_entered_at < now - REDELIVER_AFTER,
                     )
                     .order_by(Item.id)

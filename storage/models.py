@@ -28,6 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.sweeps import (
+    NOT_ESCALATED,
+    NOT_REMINDED,
+    NOTICE_OWED,
+    UNDELIVERED,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -56,6 +63,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _partial(name: str, column: str, where: str) -> Index:
+    """An index of the rows a sweep looks for; the condition is literal SQL shared with
+    the sweep's query (see :mod:`storage.sweeps`)."""
+    condition = text(where)
+    return Index(name, column, sqlite_where=condition, postgresql_where=condition)
 
 
 class Base(DeclarativeBase):
@@ -200,20 +214,13 @@ class Item(Base):
     # Items are never deleted in normal operation (the events table keeps them for the
     # archive); the cascade only keeps an administrative delete consistent.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-    # The visits still owed a reminder or an escalation (migration 0006).
+    # What the sweeps look for, indexed by its condition (storage.sweeps): the visits
+    # owed a reminder or an escalation, hand-overs not gone, notices not given.
     __table_args__ = (
-        Index(
-            "ix_items_remind_owed",
-            "step_remind_at",
-            sqlite_where=text("step_reminded_at IS NULL"),
-            postgresql_where=text("step_reminded_at IS NULL"),
-        ),
-        Index(
-            "ix_items_escalation_owed",
-            "step_due_at",
-            sqlite_where=text("step_escalated_at IS NULL"),
-            postgresql_where=text("step_escalated_at IS NULL"),
-        ),
+        _partial("ix_items_remind_owed", "step_remind_at", NOT_REMINDED),
+        _partial("ix_items_escalation_owed", "step_due_at", NOT_ESCALATED),
+        _partial("ix_items_undelivered", "id", UNDELIVERED),
+        _partial("ix_items_notice_owed", "id", NOTICE_OWED),
     )
 
 

@@ -15,15 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select, text, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reminders import Stage
 from storage.models import Item
+from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, condition
 
 # Literal, so that the statements match the partial indexes' conditions exactly.
-_NOT_REMINDED = text("items.step_reminded_at IS NULL")
-_NOT_ESCALATED = text("items.step_escalated_at IS NULL")
+_NOT_REMINDED = condition(NOT_REMINDED)
+_NOT_ESCALATED = condition(NOT_ESCALATED)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The visits owed a reminder or an escalation, and the mark that makes each go once."""
+"""The sweeps' look-ups: the visits owed a reminder or an escalation, the mark that makes
+each go once, and the partial indexes that keep every sweep as small as what it finds."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.publication import PUBLISHED, REMOVED
 from bot.reminders import Stage
+from bot.workflow import State
 from storage.models import Item, Person
 from storage.reminders import mark_sent, owed
+from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, NOTICE_OWED, UNDELIVERED
 
 NOW = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
 
@@ -83,21 +87,37 @@ async def test_a_visit_is_marked_once_and_not_after_a_move(sessions: Sessions) -
         assert not await mark_sent(session, visit, NOW)
 
 
-async def test_the_sweep_queries_use_the_partial_indexes_on_sqlite(sessions: Sessions) -> None:
+@pytest.mark.parametrize(
+    ("index", "query"),
+    [
+        (
+            "ix_items_remind_owed",
+            f"FROM items WHERE {NOT_REMINDED} AND step_remind_at <= :now ORDER BY step_remind_at",
+        ),
+        (
+            "ix_items_escalation_owed",
+            f"FROM items WHERE {NOT_ESCALATED} AND step_due_at <= :now ORDER BY step_due_at",
+        ),
+        (
+            "ix_items_undelivered",
+            f"FROM items WHERE ({UNDELIVERED}) AND state_entered_at < :now ORDER BY id",
+        ),
+        ("ix_items_notice_owed", f"FROM items WHERE ({NOTICE_OWED}) ORDER BY id"),
+    ],
+)
+async def test_the_sweeps_conditions_use_their_partial_indexes_on_sqlite(
+    sessions: Sessions, index: str, query: str
+) -> None:
     """SQLite's planner matches a partial index only when the query states its condition
-    literally (not as a bound parameter)."""
+    literally (not as a bound parameter); the sweeps take theirs from storage.sweeps.
+    Each query is ordered as the sweep's is (an order can make the planner scan)."""
     async with sessions() as session:
         if session.get_bind().dialect.name != "sqlite":
             pytest.skip("SQLite's planner only")
-        for index, column, marker in (
-            ("ix_items_remind_owed", "step_remind_at", "step_reminded_at"),
-            ("ix_items_escalation_owed", "step_due_at", "step_escalated_at"),
-        ):
-            plan = await session.execute(
-                text(
-                    f"EXPLAIN QUERY PLAN SELECT id FROM items WHERE items.{marker} IS NULL"
-                    f" AND {column} <= :now ORDER BY {column}"
-                ),
-                {"now": NOW},
-            )
-            assert index in " ".join(str(row) for row in plan)
+        plan = await session.execute(text(f"EXPLAIN QUERY PLAN SELECT id {query}"), {"now": NOW})
+        assert index in " ".join(str(row) for row in plan)
+
+
+def test_the_literal_conditions_name_the_real_values() -> None:
+    assert f"WHEN '{State.PUBLISHED.value}' THEN '{PUBLISHED.value}'" in NOTICE_OWED
+    assert f"WHEN '{State.UNPUBLISHED.value}' THEN '{REMOVED.value}'" in NOTICE_OWED
