@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.deputies import Away, deputy_may_help
 from bot.item_changes import apply_edit, enter_step, in_trouble, write_outbox
 from bot.move_log import log_done, log_move, log_stale
 from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
@@ -37,10 +38,12 @@ from bot.workflow import (
     Action,
     Actor,
     ItemView,
+    Role,
     State,
     WorkflowError,
     transition,
 )
+from storage.absences import deputising
 from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.loading import WITHOUT_ROLES
@@ -263,7 +266,7 @@ class ItemService:
         commit fails if someone else's move came first). With the item's ``officer``
         the outcome carries the facts its messages need; ``drawn_in``: the chat whose
         card the caller draws itself (no row is written for it)."""
-        actor = actor_of(person) if person is not None else SYSTEM_ACTOR
+        actor, away = await self.acting(session, item, person, action, now, note)
         move = transition(view_of(item), actor, action, now, note)
         if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
             edit = Edit()
@@ -288,6 +291,8 @@ class ItemService:
             to_state=move.target.value,
             note=event_note,
             created_at=now,
+            acting_for_id=away.official_id if away is not None else None,
+            acting_for_name=away.official_name if away is not None else None,
         )
         session.add(event)
         if action is Action.SEND_BACK:
@@ -299,6 +304,8 @@ class ItemService:
                     .values(current_draft_id=item.id)
                 )
         # What people must see, written with the move: it cannot be lost.
+        # Handed to the officials: deputies of officials away today get it too.
+        to_officials = move.changes_state and move.target is State.REVIEW
         written = await write_after_move(
             session,
             item,
@@ -307,11 +314,42 @@ class ItemService:
             person.full_name if person is not None else SYSTEM_NAME,
             now,
             drawn_in,
+            deputies_on=self.clock.calendar.local(now).date() if to_officials else None,
         )
         facts = None
         if officer is not None:
             facts = CardFacts(item, officer, event, dict(written.cards), written.rows)
         return Outcome(item, move, person, written.chats, facts, written.drawn_in)
+
+    async def acting(
+        self,
+        session: AsyncSession,
+        item: Item,
+        person: Person | None,
+        action: Action,
+        now: datetime,
+        note: str | None = None,
+    ) -> tuple[Actor, Away | None]:
+        """Who makes the move as the workflow sees them, inside the caller's unit of work:
+        the person with their roles or, when only the official's role is missing and
+        they act today for an official away (Plt/Plh), with it, and that absence.
+        Raises :class:`WorkflowError` as :func:`transition` does."""
+        if person is None:
+            return SYSTEM_ACTOR, None
+        actor = actor_of(person)
+        try:
+            transition(view_of(item), actor, action, now, note)
+            return actor, None
+        except WorkflowError as error:
+            if not deputy_may_help(error):
+                raise
+            today = self.clock.calendar.local(now).date()
+            away = await deputising(session, person.id, today)
+            if away is None:
+                raise
+        deputy = Actor(person.id, actor.roles | {Role.OFFICIAL})
+        transition(view_of(item), deputy, action, now, note)
+        return deputy, away
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.workflow import Role, WorkflowError, roles_from
+from storage.absences import deputy_candidates
 from storage.loading import WITH_ROLES
 from storage.models import Event, Invite, Person, RoleGrant
 
@@ -232,6 +233,11 @@ class PeopleService:
                 select(Person).join(RoleGrant).where(RoleGrant.role == role.value)
             )
             return list(result.unique())
+
+    async def deputy_candidates(self, official_id: int) -> list[tuple[int, str, bool]]:
+        """Who may act for an official: (id, name, is an official), officials first."""
+        async with self._sessions() as session:
+            return await deputy_candidates(session, official_id)
 
     async def set_role(
         self, admin: Person, person_id: int, role: Role, granted: bool, now: datetime

@@ -9,6 +9,9 @@ Pure decisions, returned as messages for the sender (``bot.outgoing``):
 - At its late point the step escalates to the supervisor: the configured supervisor
   chat, else the officials' chat. The officials' own step escalates to the configured
   supervisor, else to the admins (and the log group).
+- While an official is away, their deputy (Plt/Plh) is reminded of the officials' step
+  and hears the escalations the officials hear; an official away with no deputy makes
+  those escalations go to the admins (and the log group) too.
 - Whoever should hear and cannot be reached, the admins hear it instead: a reminder is
   never silently lost.
 
@@ -18,8 +21,11 @@ that writes these messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.deputies import Away
 from bot.outgoing import Kind, Message, Reach
 from bot.purposes import Purpose, purpose_for_role
 from bot.workflow import Action, State, holder_role
@@ -38,6 +44,22 @@ NEXT_MOVE: dict[State, Action] = {
     State.REVIEW: Action.APPROVE,
     State.APPROVED: Action.PUBLISH,
 }
+
+
+@dataclass(frozen=True)
+class Absent:
+    """Today's absences, as the reminders need them."""
+
+    # The deputies acting for an official away today.
+    deputies: tuple[int, ...] = ()
+    # Some official is away today with nobody acting for them.
+    unattended: bool = False
+
+    @classmethod
+    def of(cls, aways: Iterable[Away]) -> Absent:
+        aways = list(aways)
+        deputies = tuple(dict.fromkeys(a.deputy_id for a in aways if a.deputy_id is not None))
+        return cls(deputies, any(a.deputy_id is None for a in aways))
 
 
 def holder_purpose(state: State) -> Purpose | None:
@@ -62,14 +84,26 @@ def supervisor_chats(state: State, reach: Reach, supervisor: int | None) -> list
 
 
 def reminder_messages(
-    item_id: int, state: State, stage: Stage, reach: Reach, supervisor: int | None = None
+    item_id: int,
+    state: State,
+    stage: Stage,
+    reach: Reach,
+    supervisor: int | None = None,
+    absent: Absent = Absent(),
 ) -> list[Message]:
     """The messages of one reminder or escalation; the text is drawn when it is sent
     (the item as it is then, with its button at the item's version then)."""
+    to_officials = False
     if stage is Stage.REMIND:
         chats = holder_chats(state, reach)
+        to_officials = holder_purpose(state) is Purpose.OFFICIAL
     else:
         chats = supervisor_chats(state, reach, supervisor)
+        to_officials = supervisor is None and holder_purpose(state) is not Purpose.OFFICIAL
+    if to_officials:
+        chats = [*chats, *absent.deputies]
+        if stage is Stage.LATE and absent.unattended:
+            chats += reach.wardens
     if not chats:
         chats = list(reach.wardens)
     params = {"state": state.value, "stage": stage.value}

@@ -6,10 +6,10 @@ Deadlines are shown both as a clock time and relative to now ("2 j 10 mnt lagi",
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from bot.i18n import Translator
 
@@ -38,6 +38,11 @@ def full(moment: datetime, zone: ZoneInfo, language: str) -> str:
 def day(moment: datetime, zone: ZoneInfo, language: str) -> str:
     """``Jumat, 27 Nov 2026``."""
     return format_datetime(moment.astimezone(zone), "EEEE, d MMM y", locale=language)
+
+
+def date_short(day: date, language: str) -> str:
+    """``Sen, 7 Des``: a calendar day without a time."""
+    return format_date(day, "EEE, d MMM", locale=language)
 
 
 def short(moment: datetime, zone: ZoneInfo, language: str, now: datetime | None = None) -> str:

@@ -14,7 +14,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, history, intake, prompts, publishing, queue, start, taps
+from handlers import (
+    admin,
+    deputies,
+    history,
+    intake,
+    prompts,
+    publishing,
+    queue,
+    start,
+    taps,
+)
 from handlers.common import WartaContext
 from handlers.errors import on_error
 
@@ -45,6 +55,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("draf", "drafts"), intake.list_drafts),
     (("riwayat", "status", "history"), history.history),
     (("antrian", "queue"), queue.show_queue),
+    (("wakil", "deputy"), deputies.deputies),
     (("turunkan", "takedown"), publishing.takedown),
     (("batal", "cancel"), prompts.cancel),
     (("undang", "invite"), admin.invite),

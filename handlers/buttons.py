@@ -37,6 +37,11 @@ VERBS: dict[str, int] = {
     "bind": 1,  # bind:<purpose>               admin: bind this group
     "lang": 1,  # lang:<code>
     "sch": 3,  # sch:<item>:<version>:<choice>  schedule menu (open / type / a quick time)
+    "wko": 1,  # wko:<official>                 /wakil: an admin picks the official
+    "wkl": 2,  # wkl:<official>:<period>        /wakil: how long
+    "wkr": 3,  # wkr:<official>:<period>:<reason>
+    "wkd": 4,  # wkd:<official>:<period>:<reason>:<deputy, 0 = nobody>
+    "wkx": 1,  # wkx:<absence>                  /wakil: cancel an absence
 }
 
 _WORD_ARGS = {
@@ -47,6 +52,11 @@ _WORD_ARGS = {
     ("bind", 0),
     ("lang", 0),
     ("sch", 2),
+    ("wkl", 1),
+    ("wkr", 1),
+    ("wkr", 2),
+    ("wkd", 1),
+    ("wkd", 2),
 }
 
 
@@ -55,7 +65,16 @@ _WORD_ARGS = {
 # larger number is malformed, not a query that overflows the driver.
 _INT32 = range(-(2**31), 2**31)
 _INT64 = range(-(2**63), 2**63)
-_PERSON_ARGS = {("ppl", 0), ("rol", 0), ("rvk", 0)}
+_PERSON_ARGS = {
+    ("ppl", 0),
+    ("rol", 0),
+    ("rvk", 0),
+    ("wko", 0),
+    ("wkl", 0),
+    ("wkr", 0),
+    ("wkd", 0),
+    ("wkd", 3),
+}
 
 
 @dataclass(frozen=True)

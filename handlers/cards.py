@@ -13,6 +13,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import timefmt
+from bot.i18n import Translator
 from bot.items import view_of
 from bot.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
@@ -192,8 +193,22 @@ def _last_event_line(event: Event, now: datetime, services: Services, language: 
     when = timefmt.short(event.created_at, services.zone, language, now)
     action = t(f"event.{event.action}", language)
     return "🧾 " + esc(
-        t("card.last_event", language, action=action, name=event.actor_name or "-", when=when)
+        t(
+            "card.last_event",
+            language,
+            action=action,
+            name=actor_text(event, t, language),
+            when=when,
+        )
     )
+
+
+def actor_text(event: Event, t: Translator, language: str) -> str:
+    """Who made a move: ``Sari Dewi``, or ``Sari Dewi sebagai Plh Agus Salim``."""
+    name = event.actor_name or "-"
+    if event.acting_for_name:
+        name += " " + t("history.acting_for", language, name=event.acting_for_name)
+    return name
 
 
 def _keyboard(
@@ -315,7 +330,7 @@ def history_text(item: Item, events: list[Event], language: str, services: Servi
         if len(run) > 1:
             action += f" ({len(run)})"
         line = f"• {esc(when)} — <b>{esc(action)}</b>"
-        line += f"\n  {esc(event.actor_name or '-')} ({esc(role)})"
+        line += f"\n  {esc(actor_text(event, t, language))} ({esc(role)})"
         notes = [
             _media_note(e, language, services) or _outbox_note(e, language, services) or e.note
             for e in run

@@ -44,8 +44,8 @@ from storage.models import Person
 BASE_COMMANDS = ("bantuan", "bahasa")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.OFFICER: ("baru", "draf"),
-    Role.OFFICIAL: ("turunkan",),
-    Role.ADMIN: ("undang", "orang"),
+    Role.OFFICIAL: ("turunkan", "wakil"),
+    Role.ADMIN: ("undang", "orang", "wakil"),
 }
 MEMBER_COMMANDS = ("antrian", "riwayat", "batal")
 GROUP_COMMANDS = ("bantuan", "antrian", "riwayat", "batal", "ikat")

@@ -24,7 +24,7 @@ from bot.queue import card_audience
 from bot.text import esc, split_for_messages
 from bot.usecases.tap_move import log_refusal, tap_move
 from bot.workflow import Action, State, WorkflowError, may_follow, needs_reason, transition
-from handlers import admin, publishing, start
+from handlers import admin, deputies, publishing, start
 from handlers.announce import (
     MEDIA_MENU,
     announce,
@@ -103,6 +103,9 @@ async def on_tap(update: Update, context: WartaContext) -> None:
     }
     if tap.verb in admin_taps:
         await admin_taps[tap.verb](update, context, tap)
+        return
+    if tap.verb.startswith("wk"):
+        await deputies.tap(update, context, tap)
         return
     item = await _item_for(tap, context)
     if item is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -69,22 +69,26 @@ async def write_after_move(
     actor_name: str,
     now: datetime,
     drawn_in: int | None = None,
+    deputies_on: date | None = None,
 ) -> Written:
     """Inside the move's transaction: every card redrawn (but the one in ``drawn_in``,
     which the caller may draw itself: see ``Written.drawn_in``), and for a new state its
     notices and hand-over.
 
     The reads here do not flush the move's changes, so the item is written once, with
-    its delivery state, when the rows are."""
+    its delivery state, when the rows are. ``deputies_on``: the office day whose
+    deputies (Plt/Plh) of officials away are handed the item with the officials."""
     with session.no_autoflush:
         spots = await read_cards(session, item.id)
-        reach = await reach_of(session, item, cards=spots)
+        reach = await reach_of(session, item, cards=spots, deputies_on=deputies_on)
         messages: list[Message] = []
         if changes_state:
             plan = _plan(item, action, reach, actor_name)
             if not plan.deliverable:
                 # A step has nobody: the log group and the admins are told; read them.
-                reach = await reach_of(session, item, wardens=True, cards=spots)
+                reach = await reach_of(
+                    session, item, wardens=True, cards=spots, deputies_on=deputies_on
+                )
                 plan = _plan(item, action, reach, actor_name)
             messages += plan.messages
             waiting = any(m.completes for m in plan.messages)

@@ -303,6 +303,9 @@ class Event(Base):
     to_state: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A deputy's move: the official they acted for (Plt/Plh), as named at the time.
+    acting_for_id: Mapped[int | None] = mapped_column(BigInteger)
+    acting_for_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class Card(Base):
@@ -373,3 +376,21 @@ class DailyMark(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Absence(Base):
+    """An official away (dinas luar, cuti, sick) and who acts for them meanwhile."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # None: nobody acts for them (escalations go to the admins).
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # Office days, both included.
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,7 +11,7 @@ from bot.outgoing import Reach
 from bot.purposes import Purpose
 from bot.workflow import Role
 from storage.card_facts import CardSpot
-from storage.models import Card, Item, Person, RoleGrant, TeamChat
+from storage.models import Absence, Card, Item, Person, RoleGrant, TeamChat
 
 STEP_PURPOSES = (Purpose.IT, Purpose.EDITOR, Purpose.OFFICIAL, Purpose.PUBLISHER)
 
@@ -26,9 +28,12 @@ async def reach_of(
     *,
     wardens: bool = False,
     cards: dict[int, CardSpot] | None = None,
+    deputies_on: date | None = None,
 ) -> Reach:
     """:func:`reach_for` the item."""
-    return await reach_for(session, item.id, item.officer_id, wardens=wardens, cards=cards)
+    return await reach_for(
+        session, item.id, item.officer_id, wardens=wardens, cards=cards, deputies_on=deputies_on
+    )
 
 
 async def reach_for(
@@ -38,6 +43,7 @@ async def reach_for(
     *,
     wardens: bool = False,
     cards: dict[int, CardSpot] | None = None,
+    deputies_on: date | None = None,
 ) -> Reach:
     """Each step's chats (its group, or its reachable holders in private) and the item's
     cards (``cards``, when the caller read them already); with ``wardens``, also who
@@ -53,6 +59,10 @@ async def reach_for(
             steps[purpose] = [teams[purpose.value]]
         elif purpose.role is not None:
             steps[purpose] = holders.get(purpose.role.value, [])
+    if deputies_on is not None:
+        # Deputies of officials away that day take part in the officials' step, in private.
+        deputies = await _deputies(session, deputies_on)
+        steps[Purpose.OFFICIAL] = list(dict.fromkeys([*steps[Purpose.OFFICIAL], *deputies]))
     if Purpose.LOG.value in teams:
         steps[Purpose.LOG] = [teams[Purpose.LOG.value]]
     if cards is None:
@@ -67,6 +77,21 @@ async def reach_for(
 
 def wardens_of(steps: dict[Purpose, list[int]], holders: dict[str, list[int]]) -> list[int]:
     return list(dict.fromkeys([*steps.get(Purpose.LOG, []), *holders.get(Role.ADMIN.value, [])]))
+
+
+async def _deputies(session: AsyncSession, day: date) -> list[int]:
+    rows = await session.scalars(
+        select(Absence.deputy_id)
+        .join(Person, Person.id == Absence.deputy_id)
+        .where(
+            Absence.cancelled_at.is_(None),
+            Absence.starts_on <= day,
+            Absence.ends_on >= day,
+            Person.unreachable.is_(False),
+        )
+        .order_by(Absence.id)
+    )
+    return [person_id for person_id in rows if person_id is not None]
 
 
 async def _holders(session: AsyncSession, roles: list[str]) -> dict[str, list[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,12 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.queue import Step, Viewer, build_queue
 from bot.standards import StepClock
 from bot.workflow import Role, State
+from storage.absences import deputising
 from storage.queue import read_waiting
 
 
 async def queue_for(
     sessions: async_sessionmaker[AsyncSession], clock: StepClock, viewer: Viewer, now: datetime
 ) -> list[Step]:
+    if not viewer.in_group and viewer.person_id is not None and Role.OFFICIAL not in viewer.roles:
+        # A deputy of an official away today sees the officials' step too.
+        async with sessions() as session:
+            day = clock.calendar.local(now).date()
+            if await deputising(session, viewer.person_id, day) is not None:
+                viewer = replace(viewer, roles=viewer.roles | {Role.OFFICIAL})
     steps = viewer.steps
     # An officer alone (no team role, nothing to oversee) reads only their own drafts.
     own = not viewer.in_group and steps == (State.COLLECTING,) and Role.OFFICER in viewer.roles

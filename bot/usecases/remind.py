@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outgoing import Kind, Message
-from bot.reminders import reminder_messages
+from bot.reminders import Absent, reminder_messages
 from bot.workflow import State
 from bot.working_time import OfficeCalendar
+from storage.absences import away_on
 from storage.daily import done_on, mark_done, team_chats
 from storage.outgoing import add
 from storage.reach import reach_for
@@ -105,6 +106,10 @@ async def send_reminders(
         return Reminded()
     async with sessions() as session:
         visits = await owed(session, now)
+        # Read once a sweep: who acts for an official away today.
+        absent = (
+            Absent.of(await away_on(session, calendar.local(now).date())) if visits else Absent()
+        )
     done: list[Owed] = []
     chats: dict[int, None] = {}
     for visit in visits:
@@ -113,7 +118,7 @@ async def send_reminders(
                 continue
             reach = await reach_for(session, visit.item_id, visit.officer_id, wardens=True)
             messages = reminder_messages(
-                visit.item_id, State(visit.state), visit.stage, reach, supervisor
+                visit.item_id, State(visit.state), visit.stage, reach, supervisor, absent
             )
             await add(session, messages, now)
         done.append(visit)

@@ -17,11 +17,10 @@ from datetime import datetime
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.items import ItemService, actor_of
-from bot.items import view_of as item_view
 from bot.move_log import log_done, log_move, log_stale
 from bot.moves import Outcome, StaleItem
 from bot.people import PeopleService, TelegramUser
-from bot.workflow import Action, WorkflowError, may_follow, needs_reason, transition
+from bot.workflow import Action, WorkflowError, may_follow, needs_reason
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
 from storage.models import Item, Person
 
@@ -71,9 +70,10 @@ async def tap_move(
                 log_stale(started, stale, action, person, version)
                 return Tapped(person, stale=stale)
             try:
-                # The tapper is checked before anyone is asked for a reason.
+                # The tapper is checked before anyone is asked for a reason (a deputy of
+                # an official away, with the official's powers).
                 note = "-" if needs_reason(action) else None
-                transition(item_view(item), actor_of(person), action, now, note=note)
+                await items.acting(session, item, person, action, now, note)
             except WorkflowError as error:
                 log_refusal(started, item, action, person, error)
                 return Tapped(person, item=item, refusal=error)

@@ -7,13 +7,22 @@ import random
 import pytest
 
 from bot.chats import Purpose
+from bot.deputies import Period, Reason
 from bot.text import CALLBACK_DATA_LIMIT
 from bot.workflow import Action, Role
 from handlers.buttons import VERBS, Tap, button, decode, encode
 
 BIG = 2**53  # the largest id a JavaScript client (and Telegram's own ids) keep exact
 KEY_MAX = 2**31 - 1  # the largest item, version or media number (PostgreSQL integer)
-PERSON_ARGS = {"ppl": {0}, "rol": {0}, "rvk": {0}}
+PERSON_ARGS = {
+    "ppl": {0},
+    "rol": {0},
+    "rvk": {0},
+    "wko": {0},
+    "wkl": {0},
+    "wkr": {0},
+    "wkd": {0, 3},
+}
 
 
 def biggest(verb: str, index: int, number: int) -> int:
@@ -29,6 +38,9 @@ WORD_ARGS = {
     "bind": {0},
     "lang": {0},
     "sch": {2},
+    "wkl": {1},
+    "wkr": {1, 2},
+    "wkd": {1, 2},
 }
 # The longest realistic word for each word argument.
 LONGEST_WORD = {
@@ -40,6 +52,10 @@ LONGEST_WORD = {
     "lang": "en",
     # Quick schedule choices, plus "open" and "type" for the menu itself.
     "sch": "tomorrow_1200_20261126",
+    # /wakil's period and reason (the longer of the two, for both).
+    "wkl": max((p.value for p in Period), key=len),
+    "wkr": max((r.value for r in Reason), key=len),
+    "wkd": max((r.value for r in Reason), key=len),
 }
 
 
@@ -89,6 +105,9 @@ WORD_VALUES: dict[str, set[str]] = {
     "rol": {r.value for r in Role},
     "bind": {p.value for p in Purpose},
     "sch": {"open", "type", "in_1h", "in_3h", "today_1200_20261126", "tomorrow_0800_20261126"},
+    "wkl": {p.value for p in Period},
+    "wkr": {p.value for p in Period} | {r.value for r in Reason},
+    "wkd": {p.value for p in Period} | {r.value for r in Reason},
     "lang": {"id", "en"},
 }
 

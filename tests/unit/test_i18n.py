@@ -101,6 +101,11 @@ def sample_params(language: str) -> dict[str, object]:
         "holder": _longest(catalog, "role."),
         "waited": "1 hr 5 j 10 mnt",
         "day": "Jumat, 27 Nov 2026",
+        "official": "Siti Nurhaliza Rahmawati",
+        "deputy": "Bambang Sutrisno Wicaksono",
+        "start": "Sen, 7 Des",
+        "end": "Jum, 11 Des",
+        "what": "Siti Nurhaliza Rahmawati: Sen, 7 Des – Jum, 11 Des (Dinas luar); Plh: Bambang",
         "late": 12,
     }
 

@@ -219,7 +219,8 @@ class FlakyProxy:
         )
         app = web.Application(client_max_size=256 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
+        # No access log: this thread may outlive the test whose output stream it would use.
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("name", "day"),
+        sa.PrimaryKeyConstraint("name", "day", name="pk_daily_marks"),
     )
 
 
