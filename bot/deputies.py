@@ -22,12 +22,20 @@ class Reason(StrEnum):
     OTHER = "lain"
 
 
-class Period(StrEnum):
-    """The lengths offered as buttons, from today."""
+class Start(StrEnum):
+    """The first day away, offered as buttons."""
 
-    TODAY = "1"
+    TODAY = "0"
+    TOMORROW = "1"
+    MONDAY = "sen"  # the coming Monday
+
+
+class Period(StrEnum):
+    """How long, offered as buttons, from the first day."""
+
+    ONE_DAY = "1"
     TWO_DAYS = "2"
-    WEEK_END = "jum"  # until Friday
+    WEEK_END = "jum"  # until that week's Friday
     WEEK = "7"
 
 
@@ -46,15 +54,24 @@ class Away:
         return self.starts_on <= day <= self.ends_on
 
 
-def period_end(today: date, period: Period) -> date:
-    """The last day away (included) for a period chosen today."""
-    if period is Period.TODAY:
+def start_day(today: date, start: Start) -> date:
+    """The first day away for a start chosen today."""
+    if start is Start.TODAY:
         return today
-    if period is Period.TWO_DAYS:
+    if start is Start.TOMORROW:
         return today + timedelta(days=1)
+    return today + timedelta(days=7 - today.weekday())
+
+
+def period_end(first: date, period: Period) -> date:
+    """The last day away (included) for a period from ``first``."""
+    if period is Period.ONE_DAY:
+        return first
+    if period is Period.TWO_DAYS:
+        return first + timedelta(days=1)
     if period is Period.WEEK_END:
-        return today + timedelta(days=(4 - today.weekday()) % 7)
-    return today + timedelta(days=6)
+        return first + timedelta(days=(4 - first.weekday()) % 7)
+    return first + timedelta(days=6)
 
 
 def deputy_may_help(error: WorkflowError) -> bool:

@@ -38,9 +38,10 @@ VERBS: dict[str, int] = {
     "lang": 1,  # lang:<code>
     "sch": 3,  # sch:<item>:<version>:<choice>  schedule menu (open / type / a quick time)
     "wko": 1,  # wko:<official>                 /wakil: an admin picks the official
-    "wkl": 2,  # wkl:<official>:<period>        /wakil: how long
-    "wkr": 3,  # wkr:<official>:<period>:<reason>
-    "wkd": 4,  # wkd:<official>:<period>:<reason>:<deputy, 0 = nobody>
+    "wks": 2,  # wks:<official>:<start>         /wakil: from when
+    "wkl": 3,  # wkl:<official>:<start>:<period>  how long
+    "wkr": 4,  # wkr:<official>:<start>:<period>:<reason>
+    "wkd": 5,  # wkd:<official>:<start>:<period>:<reason>:<deputy, 0 = nobody>
     "wkx": 1,  # wkx:<absence>                  /wakil: cancel an absence
 }
 
@@ -52,11 +53,15 @@ _WORD_ARGS = {
     ("bind", 0),
     ("lang", 0),
     ("sch", 2),
+    ("wks", 1),
     ("wkl", 1),
+    ("wkl", 2),
     ("wkr", 1),
     ("wkr", 2),
+    ("wkr", 3),
     ("wkd", 1),
     ("wkd", 2),
+    ("wkd", 3),
 }
 
 
@@ -70,10 +75,11 @@ _PERSON_ARGS = {
     ("rol", 0),
     ("rvk", 0),
     ("wko", 0),
+    ("wks", 0),
     ("wkl", 0),
     ("wkr", 0),
     ("wkd", 0),
-    ("wkd", 3),
+    ("wkd", 4),
 }
 
 

@@ -1,8 +1,9 @@
 """``/wakil``: an official away, and who acts for them (Plt/Plh), in a few taps.
 
-An official records their own absence; an admin records one for any official. Three
-questions, each a row of buttons: how long (from today), why, and who acts meanwhile
-(or nobody). Every tap is checked: only the official themselves or an admin.
+An official records their own absence; an admin records one for any official. Four
+questions, each a row of buttons: from when (today, tomorrow, the coming Monday), how
+long, why, and who acts meanwhile (or nobody). Every tap is checked: only the official
+themselves or an admin.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import timefmt
-from bot.deputies import Away, Period, Reason
+from bot.deputies import Away, Period, Reason, Start
 from bot.people import roles_of
 from bot.text import esc
 from bot.usecases.deputies import absences_from, cancel_absence, record_absence
@@ -59,8 +60,8 @@ async def deputies(update: Update, context: WartaContext) -> None:
     ]
     if Role.OFFICIAL in roles:
         lines.append("")
-        lines.append(esc(t("deputy.ask_period", language, official=person.full_name)))
-        rows += period_rows(person.id, context, language)
+        lines.append(esc(t("deputy.ask_start", language, official=person.full_name)))
+        rows += start_rows(person.id, context, language)
     if Role.ADMIN in roles:
         officials = [p for p in await services.people.holders(Role.OFFICIAL) if p.id != person.id]
         if officials:
@@ -91,19 +92,21 @@ def short_away(away: Away, language: str) -> str:
     return f"{away.official_name}, {timefmt.date_short(away.starts_on, language)}"
 
 
-def period_rows(
+def start_rows(
     official_id: int, context: WartaContext, language: str
 ) -> list[list[InlineKeyboardButton]]:
     t = context.services.t
-    labels = [
-        button(t(f"deputy.period.{p.value}", language), "wkl", official_id, p.value) for p in Period
+    return [
+        [
+            button(t(f"deputy.start.{start.value}", language), "wks", official_id, start)
+            for start in Start
+        ]
     ]
-    return [labels[:2], labels[2:]]
 
 
 async def tap(update: Update, context: WartaContext, tapped: Tap) -> None:
-    """The buttons of /wakil: ``wko`` (an admin picks the official), ``wkl`` (how long),
-    ``wkr`` (why), ``wkd`` (who acts), ``wkx`` (cancel)."""
+    """The buttons of /wakil: ``wko`` (an admin picks the official), ``wks`` (from when),
+    ``wkl`` (how long), ``wkr`` (why), ``wkd`` (who acts), ``wkx`` (cancel)."""
     query = update.callback_query
     assert query is not None
     services = context.services
@@ -130,58 +133,106 @@ async def tap(update: Update, context: WartaContext, tapped: Tap) -> None:
         await answer_tap(query, t("deputy.not_official", language), show_alert=True)
         return
     name = found.full_name
-    if tapped.verb == "wko":
-        await answer_tap(query)
-        text = esc(t("deputy.ask_period", language, official=name))
-        markup = InlineKeyboardMarkup(period_rows(official_id, context, language))
-        await edit_tapped(query, text, parse_mode="HTML", reply_markup=markup)
-        return
     try:
-        period = Period(tapped.str_arg(1))
+        chosen = _choices(tapped)
     except ValueError:
         await answer_tap(query, t("error.bad_button", language), show_alert=True)
         return
-    if tapped.verb == "wkl":
-        await answer_tap(query)
-        rows = [
-            [
-                button(t(f"deputy.reason.{r.value}", language), "wkr", official_id, period, r)
-                for r in list(Reason)[i : i + 2]
-            ]
-            for i in (0, 2)
+    await _next_question(update, context, tapped, person.id, name, chosen, language)
+
+
+def _choices(tapped: Tap) -> tuple[Start | None, Period | None, Reason | None]:
+    """The answers a button carries so far (ValueError: a forged one)."""
+    count = len(tapped.args)
+    start = Start(tapped.str_arg(1)) if count > 1 else None
+    period = Period(tapped.str_arg(2)) if count > 2 else None
+    reason = Reason(tapped.str_arg(3)) if count > 3 else None
+    return start, period, reason
+
+
+async def _next_question(
+    update: Update,
+    context: WartaContext,
+    tapped: Tap,
+    recorder: int,
+    name: str,
+    chosen: tuple[Start | None, Period | None, Reason | None],
+    language: str,
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    t = services.t
+    official_id = tapped.int_arg(0)
+    start, period, reason = chosen
+    rows: list[list[InlineKeyboardButton]]
+    if start is None:  # wko: an admin picked the official
+        rows = start_rows(official_id, context, language)
+        key = "deputy.ask_start"
+    elif period is None:  # wks
+        labels = [
+            button(t(f"deputy.period.{p.value}", language), "wkl", official_id, start, p)
+            for p in Period
         ]
-        text = esc(t("deputy.ask_reason", language, official=name))
-        await edit_tapped(query, text, parse_mode="HTML", reply_markup=InlineKeyboardMarkup(rows))
-        return
-    try:
-        reason = Reason(tapped.str_arg(2))
-    except ValueError:
-        await answer_tap(query, t("error.bad_button", language), show_alert=True)
-        return
-    if tapped.verb == "wkr":
-        await answer_tap(query)
+        rows, key = [labels[:2], labels[2:]], "deputy.ask_period"
+    elif reason is None:  # wkl
+        reasons = [
+            button(t(f"deputy.reason.{r.value}", language), "wkr", official_id, start, period, r)
+            for r in Reason
+        ]
+        rows, key = [reasons[:2], reasons[2:]], "deputy.ask_reason"
+    elif tapped.verb == "wkr":
         candidates = await services.people.deputy_candidates(official_id)
         rows = [
-            [button(("⭐ " if is_official else "") + who, "wkd", official_id, period, reason, pid)]
-            for pid, who, is_official in candidates
+            [
+                button(
+                    ("⭐ " if official else "") + who,
+                    "wkd",
+                    official_id,
+                    start,
+                    period,
+                    reason,
+                    pid,
+                )
+            ]
+            for pid, who, official in candidates
         ]
-        rows.append(
-            [button(t("deputy.nobody", language), "wkd", official_id, period, reason, NOBODY)]
-        )
-        text = esc(t("deputy.ask_deputy", language, official=name))
-        await edit_tapped(query, text, parse_mode="HTML", reply_markup=InlineKeyboardMarkup(rows))
+        nobody = t("deputy.nobody", language)
+        rows.append([button(nobody, "wkd", official_id, start, period, reason, NOBODY)])
+        key = "deputy.ask_deputy"
+    else:  # wkd: record it
+        await _record(update, context, recorder, official_id, chosen, tapped.int_arg(4), language)
         return
-    # wkd: record it.
-    deputy_id = tapped.int_arg(3)
+    await answer_tap(query)
+    text = esc(t(key, language, official=name))
+    await edit_tapped(query, text, parse_mode="HTML", reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _record(
+    update: Update,
+    context: WartaContext,
+    recorder: int,
+    official_id: int,
+    chosen: tuple[Start | None, Period | None, Reason | None],
+    deputy_id: int,
+    language: str,
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    t = services.t
+    start, period, reason = chosen
+    assert start is not None and period is not None and reason is not None
     try:
         recorded = await record_absence(
             services.sessions,
             services.steps.calendar,
             official_id,
+            start,
             period,
             reason,
             None if deputy_id == NOBODY else deputy_id,
-            person.id,
+            recorder,
             services.now(),
         )
     except WorkflowError as error:

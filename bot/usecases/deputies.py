@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import timefmt
-from bot.deputies import Away, Period, Reason, period_end, validate
+from bot.deputies import Away, Period, Reason, Start, period_end, start_day, validate
 from bot.outgoing import Kind, Message
 from bot.working_time import OfficeCalendar
 from storage.absences import cancel, record, upcoming
@@ -31,6 +31,7 @@ async def record_absence(
     sessions: async_sessionmaker[AsyncSession],
     calendar: OfficeCalendar,
     official_id: int,
+    start: Start,
     period: Period,
     reason: Reason,
     deputy_id: int | None,
@@ -38,7 +39,8 @@ async def record_absence(
     now: datetime,
 ) -> Recorded:
     today = calendar.local(now).date()
-    starts_on, ends_on = today, period_end(today, period)
+    starts_on = start_day(today, start)
+    ends_on = period_end(starts_on, period)
     validate(official_id, deputy_id, starts_on, ends_on)
     async with sessions.begin() as session:
         absence_id = await record(

@@ -38,8 +38,10 @@ async def test_an_official_away_names_a_deputy_who_approves_as_plh(
         await o.official.sends("/wakil")
         text = o.official.last_text()
         assert "Belum ada ketidakhadiran yang tercatat." in text
-        assert "Catat ketidakhadiran Agus Salim, mulai hari ini." in text
-        await o.official.taps("Hari ini dan besok")
+        assert "Catat ketidakhadiran Agus Salim. Mulai kapan?" in text
+        await o.official.taps("Hari ini")
+        assert "Berapa lama Agus Salim tidak di kantor?" in o.official.last_text()
+        await o.official.taps("2 hari")
         assert "Mengapa Agus Salim tidak di kantor?" in o.official.last_text()
         await o.official.taps("Dinas luar")
         choices = o.official.last_message().button_texts
@@ -85,7 +87,8 @@ async def test_who_may_record_and_cancel_an_absence(
         # An admin records for an official, without a deputy.
         await o.admin.sends("/wakil")
         await o.admin.taps("Catat: Maya Putri")
-        await o.admin.taps("Satu minggu")
+        await o.admin.taps("Hari ini")
+        await o.admin.taps("1 minggu")
         await o.admin.taps("Cuti")
         await o.admin.taps("Tanpa wakil")
         text = o.admin.last_text()
@@ -105,8 +108,8 @@ async def test_who_may_record_and_cancel_an_absence(
         # Forged taps: an official naming themselves, or acting for someone else.
         message = o.official.last_message()
         for data, expected in (
-            (f"wkd:{o.official.id}:1:dinas:{o.official.id}", "dirinya sendiri"),
-            (f"wkd:{o.official2.id}:1:dinas:0", "hanya pejabat atau admin"),
+            (f"wkd:{o.official.id}:0:1:dinas:{o.official.id}", "dirinya sendiri"),
+            (f"wkd:{o.official2.id}:0:1:dinas:0", "hanya pejabat atau admin"),
         ):
             query = fake_bot_api.press_button(
                 o.official.id, o.official.id, message.message_id, data
@@ -123,7 +126,8 @@ async def away(o: Office, who: Person, deputy: str, by: Person | None = None) ->
     if by is not None:
         name = " ".join(filter(None, (who.user["first_name"], who.user.get("last_name"))))
         await recorder.taps(f"Catat: {name}")
-    await recorder.taps("Hari ini dan besok")
+    await recorder.taps("Hari ini")
+    await recorder.taps("2 hari")
     await recorder.taps("Dinas luar")
     await recorder.taps(deputy)
     assert "Tercatat." in recorder.last_text()
@@ -164,3 +168,27 @@ async def test_the_deputy_is_reminded_and_an_unattended_absence_reaches_the_admi
         for chat in (o.officials_group, o.editor.chat, o.admin.chat, o.log_group):
             assert len(texts(chat, f"Terlambat — {late}")) == 1, chat
         assert texts(o.it_group, f"Terlambat — {late}") == []
+
+
+async def test_an_absence_from_next_monday_lets_the_deputy_act_only_then(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        await o.official.sends("/wakil")
+        await o.official.taps("Senin depan")
+        await o.official.taps("Sampai Jumat")
+        await o.official.taps("Cuti")
+        await o.official.taps("Sari Dewi")
+        assert "Agus Salim: Sen, 30 Nov – Jum, 4 Des (Cuti); Plh: Sari Dewi" in (
+            o.official.last_text()
+        )
+        code = await item_for_review(o, "Pasar murah")
+        # Thursday: the absence has not begun; Sari is only an editor.
+        answer = await o.editor.taps("Setujui", in_chat=o.officials_group)
+        assert answer.show_alert
+        o.clock.advance(days=4)  # Monday 30 November
+        answer = await o.editor.taps(
+            "Setujui", in_chat=o.officials_group, message=card(o.officials_group, code)
+        )
+        assert not answer.show_alert
+        assert (await snapshot(database_url)).item(code).state == "approved"

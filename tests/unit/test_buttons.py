@@ -7,7 +7,7 @@ import random
 import pytest
 
 from bot.chats import Purpose
-from bot.deputies import Period, Reason
+from bot.deputies import Period, Reason, Start
 from bot.text import CALLBACK_DATA_LIMIT
 from bot.workflow import Action, Role
 from handlers.buttons import VERBS, Tap, button, decode, encode
@@ -19,9 +19,10 @@ PERSON_ARGS = {
     "rol": {0},
     "rvk": {0},
     "wko": {0},
+    "wks": {0},
     "wkl": {0},
     "wkr": {0},
-    "wkd": {0, 3},
+    "wkd": {0, 4},
 }
 
 
@@ -38,9 +39,10 @@ WORD_ARGS = {
     "bind": {0},
     "lang": {0},
     "sch": {2},
-    "wkl": {1},
-    "wkr": {1, 2},
-    "wkd": {1, 2},
+    "wks": {1},
+    "wkl": {1, 2},
+    "wkr": {1, 2, 3},
+    "wkd": {1, 2, 3},
 }
 # The longest realistic word for each word argument.
 LONGEST_WORD = {
@@ -53,6 +55,7 @@ LONGEST_WORD = {
     # Quick schedule choices, plus "open" and "type" for the menu itself.
     "sch": "tomorrow_1200_20261126",
     # /wakil's period and reason (the longer of the two, for both).
+    "wks": max((s.value for s in Start), key=len),
     "wkl": max((p.value for p in Period), key=len),
     "wkr": max((r.value for r in Reason), key=len),
     "wkd": max((r.value for r in Reason), key=len),
@@ -105,9 +108,10 @@ WORD_VALUES: dict[str, set[str]] = {
     "rol": {r.value for r in Role},
     "bind": {p.value for p in Purpose},
     "sch": {"open", "type", "in_1h", "in_3h", "today_1200_20261126", "tomorrow_0800_20261126"},
-    "wkl": {p.value for p in Period},
-    "wkr": {p.value for p in Period} | {r.value for r in Reason},
-    "wkd": {p.value for p in Period} | {r.value for r in Reason},
+    "wks": {s.value for s in Start},
+    "wkl": {s.value for s in Start} | {p.value for p in Period},
+    "wkr": {s.value for s in Start} | {p.value for p in Period} | {r.value for r in Reason},
+    "wkd": {s.value for s in Start} | {p.value for p in Period} | {r.value for r in Reason},
     "lang": {"id", "en"},
 }
 
