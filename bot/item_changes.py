@@ -105,10 +105,13 @@ def apply_edit(
         if edit.publish_at is None or edit.publish_at <= now:
             raise WorkflowError("error.schedule_past")
         item.publish_at = edit.publish_at
-        # The step is on time as long as it goes out when the publisher said; the
-        # scheduler does it, so nobody is reminded.
+        # The scheduler publishes it, so nobody is reminded; the step is late only when
+        # it has not gone out within the publishing standard of the time chosen.
+        deadlines = clock.deadlines(State.APPROVED, edit.publish_at)
         item.step_remind_at = None
-        item.step_due_at = edit.publish_at
+        item.step_due_at = deadlines.late_at if deadlines is not None else edit.publish_at
+        item.step_reminded_at = None
+        item.step_escalated_at = None
         return edit.publish_at.isoformat()
     if action is Action.UNSCHEDULE:
         item.publish_at = None

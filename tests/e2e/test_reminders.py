@@ -227,3 +227,30 @@ async def test_the_morning_digest_once_per_working_day_and_not_on_a_holiday(
     texts = digests(it_group)
     assert len(texts) == 2
     assert texts[1].startswith("☀️ Selamat pagi — antrian Senin, 28 Des 2026")
+
+
+async def test_a_scheduled_publication_is_not_reminded_and_late_only_after_its_standard(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        await o.officer.sends("Pasar murah\nDi balai kota, Sabtu pagi.")
+        code = code_in(o.officer.last_text())
+        await to_official(o, code)
+        await o.official.taps("Setujui", in_chat=o.officials_group)
+        await o.publisher.taps("Jadwalkan", in_chat=o.publishers_group)
+        await o.publisher.taps("Ketik tanggal", in_chat=o.publishers_group)
+        await o.publisher.replies("besok 08.00", in_chat=o.publishers_group)
+        item = (await snapshot(database_url)).item(code)
+        wib = timedelta(hours=7)
+        assert item.step_remind_at is None and item.step_due_at is not None
+        assert (item.step_due_at + wib).strftime("%a %H:%M") == "Fri 08:15"
+        # Thursday 09.10: the approval's own 10-minute reminder is gone with the schedule.
+        o.clock.advance(minutes=10)
+        await reminder_sweep(o.h)
+        assert reminders(o.publishers_group, code) == []
+        # The scheduler is held back, as if it had failed to publish at 08.00.
+        for job in o.h.app.job_queue.get_jobs_by_name("publish-sweep"):
+            job.enabled = False
+        o.clock.advance(hours=23, minutes=5)  # Friday 08.15, not published: late
+        await reminder_sweep(o.h)
+        assert len(escalations(o.officials_group, code)) == 1
