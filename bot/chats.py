@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.people import roles_of
@@ -20,6 +20,7 @@ from bot.purposes import purpose_for_role as purpose_for_role
 from bot.workflow import Role, WorkflowError
 from storage.models import Card, Event, Outgoing, Person, Prompt, TeamChat
 from storage.outgoing import UNFINISHED
+from storage.prompts import forget_prompt
 
 # A question left unanswered this long is forgotten, so a stray message a day later
 # is not taken as the answer.
@@ -169,7 +170,4 @@ class ChatService:
 
     async def forget(self, chat_id: int, person_id: int) -> bool:
         async with self._sessions.begin() as session:
-            result = await session.execute(
-                delete(Prompt).where(Prompt.chat_id == chat_id, Prompt.person_id == person_id)
-            )
-            return bool(getattr(result, "rowcount", 0))
+            return await forget_prompt(session, chat_id, person_id)

@@ -48,6 +48,7 @@ from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.loading import WITHOUT_ROLES
 from storage.models import Event, Item, Person, Publication
+from storage.prompts import forget_prompt
 from storage.sweeps import NOTICE_OWED, condition
 
 
@@ -177,11 +178,17 @@ class ItemService:
         now: datetime,
         note: str | None = None,
         edit: Edit | None = None,
+        answering: tuple[int, int] | None = None,
     ) -> Outcome:
+        """Make one move in one unit of work. ``answering``: the (chat, person) whose
+        question this move answers; the question is forgotten in the move's own commit,
+        so a crash in between can lose neither the answer nor the move."""
         started = time.perf_counter()
         code: list[str] = []  # the item's code, once loaded (for the refusal's line)
         try:
-            outcome = await self._act(item_id, version, person, action, now, note, edit, code)
+            outcome = await self._act(
+                item_id, version, person, action, now, note, edit, code, answering
+            )
         except StaleItem as stale:
             log_stale(started, stale, action, person, version)
             raise
@@ -219,10 +226,13 @@ class ItemService:
         note: str | None,
         edit: Edit | None,
         code: list[str],
+        answering: tuple[int, int] | None = None,
     ) -> Outcome:
         """The move itself, one transaction (committed when this returns)."""
         try:
             async with self._sessions.begin() as session:
+                if answering is not None:
+                    await forget_prompt(session, *answering)
                 item = await session.get(Item, item_id)
                 if item is None:
                     raise WorkflowError("error.item_unknown")

@@ -76,11 +76,20 @@ async def perform(
     action: Action,
     note: str | None = None,
     edit: Edit | None = None,
+    answering: tuple[int, int] | None = None,
 ) -> Outcome:
-    """Make the move (one transaction). The caller answers the person first and then
-    calls :func:`handlers.announce.announce`, so a tap is acknowledged at once even when
-    the hand-over uploads take a while."""
+    """Make the move (one transaction; ``answering``: the question it answers, forgotten
+    in the same commit). The caller answers the person first and then calls
+    :func:`handlers.announce.announce`, so a tap is acknowledged at once even when the
+    hand-over uploads take a while."""
     services = context.services
     return await services.items.act(
-        item_id, version, person, action, services.now(), note=note, edit=edit
+        item_id,
+        version,
+        person,
+        action,
+        services.now(),
+        note=note,
+        edit=edit,
+        answering=answering,
     )

@@ -162,8 +162,13 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     if chat.type != ChatType.PRIVATE and not to_bot:
         # In a group only a reply to the question is an answer; other talk is just talk.
         return False
-    await services.chats.forget(chat.id, person.id)
     action = ITEM_PROMPTS.get(pending.kind)
+    owner = _ANSWERS.get(pending.kind)
+    if owner is not None or action is None or pending.item_id is None:
+        # Not a move on an item: the question goes first, its owner answers it.
+        await services.chats.forget(chat.id, person.id)
+        if owner is None:
+            return True
     edit = None
     note: str | None = text
     if action is Action.EDIT_TITLE:
@@ -171,15 +176,15 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     elif action is Action.EDIT_BODY:
         edit, note = Edit(body=text), None
     try:
-        if action is Action.SCHEDULE:
-            note = None
-            edit = _schedule_edit(context, text)
-        owner = _ANSWERS.get(pending.kind)
         if owner is not None:
             await owner(update, context, person, text)
             return True
-        if action is None or pending.item_id is None:
-            return True
+        assert action is not None and pending.item_id is not None
+        if action is Action.SCHEDULE:
+            note = None
+            edit = _schedule_edit(context, text)
+        # The question is forgotten in the move's own commit: a crash in between loses
+        # nothing (the question stays open until the move is made).
         outcome = await perform(
             update,
             context,
@@ -189,8 +194,10 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             action,
             note=note,
             edit=edit,
+            answering=(chat.id, person.id),
         )
     except StaleItem as stale:
+        await services.chats.forget(chat.id, person.id)
         await reply(update, esc(stale_text(stale, context, language, person.id)))
         return True
     except (WorkflowError, WhenError) as error:
@@ -200,6 +207,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
             else explain_when(error, context, language)
         )
         if error.key not in RETRYABLE:
+            await services.chats.forget(chat.id, person.id)
             await reply(update, problem)
             return True
         # Ask again at once, as a reply prompt, so the corrected text reaches the bot
