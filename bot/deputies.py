@@ -80,6 +80,11 @@ def deputy_may_help(error: WorkflowError) -> bool:
     return error.key == "error.wrong_role" and error.params.get("role") == Role.OFFICIAL.value
 
 
+def may_record(roles: frozenset[Role], person_id: int, official_id: int) -> bool:
+    """An official records their own absence; an admin records anyone's."""
+    return Role.ADMIN in roles or (person_id == official_id and Role.OFFICIAL in roles)
+
+
 def validate(official_id: int, deputy_id: int | None, starts_on: date, ends_on: date) -> None:
     if deputy_id == official_id:
         raise WorkflowError("deputy.self")

@@ -40,6 +40,7 @@ from bot.workflow import (
     ItemView,
     Role,
     State,
+    Transition,
     WorkflowError,
     transition,
 )
@@ -276,8 +277,7 @@ class ItemService:
         commit fails if someone else's move came first). With the item's ``officer``
         the outcome carries the facts its messages need; ``drawn_in``: the chat whose
         card the caller draws itself (no row is written for it)."""
-        actor, away = await self.acting(session, item, person, action, now, note)
-        move = transition(view_of(item), actor, action, now, note)
+        move, away = await self.checked_move(session, item, person, action, now, note)
         if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
             edit = Edit()
         event_note = move.note
@@ -331,7 +331,7 @@ class ItemService:
             facts = CardFacts(item, officer, event, dict(written.cards), written.rows)
         return Outcome(item, move, person, written.chats, facts, written.drawn_in)
 
-    async def acting(
+    async def checked_move(
         self,
         session: AsyncSession,
         item: Item,
@@ -339,17 +339,16 @@ class ItemService:
         action: Action,
         now: datetime,
         note: str | None = None,
-    ) -> tuple[Actor, Away | None]:
-        """Who makes the move as the workflow sees them, inside the caller's unit of work:
+    ) -> tuple[Transition, Away | None]:
+        """The move as the workflow allows it, inside the caller's unit of work, made by
         the person with their roles or, when only the official's role is missing and
-        they act today for an official away (Plt/Plh), with it, and that absence.
+        they act today for an official away (Plt/Plh), with it (and that absence).
         Raises :class:`WorkflowError` as :func:`transition` does."""
         if person is None:
-            return SYSTEM_ACTOR, None
+            return transition(view_of(item), SYSTEM_ACTOR, action, now, note), None
         actor = actor_of(person)
         try:
-            transition(view_of(item), actor, action, now, note)
-            return actor, None
+            return transition(view_of(item), actor, action, now, note), None
         except WorkflowError as error:
             if not deputy_may_help(error):
                 raise
@@ -358,8 +357,7 @@ class ItemService:
             if away is None:
                 raise
         deputy = Actor(person.id, actor.roles | {Role.OFFICIAL})
-        transition(view_of(item), deputy, action, now, note)
-        return deputy, away
+        return transition(view_of(item), deputy, action, now, note), away
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> Event | None:

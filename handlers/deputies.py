@@ -11,7 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import timefmt
-from bot.deputies import Away, Period, Reason, Start
+from bot.deputies import Away, Period, Reason, Start, may_record
 from bot.people import roles_of
 from bot.text import esc
 from bot.usecases.deputies import absences_from, cancel_absence, record_absence
@@ -125,7 +125,7 @@ async def tap(update: Update, context: WartaContext, tapped: Tap) -> None:
             await edit_tapped(query, esc(t("deputy.cancelled", language)), parse_mode="HTML")
         return
     official_id = tapped.int_arg(0)
-    if not (admin or (official_id == person.id and Role.OFFICIAL in roles)):
+    if not may_record(frozenset(roles), person.id, official_id):
         await answer_tap(query, t("deputy.not_allowed", language), show_alert=True)
         return
     found = await services.people.get(official_id)

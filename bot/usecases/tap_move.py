@@ -73,7 +73,7 @@ async def tap_move(
                 # The tapper is checked before anyone is asked for a reason (a deputy of
                 # an official away, with the official's powers).
                 note = "-" if needs_reason(action) else None
-                await items.acting(session, item, person, action, now, note)
+                await items.checked_move(session, item, person, action, now, note)
             except WorkflowError as error:
                 log_refusal(started, item, action, person, error)
                 return Tapped(person, item=item, refusal=error)

@@ -6,11 +6,20 @@ from datetime import date
 
 import pytest
 
-from bot.deputies import Away, Period, Reason, Start, deputy_may_help, period_end, start_day
+from bot.deputies import (
+    Away,
+    Period,
+    Reason,
+    Start,
+    deputy_may_help,
+    may_record,
+    period_end,
+    start_day,
+)
 from bot.outgoing import Reach
 from bot.purposes import Purpose
 from bot.reminders import Absent, Stage, reminder_messages
-from bot.workflow import State, WorkflowError
+from bot.workflow import Role, State, WorkflowError
 
 THURSDAY = date(2026, 11, 26)
 
@@ -73,3 +82,15 @@ def test_who_hears_while_officials_are_away() -> None:
     assert chats(State.SUBMITTED, Stage.REMIND, unattended) == [-101]
     # Nobody away: as before.
     assert chats(State.SUBMITTED, Stage.LATE, Absent()) == [-103]
+
+
+def test_who_may_record_an_absence() -> None:
+    official, admin, editor = (
+        frozenset({Role.OFFICIAL}),
+        frozenset({Role.ADMIN}),
+        frozenset({Role.EDITOR}),
+    )
+    assert may_record(official, 2004, 2004)
+    assert not may_record(official, 2004, 2005)
+    assert may_record(admin, 1000, 2005)
+    assert not may_record(editor, 2003, 2003)
