@@ -19,6 +19,8 @@ from handlers import (
     deputies,
     history,
     intake,
+    item_menus,
+    item_views,
     prompts,
     publishing,
     queue,
@@ -27,6 +29,7 @@ from handlers import (
 )
 from handlers.common import WartaContext
 from handlers.errors import on_error
+from handlers.tap_guard import ANY_BUTTON, pattern, refuse_button
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -63,6 +66,27 @@ COMMANDS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("ikat", "bind"), admin.bind),
 )
 
+# Each button verb (the part of the callback data before the first ':') has one handler.
+TAPS: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (taps.VERBS, taps.on_move),
+    (("card",), item_views.card),
+    (("open",), item_views.open_card),
+    (("his",), item_views.history),
+    (("full",), item_views.full_text),
+    (("pre",), item_views.preview),
+    (("add",), item_views.add_more),
+    (("med",), item_menus.media_list),
+    (("cat",), item_menus.category),
+    (("drop", "cov"), item_menus.drop_or_cover),
+    (("sch",), publishing.tap_schedule),
+    (("inv",), admin.tap_invite),
+    (("ppl",), admin.tap_person),
+    (("rol", "rvk"), admin.tap_role),
+    (("bind",), admin.tap_bind),
+    (("lang",), start.tap_language),
+    (("wko", "wks", "wkl", "wkr", "wkd", "wkx"), deputies.tap),
+)
+
 
 async def _migrated(update: Update, context: WartaContext) -> None:
     """A group became a supergroup: follow it."""
@@ -80,7 +104,9 @@ def register(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
     for names, callback in COMMANDS:
         app.add_handler(CommandHandler(names, callback, filters=NEW))
     # 3. Button taps on cards and menus.
-    app.add_handler(CallbackQueryHandler(taps.on_tap))
+    for verbs, callback in TAPS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern(verbs)))
+    app.add_handler(CallbackQueryHandler(refuse_button, pattern=ANY_BUTTON))
     # 4. Material from officers, in private.
     app.add_handler(MessageHandler(PRIVATE & NEW & FILES, intake.on_file))
     app.add_handler(

@@ -23,6 +23,7 @@ from handlers.common import (
 )
 from handlers.prompts import answered_by, ask
 from handlers.start import role_names, update_menu
+from handlers.tap_guard import Tapped, on_tap
 from storage.models import Invite, Person
 
 PROMPT_SECTION = "section"
@@ -143,17 +144,15 @@ def invite_text(created: Invite, context: WartaContext, language: str) -> str:
     )
 
 
-async def tap_invite(update: Update, context: WartaContext, tap: Tap) -> None:
-    """An admin chose a role for a new invite."""
-    query = update.callback_query
-    assert query is not None
-    admin, language = await _admin(update, context)
-    if admin is None:
-        return
-    role = _role_from(tap.str_arg(0))
-    await answer_tap(query)
+@on_tap
+async def tap_invite(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``inv:<role>``: an admin chose a role for a new invite."""
+    admin, language = tapped.person, tapped.language
+    role = _role_from(tapped.tap.str_arg(0))
     if role is None:
+        await _bad_button(context, tapped)
         return
+    await answer_tap(tapped.query)
     if role is Role.OFFICER:
         await ask_section(update, context, admin, language)
         return
@@ -230,13 +229,11 @@ def person_text(person: Person, context: WartaContext, language: str) -> str:
     )
 
 
-async def tap_person(update: Update, context: WartaContext, tap: Tap) -> None:
-    query = update.callback_query
-    assert query is not None
-    admin, language = await _admin(update, context)
-    if admin is None:
-        return
-    person = await context.services.people.get(tap.int_arg(0))
+@on_tap
+async def tap_person(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``ppl:<person>``: one person's roles, each a button."""
+    query, language = tapped.query, tapped.language
+    person = await context.services.people.get(tapped.tap.int_arg(0))
     await answer_tap(query)
     if person is None:
         return
@@ -248,13 +245,10 @@ async def tap_person(update: Update, context: WartaContext, tap: Tap) -> None:
     )
 
 
-async def tap_role(update: Update, context: WartaContext, tap: Tap) -> None:
-    """Grant or revoke one role, or all of them."""
-    query = update.callback_query
-    assert query is not None
-    admin, language = await _admin(update, context)
-    if admin is None:
-        return
+@on_tap
+async def tap_role(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``rol:<person>:<role>:<0|1>`` grants or revokes one role, ``rvk:<person>`` all."""
+    query, admin, language, tap = tapped.query, tapped.person, tapped.language, tapped.tap
     services = context.services
     try:
         if tap.verb == "rvk":
@@ -344,13 +338,17 @@ async def _bind(
     await context.bot.send_message(chat.id, text, parse_mode="HTML")
 
 
-async def tap_bind(update: Update, context: WartaContext, tap: Tap) -> None:
-    query = update.callback_query
-    assert query is not None
-    admin, language = await _admin(update, context)
-    if admin is None:
+@on_tap
+async def tap_bind(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``bind:<purpose>``: this group becomes the chat of that purpose."""
+    purpose = _purpose_from(tapped.tap.str_arg(0))
+    if purpose is None:
+        await _bad_button(context, tapped)
         return
-    purpose = _purpose_from(tap.str_arg(0))
-    await answer_tap(query)
-    if purpose is not None:
-        await _bind(update, context, admin, purpose, language)
+    await answer_tap(tapped.query)
+    await _bind(update, context, tapped.person, purpose, tapped.language)
+
+
+async def _bad_button(context: WartaContext, tapped: Tapped) -> None:
+    text = context.services.t("error.bad_button", tapped.language)
+    await answer_tap(tapped.query, text, show_alert=True)

@@ -27,6 +27,7 @@ from handlers.common import (
     reply,
 )
 from handlers.sender import sender_of
+from handlers.tap_guard import Tapped, on_tap
 
 NOBODY = 0
 
@@ -104,18 +105,13 @@ def start_rows(
     ]
 
 
-async def tap(update: Update, context: WartaContext, tapped: Tap) -> None:
+@on_tap
+async def tap(update: Update, context: WartaContext, guarded: Tapped) -> None:
     """The buttons of /wakil: ``wko`` (an admin picks the official), ``wks`` (from when),
     ``wkl`` (how long), ``wkr`` (why), ``wkd`` (who acts), ``wkx`` (cancel)."""
-    query = update.callback_query
-    assert query is not None
+    query, person, language, tapped = guarded.query, guarded.person, guarded.language, guarded.tap
     services = context.services
     t = services.t
-    person = await acting_person(update, context)
-    language = language_of(person, context, update)
-    if person is None:
-        await answer_tap(query, t("stranger.short", language), show_alert=True)
-        return
     roles = roles_of(person)
     admin = Role.ADMIN in roles
     if tapped.verb == "wkx":

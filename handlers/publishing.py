@@ -26,7 +26,7 @@ from bot.text import esc, excerpt
 from bot.when import WhenError, quick_choices, resolve_quick
 from bot.workflow import Action, State, WorkflowError, transition
 from handlers.announce import announce, refresh_cards, targets
-from handlers.buttons import Tap, button
+from handlers.buttons import button
 from handlers.common import (
     WartaContext,
     answer_tap,
@@ -37,10 +37,11 @@ from handlers.history import item_of_command
 from handlers.outcomes import explain, explain_when
 from handlers.prompts import ask
 from handlers.sender import sender_of
+from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
 from publisher.model import PublishError
 from publisher.outbox import Outbox
-from storage.models import Item, Person
+from storage.models import Item
 
 log = logging.getLogger(__name__)
 
@@ -211,15 +212,13 @@ def _shown_day(choice: str) -> tuple[str, date | None]:
     return choice, None
 
 
-async def tap_schedule(
-    update: Update, context: WartaContext, person: Person, item: Item, tap: Tap, language: str
-) -> None:
+@on_tap
+async def tap_schedule(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``sch:<item>:<version>:<choice>``: open the menu, pick a time, or type one."""
-    query = update.callback_query
-    assert query is not None
+    query, person, item, language = tapped.query, tapped.person, tapped.item, tapped.language
     services = context.services
     t = services.t
-    choice = tap.str_arg(2)
+    choice = tapped.tap.str_arg(2)
     if choice == "open":
         await answer_tap(query)
         with contextlib.suppress(BadRequest):

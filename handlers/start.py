@@ -27,7 +27,7 @@ from telegram.error import TelegramError
 from bot.people import roles_of
 from bot.text import esc
 from bot.workflow import Role, WorkflowError, summarize_roles
-from handlers.buttons import Tap, button
+from handlers.buttons import button
 from handlers.common import (
     WartaContext,
     acting_person,
@@ -38,6 +38,7 @@ from handlers.common import (
     reply,
     telegram_user,
 )
+from handlers.tap_guard import Tapped, on_tap
 from storage.models import Person
 
 # Commands per audience, in menu order; descriptions come from the catalogs.
@@ -157,18 +158,13 @@ async def choose_language(update: Update, context: WartaContext) -> None:
     await reply(update, context.services.t("language.choose", language), reply_markup=markup)
 
 
-async def tap_language(update: Update, context: WartaContext, tap: Tap) -> None:
-    """Switch the person's language and redraw their menu."""
-    query = update.callback_query
-    assert query is not None
-    person = await acting_person(update, context)
-    code = tap.str_arg(0)
-    if person is None or code not in ("id", "en"):
-        await answer_tap(
-            query,
-            context.services.t("stranger.short", language_of(None, context, update)),
-            show_alert=True,
-        )
+@on_tap
+async def tap_language(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``lang:<code>``: switch the person's language and redraw their menu."""
+    query, person, code = tapped.query, tapped.person, tapped.tap.str_arg(0)
+    if code not in ("id", "en"):
+        text = context.services.t("error.bad_button", tapped.language)
+        await answer_tap(query, text, show_alert=True)
         return
     await context.services.people.set_language(person.id, code)
     person.language = code

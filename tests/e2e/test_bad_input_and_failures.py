@@ -650,6 +650,11 @@ async def test_over_long_reasons_are_refused_and_the_longest_allowed_fits(
         "card:2147483648",
         "drop:{item}:1:9223372036854775808",
         "ppl:99999999999999999999999",
+        # A verb no handler knows (an old kind of button), an action that does not
+        # exist, a language warta does not speak.
+        "zzz:1",
+        "act:fly:{item}:1",
+        "lang:xx",
     ],
 )
 async def test_a_forged_button_with_a_huge_number_is_answered_politely(

@@ -1,0 +1,75 @@
+"""Buttons that show an item without changing it: its card again, the card from the
+queue, its history, its whole text, its preview, and "add more" to a draft."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.people import roles_of
+from bot.queue import card_audience
+from bot.text import esc, split_for_messages
+from bot.workflow import State, WorkflowError
+from handlers.announce import redraw, send_preview, show_card
+from handlers.cards import history_text
+from handlers.common import WartaContext, answer_tap
+from handlers.outcomes import explain
+from handlers.queue import viewer_of
+from handlers.tap_guard import Tapped, on_tap
+
+
+@on_tap
+async def card(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``card:<item>``: the card again (back from a menu, or "keep" instead of a move)."""
+    await answer_tap(tapped.query)
+    await redraw(context, tapped.item, tapped.chat_id)
+
+
+@on_tap
+async def open_card(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``open:<item>`` from the queue: the card at the bottom of this chat, as this
+    chat sees it."""
+    query, item = tapped.query, tapped.item
+    assert query.message is not None
+    await answer_tap(query)
+    roles = frozenset(roles_of(tapped.person))
+    viewer = await viewer_of(context, query.message.chat, roles, tapped.person.id)
+    audience = card_audience(viewer, State(item.state), item.officer_id)
+    await show_card(context, item, tapped.chat_id, audience, repost=True)
+
+
+@on_tap
+async def history(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``his:<item>``: what happened to the item, in order."""
+    services, item = context.services, tapped.item
+    events = await services.items.history(item.id)
+    await answer_tap(tapped.query)
+    text = history_text(item, events, tapped.language, services)
+    await context.bot.send_message(tapped.chat_id, text, parse_mode="HTML")
+
+
+@on_tap
+async def full_text(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``full:<item>``: the whole title and text, in as many messages as it takes."""
+    item = tapped.item
+    await answer_tap(tapped.query)
+    for part in split_for_messages(f"{item.title or ''}\n\n{item.body or ''}".strip(), 3500):
+        await context.bot.send_message(tapped.chat_id, esc(part), parse_mode="HTML")
+
+
+@on_tap
+async def preview(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``pre:<item>``: the post as it will be published."""
+    await answer_tap(tapped.query, context.services.t("preview.sending", tapped.language))
+    await send_preview(context, tapped.chat_id, tapped.item)
+
+
+@on_tap
+async def add_more(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``add:<item>``: the officer's next files and text go to this draft."""
+    services = context.services
+    try:
+        await services.drafts.select_draft(tapped.person, tapped.item.id)
+    except WorkflowError as error:
+        await answer_tap(tapped.query, explain(error, context, tapped.language), show_alert=True)
+        return
+    await answer_tap(tapped.query, services.t("draft.add_more", tapped.language))
