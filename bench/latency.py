@@ -50,7 +50,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, so put the repository root on sys.path for ``tests`` (a package).
@@ -68,6 +68,8 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.ext import filters as tg_filters  # noqa: E402
 
+from handlers.common import wired_of  # noqa: E402
+from handlers.sender import Sender  # noqa: E402
 from tests.e2e.harness import DEFAULT_TOKEN, ApiCall, FakeBotAPI, Harness  # noqa: E402
 from tests.e2e.office import Office, card, code_in, running_office  # noqa: E402
 from tests.e2e.sqlcount import Counts, SqlCounter  # noqa: E402
@@ -207,7 +209,7 @@ class Bench:
         self.keeping = False
         self.wh = office.h
         self.warta_server = office.h.server
-        self.sql = SqlCounter(office.h.app.bot_data["services"].engine)
+        self.sql = SqlCounter(wired_of(office.h.app).services.engine)
         #: What each kept round's steps cost the database, by step.
         self.counts: dict[str, list[Counts]] = {key: [] for key in SQL_STEPS}
 
@@ -351,7 +353,7 @@ async def run(
                 if keep:
                     for (bot, key), seconds in sample.items():
                         results[bot][key].append(seconds)
-            paced = office.h.app.bot_data["sender"].waits
+            paced = cast(Sender, wired_of(office.h.app).sender).waits
     return {
         "paced": paced,
         "results": results,

@@ -1,7 +1,8 @@
 """The composition root: the one place that builds and wires a running warta.
 
-``build_application`` makes the PTB ``Application`` with warta's services in
-``bot_data``; its lifecycle hooks upgrade the database, set the command menus and start
+``build_application`` makes the PTB ``Application`` and hands its handlers, as one typed
+value (:class:`handlers.common.Wired`), the services, the durable sender and the
+publishing outbox; its lifecycle hooks upgrade the database, set the command menus and start
 the background sweeps. Nothing here runs at import time.
 """
 
@@ -30,7 +31,7 @@ from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
 from handlers import register
 from handlers.announce import SWEEP_JOB
-from handlers.common import WartaApp, WartaContext
+from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
 from handlers.deadlines import (
     REMINDER_JOB,
     REMINDER_SWEEP_EVERY,
@@ -42,7 +43,7 @@ from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.publishing import SWEEP_EVERY as PUBLISH_SWEEP_EVERY
 from handlers.publishing import ChatListener, publish_sweep
-from handlers.sender import SENDER_KEY, Sender, pace_for
+from handlers.sender import Sender, pace_for
 from handlers.sender import start as sender_start
 from handlers.sender import sweep as delivery_sweep
 from handlers.start import set_default_menus
@@ -122,39 +123,38 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .post_shutdown(_post_shutdown)
         .build()
     )
-    app.bot_data["services"] = services
     assert services.engine is not None
-    app.bot_data["outbox"] = Outbox(
+    outbox = Outbox(
         make_sessions(services.engine),
         build_targets(settings, app.bot, services.blobs, services.engine),
         retry_policy(settings),
         clock,
     )
     sessions = make_sessions(services.engine)
-    app.bot_data[SENDER_KEY] = Sender(
+    sender = Sender(
         OutgoingStore(sessions),
         Deliveries(sessions),
         partial(read_card_facts, sessions),
         pace_for(settings.group_messages_per_minute),
         clock,
     )
+    attach(app, Wired(services, sender, outbox))
     register(app)
     return app
 
 
 async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
-    services: Services = app.bot_data["services"]
+    wired = wired_of(app)
+    services = wired.services
     services.settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_database_async(services.settings.effective_database_url)
     if isinstance(services.blobs, LocalBlobStore):
         # Partial downloads a crash left behind; their media rows are retried anyway.
         await services.blobs.sweep_temp()
     context = WartaContext(app)
-    sender = app.bot_data.get(SENDER_KEY)
-    if isinstance(sender, Sender):
-        recovered = await sender.store.recover()
-        if recovered:
-            log.info("%d message(s) interrupted by the last stop will be sent again", recovered)
+    recovered = await wired.sender.store.recover()
+    if recovered:
+        log.info("%d message(s) interrupted by the last stop will be sent again", recovered)
     try:
         await set_default_menus(context)
     except Exception:  # a menu is not worth refusing to start over
@@ -186,14 +186,12 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             first=PUBLISH_SWEEP_EVERY,
             name=SWEEP_JOB,
         )
-    outbox = app.bot_data.get("outbox")
-    if isinstance(outbox, Outbox):
-        outbox.listener = ChatListener(context)
-        if not outbox.targets:
-            log.warning(
-                "no publishing target is enabled (WARTA_SITE_ENABLED=false and no WordPress, "
-                "channel or webhook): published items will go nowhere"
-            )
+    wired.outbox.listener = ChatListener(context)
+    if not wired.outbox.targets:
+        log.warning(
+            "no publishing target is enabled (WARTA_SITE_ENABLED=false and no WordPress, "
+            "channel or webhook): published items will go nowhere"
+        )
     log.info("warta is up as @%s", app.bot.username)
     if not await services.people.has_admin():
         invite = await services.people.bootstrap_invite(services.now())
@@ -216,10 +214,9 @@ async def beat(context: WartaContext) -> None:
 
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
-    services: Services = app.bot_data["services"]
+    wired = wired_of(app)
+    services = wired.services
     await asyncio.to_thread(mark_stopped, services.settings.data_dir)
-    outbox = app.bot_data.get("outbox")
-    if isinstance(outbox, Outbox):
-        await outbox.close()
+    await wired.outbox.close()
     if services.engine is not None:
         await services.engine.dispose()

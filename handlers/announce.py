@@ -148,11 +148,9 @@ async def redraw_from(context: WartaContext, facts: CardFacts, chat_id: int, lan
         # The move wrote no row for this card: hand it to the sender now, so it is drawn
         # once Telegram lets it (it is never left showing the old buttons).
         log.warning("card %s in chat %s not redrawn at once: %s", item.code, chat_id, error)
-        sender = context.application.bot_data.get("sender")
-        if sender is not None:
-            redraw = card_redraws(item.id, {chat_id: existing.audience})
-            await sender.store.enqueue(redraw, context.services.now())
-            sender.wake(context, [chat_id])
+        redraw = card_redraws(item.id, {chat_id: existing.audience})
+        await context.sender.store.enqueue(redraw, context.services.now())
+        context.sender.wake(context, [chat_id])
         return
     if spot is not None and spot != (chat_id, existing.message_id):
         facts.cards.pop(chat_id, None)
@@ -179,22 +177,20 @@ async def refresh_cards(context: WartaContext, item: Item) -> None:
     """Every card of the item drawn again, through the sender (for jobs: the outbox's
     progress); a move writes its own redraws with it."""
     cards = {c.chat_id: c.audience for c in await context.services.chats.cards_of(item.id)}
-    sender = context.application.bot_data.get("sender")
-    if sender is not None and cards:
-        await sender.store.enqueue(card_redraws(item.id, cards), context.services.now())
-        sender.wake(context, cards)
+    if cards:
+        await context.sender.store.enqueue(card_redraws(item.id, cards), context.services.now())
+        context.sender.wake(context, cards)
 
 
 async def show_menu(context: WartaContext, item_id: int, chat_id: int, menu: str) -> None:
     """Draw the card in that chat with one of its menus open, after any redraw still
     waiting for it (the sender keeps their order, and only the last one goes)."""
     existing = await context.services.chats.card(item_id, chat_id)
-    sender = context.application.bot_data.get("sender")
-    if existing is None or sender is None:
+    if existing is None:
         return
     row = Outgoing(chat_id, Kind.CARD, item_id, existing.audience, params={"menu": menu})
-    await sender.store.enqueue([row], context.services.now())
-    sender.wake(context, [chat_id])
+    await context.sender.store.enqueue([row], context.services.now())
+    context.sender.wake(context, [chat_id])
 
 
 AlbumItem = InputMediaPhoto | InputMediaVideo | InputMediaDocument
@@ -356,9 +352,7 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     if kick_outbox and starts_outbox(action, auto_publish=auto):
         # The outbox has work: start it now, in the job queue.
         kick(context)
-    sender = context.application.bot_data.get("sender")
-    if sender is not None:
-        sender.wake(context, outcome.chats, outcome.facts)
+    context.sender.wake(context, outcome.chats, outcome.facts)
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:

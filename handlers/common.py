@@ -8,8 +8,9 @@ supergroup. Everything else propagates to the error handler.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType, ParseMode
@@ -20,21 +21,76 @@ from bot.people import TelegramUser, roles_of
 from bot.services import Services
 from bot.text import truncate
 from bot.workflow import Role
+from publisher.outbox import Outbox
+from storage.card_facts import CardFacts
+from storage.deliveries import Deliveries
 from storage.models import Person
+from storage.outgoing import OutgoingStore
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
+class SenderPort(Protocol):
+    """What handlers ask of the durable sender (:class:`handlers.sender.Sender`)."""
+
+    store: OutgoingStore
+    deliveries: Deliveries
+
+    def chat_moved(self) -> None: ...
+
+    def may_edit_now(self, chat_id: int) -> bool: ...
+
+    def wake(
+        self,
+        context: WartaContext,
+        chats: Iterable[int] | None = None,
+        facts: CardFacts | None = None,
+    ) -> None: ...
+
+    async def sweep(self, context: WartaContext) -> None: ...
+
+
+@dataclass(frozen=True)
+class Wired:
+    """Everything the wiring (:mod:`bot.app`) builds for the handlers, in one typed
+    value: they reach it only through :class:`WartaContext`."""
+
+    services: Services
+    sender: SenderPort
+    outbox: Outbox
+
+
+_WIRED = "warta"  # the one bot_data key, known only here
+
+
+def attach(app: Application[Any, Any, Any, Any, Any, Any], wired: Wired) -> None:
+    """Hand the handlers of ``app`` what the wiring built."""
+    app.bot_data[_WIRED] = wired
+
+
+def wired_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Wired:
+    wired = app.bot_data[_WIRED]
+    assert isinstance(wired, Wired), "the application was not built by bot.app"
+    return wired
+
+
 class WartaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """A callback context that hands handlers the typed service bundle."""
+    """A callback context that hands handlers the typed service bundle, the sender and
+    the publishing outbox."""
 
     @property
     def services(self) -> Services:
-        services = self.application.bot_data["services"]
-        assert isinstance(services, Services)
-        return services
+        return wired_of(self.application).services
+
+    @property
+    def sender(self) -> SenderPort:
+        return wired_of(self.application).sender
+
+    @property
+    def outbox(self) -> Outbox:
+        return wired_of(self.application).outbox
 
 
 WartaApp = Application[
@@ -110,9 +166,7 @@ async def guarded(
         await context.services.chats.migrate_chat(chat_id, new_id)
         log.info("chat %s migrated to %s", chat_id, new_id)
         # Rows still waiting for the old id follow the chat: the sender must look again.
-        sender = context.application.bot_data.get("sender")
-        if sender is not None:
-            sender.chat_moved()
+        context.sender.chat_moved()
         return await call(new_id)
     except Forbidden:
         log.warning("cannot write to chat %s: the bot was blocked or removed", chat_id)

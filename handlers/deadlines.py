@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from handlers.common import WartaContext
-from handlers.sender import sender_of
 
 # How often the sweep looks (working-time deadlines are to the minute); the first look
 # soon after start, for what fell due while warta was down.
@@ -18,6 +17,5 @@ async def reminder_sweep(context: WartaContext) -> None:
     if services.reminders is None:
         return
     reminded = await services.reminders(services.now())
-    sender = sender_of(context)
-    if reminded.chats and sender is not None:
-        sender.wake(context, reminded.chats)
+    if reminded.chats:
+        context.sender.wake(context, reminded.chats)

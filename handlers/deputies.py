@@ -26,7 +26,6 @@ from handlers.common import (
     language_of,
     reply,
 )
-from handlers.sender import sender_of
 from handlers.tap_guard import Tapped, on_tap
 
 NOBODY = 0
@@ -238,9 +237,8 @@ async def _record(
     key = "deputy.recorded" if recorded.away.deputy_id else "deputy.recorded_nobody"
     text = t(key, language, what=away_line(recorded.away, context, language))
     await edit_tapped(query, esc(text), parse_mode="HTML")
-    sender = sender_of(context)
-    if sender is not None and recorded.chats:
-        sender.wake(context, recorded.chats)
+    if recorded.chats:
+        context.sender.wake(context, recorded.chats)
 
 
 async def _cancel(context: WartaContext, absence_id: int, official_id: int, admin: bool) -> bool:

@@ -36,11 +36,9 @@ from handlers.common import (
 from handlers.history import item_of_command
 from handlers.outcomes import explain, explain_when
 from handlers.prompts import ask
-from handlers.sender import sender_of
 from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
 from publisher.model import PublishError
-from publisher.outbox import Outbox
 from storage.models import Item
 
 log = logging.getLogger(__name__)
@@ -48,19 +46,13 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(seconds=15)
 
 
-def outbox_of(context: WartaContext) -> Outbox | None:
-    outbox = context.application.bot_data.get("outbox")
-    return outbox if isinstance(outbox, Outbox) else None
-
-
 async def publish_sweep(context: WartaContext) -> None:
     """Job: publish what is due, then drive the outbox. It never waits for a chat: what
     it has to say goes through the sender, woken."""
     services = context.services
-    sender = sender_of(context)
-    if sender is not None:
-        # What failed to go before this round is tried again.
-        await sender.sweep(context)
+    sender = context.sender
+    # What failed to go before this round is tried again.
+    await sender.sweep(context)
     auto = services.settings.auto_publish
     for item_id, scheduled in await services.items.due_for_publishing(services.now(), auto):
         note = "scheduled" if scheduled else "auto"
@@ -75,11 +67,7 @@ async def publish_sweep(context: WartaContext) -> None:
             await announce(context, outcome, kick_outbox=False)
         except TelegramError:
             log.warning("could not announce the publication of %s", outcome.item.code)
-    outbox = outbox_of(context)
-    if outbox is not None:
-        await outbox.run_due()
-    if sender is None:
-        return
+    await context.outbox.run_due()
     # The outbox finished, but telling people failed (or warta stopped in between).
     done = [item.id for item in await services.items.unannounced_publications()]
     if await sender.deliveries.announce_done(done, services.now()):
@@ -101,10 +89,9 @@ class ChatListener:
             await refresh_cards(self._context, item)
 
     async def finished(self, item_id: int, removal: bool) -> None:
-        sender = sender_of(self._context)
-        if sender is not None:
-            await sender.deliveries.announce_done([item_id], self._context.services.now())
-            sender.wake(self._context)
+        sender = self._context.sender
+        await sender.deliveries.announce_done([item_id], self._context.services.now())
+        sender.wake(self._context)
 
     async def alert(self, item_id: int, target: str, error: PublishError, attempts: int) -> None:
         # The target's own words (often English, technical) go to the IT team's log
@@ -151,9 +138,9 @@ class ChatListener:
         """One notice about one target of an item to the chats of these steps, each in
         its own language (``reason`` is a message key, translated per chat)."""
         context = self._context
-        sender = sender_of(context)
+        sender = context.sender
         item = await context.services.items.get(item_id)
-        if item is None or sender is None:
+        if item is None:
             return
         chats: list[int] = []
         for purpose in purposes:

@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 GIVE_UP_AFTER = timedelta(days=1)
 # Rows that went are kept this long (to look into a complaint), then forgotten.
 KEEP_SENT = timedelta(days=7)
-SENDER_KEY = "sender"
 # How many items' facts the sender keeps between rows (older ones are read again).
 KNOWN_ITEMS = 256
 
@@ -370,15 +369,8 @@ async def _sent(call: Awaitable[object]) -> bool:
     return await call is not None
 
 
-def sender_of(context: WartaContext) -> Sender | None:
-    sender = context.application.bot_data.get(SENDER_KEY)
-    return sender if isinstance(sender, Sender) else None
-
-
 def wake(context: WartaContext) -> None:
-    sender = sender_of(context)
-    if sender is not None:
-        sender.wake(context)
+    context.sender.wake(context)
 
 
 async def start(context: WartaContext) -> None:
@@ -388,6 +380,4 @@ async def start(context: WartaContext) -> None:
 
 async def sweep(context: WartaContext) -> None:
     """Job (the delivery sweep)."""
-    sender = sender_of(context)
-    if sender is not None:
-        await sender.sweep(context)
+    await context.sender.sweep(context)

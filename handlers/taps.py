@@ -22,7 +22,6 @@ from handlers.buttons import button, decode
 from handlers.common import WartaContext, answer_tap, edit_tapped, language_of, telegram_user
 from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
-from handlers.sender import sender_of
 from handlers.tap_guard import admit, refuse_button
 from handlers.tap_moves import move_from_tap
 from storage.models import Item, Person
@@ -86,9 +85,8 @@ async def _fast_move(
     chat_id = query.message.chat.id
     # The tapped card is redrawn here, first and from what the move read, when that
     # chat's limits let an edit go at once; otherwise the sender draws it in turn.
-    sender = sender_of(context)
     drawn_in = None
-    if not ask_first and sender is not None and sender.may_edit_now(chat_id):
+    if not ask_first and context.sender.may_edit_now(chat_id):
         drawn_in = chat_id
     result = await tap_move(
         services.items,
