@@ -17,8 +17,9 @@ from bot.people import roles_of
 # Re-exported: chats are bound for a purpose; the enum itself is pure (bot.purposes).
 from bot.purposes import Purpose as Purpose
 from bot.purposes import purpose_for_role as purpose_for_role
+from bot.values import Person
 from bot.workflow import Role, WorkflowError
-from storage.models import Card, Event, Outgoing, Person, Prompt, TeamChat
+from storage.models import Card, Event, Outgoing, Prompt, TeamChat
 from storage.outgoing import UNFINISHED
 from storage.prompts import forget_prompt
 

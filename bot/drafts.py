@@ -24,9 +24,11 @@ from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.people import roles_of
 from bot.standards import StepClock
 from bot.text import split_title_body
+from bot.values import Person
 from bot.workflow import Action, Role, State, WorkflowError, transition
 from storage.card_facts import CardSpot
-from storage.models import Card, CodeCounter, Event, Item, Media, Person
+from storage.models import Card, CodeCounter, Event, Item, Media
+from storage.models import Person as PersonRow
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,8 @@ class DraftService:
             )
         )
         await session.execute(
-            update(Person).where(Person.id == person.id).values(current_draft_id=item.id)
+            update(PersonRow).where(PersonRow.id == person.id).values(current_draft_id=item.id)
         )
-        person.current_draft_id = item.id
         return item
 
     async def _next_number(self, session: AsyncSession, year: int) -> int:
@@ -168,10 +169,9 @@ class DraftService:
                 raise WorkflowError("error.item_unknown")
             if item.state != State.COLLECTING.value:
                 raise WorkflowError("error.not_now", state=item.state)
-            db_person = await session.get(Person, person.id)
+            db_person = await session.get(PersonRow, person.id)
             assert db_person is not None
             db_person.current_draft_id = item.id
-            person.current_draft_id = item.id
             return item
 
     async def receive(
@@ -208,11 +208,9 @@ class DraftService:
                 break
             except IntegrityError:
                 # Two new drafts raced for the same number; the counter moved, try again.
-                person.current_draft_id = open_draft  # the new draft was not kept
                 if attempt == 4:
                     raise
             except WorkflowError as error:
-                person.current_draft_id = open_draft  # the new draft was not kept
                 item = code[-1] if code else None
                 log_move(
                     started, "refused", item=item, action=action, actor=person, reason=error.key

@@ -32,6 +32,7 @@ from bot.publication import (
     UNCERTAIN,
 )
 from bot.standards import StepClock
+from bot.values import Person
 from bot.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
@@ -44,11 +45,13 @@ from bot.workflow import (
     WorkflowError,
     transition,
 )
+from storage import values
 from storage.absences import deputising
 from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.loading import WITHOUT_ROLES
-from storage.models import Event, Item, Person, Publication
+from storage.models import Event, Item, Publication
+from storage.models import Person as PersonRow
 from storage.prompts import forget_prompt
 from storage.sweeps import NOTICE_OWED, condition
 
@@ -134,9 +137,9 @@ class ItemService:
 
     async def officer_of(self, item: Item) -> Person:
         async with self._sessions() as session:
-            person = await session.get(Person, item.officer_id)
+            person = await session.get(PersonRow, item.officer_id)
             assert person is not None  # foreign key
-            return person
+            return values.person(person)
 
     async def due_for_publishing(self, now: datetime, auto: bool) -> list[tuple[int, bool]]:
         """Approved items whose scheduled time has come (all approved ones with
@@ -246,7 +249,8 @@ class ItemService:
                 # no second read of the item for the rows the move writes.
                 officer = person if person is not None and person.id == item.officer_id else None
                 if officer is None:
-                    officer = await session.get(Person, item.officer_id, options=WITHOUT_ROLES)
+                    row = await session.get(PersonRow, item.officer_id, options=WITHOUT_ROLES)
+                    officer = values.maybe_person(row)
                 outcome = await self.apply(
                     session, item, person, action, now, note, edit, officer=officer
                 )
@@ -309,8 +313,8 @@ class ItemService:
             # The returned draft becomes the one the officer's next files go to.
             with session.no_autoflush:
                 await session.execute(
-                    update(Person)
-                    .where(Person.id == item.officer_id)
+                    update(PersonRow)
+                    .where(PersonRow.id == item.officer_id)
                     .values(current_draft_id=item.id)
                 )
         # What people must see, written with the move: it cannot be lost.

@@ -15,10 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.values import Invite, Person
 from bot.workflow import Role, WorkflowError, roles_from
+from storage import values
 from storage.absences import deputy_candidates
 from storage.loading import WITH_ROLES
-from storage.models import Event, Invite, Person, RoleGrant
+from storage.models import Event, RoleGrant
+from storage.models import Invite as InviteRow
+from storage.models import Person as PersonRow
 
 MAX_SECTION_LENGTH = 100
 
@@ -41,9 +45,11 @@ class Redeemed:
 
 
 def roles_of(person: Person | None) -> frozenset[Role]:
-    if person is None:
-        return frozenset()
-    return roles_from(grant.role for grant in person.roles)
+    return frozenset() if person is None else person.roles
+
+
+def _held(row: PersonRow) -> frozenset[Role]:
+    return roles_from(grant.role for grant in row.roles)
 
 
 class PeopleService:
@@ -61,7 +67,7 @@ class PeopleService:
 
     async def get(self, person_id: int) -> Person | None:
         async with self._sessions() as session:
-            return await session.get(Person, person_id)
+            return values.maybe_person(await session.get(PersonRow, person_id))
 
     async def recognise(self, user: TelegramUser, now: datetime) -> Person | None:
         """The registered person behind ``user`` (kept current), or None for strangers.
@@ -72,7 +78,8 @@ class PeopleService:
         # Most updates come from someone already known and unchanged: read only, the
         # person and their roles in one statement.
         async with self._sessions() as session:
-            known = await session.get(Person, user.id, options=WITH_ROLES)
+            row = await session.get(PersonRow, user.id, options=WITH_ROLES)
+            known = values.maybe_person(row)
         if known is None and user.id not in self.admin_ids:
             return None
         if known is not None and not self._needs_update(known, user):
@@ -86,7 +93,7 @@ class PeopleService:
 
     async def _register_or_refresh(self, user: TelegramUser, now: datetime) -> Person | None:
         async with self._sessions.begin() as session:
-            person = await session.get(Person, user.id)
+            person = await session.get(PersonRow, user.id)
             if person is None and user.id in self.admin_ids:
                 person = self._new_person(user, now)
                 session.add(person)
@@ -96,9 +103,9 @@ class PeopleService:
             person.full_name = user.full_name[:200]
             person.username = user.username
             person.unreachable = False
-            if user.id in self.admin_ids and Role.ADMIN not in roles_of(person):
+            if user.id in self.admin_ids and Role.ADMIN not in _held(person):
                 person.roles.append(RoleGrant(role=Role.ADMIN.value, granted_at=now))
-            return person
+            return values.person(person)
 
     def is_current(self, person: Person, user: TelegramUser) -> bool:
         """Whether the stored person is as Telegram shows them now (nothing to refresh)."""
@@ -112,9 +119,9 @@ class PeopleService:
             or (user.id in self.admin_ids and Role.ADMIN not in roles_of(person))
         )
 
-    def _new_person(self, user: TelegramUser, now: datetime) -> Person:
+    def _new_person(self, user: TelegramUser, now: datetime) -> PersonRow:
         language = (user.language_code or "").split("-")[0]
-        return Person(
+        return PersonRow(
             id=user.id,
             full_name=user.full_name[:200],
             username=user.username,
@@ -133,7 +140,7 @@ class PeopleService:
             raise WorkflowError("error.section_required")
         if clean_section is not None and len(clean_section) > MAX_SECTION_LENGTH:
             raise WorkflowError("error.section_too_long", limit=MAX_SECTION_LENGTH)
-        invite = Invite(
+        invite = InviteRow(
             token=secrets.token_urlsafe(18),
             role=role.value,
             section=clean_section if role is Role.OFFICER else None,
@@ -146,7 +153,7 @@ class PeopleService:
             session.add(
                 self._event(admin, "invite_created", f"{role.value} {clean_section or ''}", now)
             )
-        return invite
+        return values.invite(invite)
 
     async def has_admin(self) -> bool:
         if self.admin_ids:
@@ -169,7 +176,7 @@ class PeopleService:
     async def bootstrap_invite(self, now: datetime) -> Invite:
         """An admin invite for a fresh install with nobody to hand one out yet; it is
         shown only to the operator on the server's console."""
-        invite = Invite(
+        invite = InviteRow(
             token=secrets.token_urlsafe(18),
             role=Role.ADMIN.value,
             section=None,
@@ -190,19 +197,19 @@ class PeopleService:
                     created_at=now,
                 )
             )
-        return invite
+        return values.invite(invite)
 
     async def redeem(self, token: str, user: TelegramUser, now: datetime) -> Redeemed:
         async with self._sessions.begin() as session:
-            invite = await session.get(Invite, token, with_for_update=True)
+            invite = await session.get(InviteRow, token, with_for_update=True)
             if invite is None:
                 raise WorkflowError("error.invite_unknown")
             role = Role(invite.role)
-            person = await session.get(Person, user.id)
+            person = await session.get(PersonRow, user.id)
             if invite.used_by is not None:
                 # Reopening one's own link is harmless, as long as the role is still held.
-                if invite.used_by == user.id and person is not None and role in roles_of(person):
-                    return Redeemed(person, role, already_had=True)
+                if invite.used_by == user.id and person is not None and role in _held(person):
+                    return Redeemed(values.person(person), role, already_had=True)
                 raise WorkflowError("error.invite_used")
             if invite.expires_at < now:
                 raise WorkflowError("error.invite_expired")
@@ -210,7 +217,7 @@ class PeopleService:
                 person = self._new_person(user, now)
                 session.add(person)
                 await session.flush()
-            already = role in roles_of(person)
+            already = role in _held(person)
             if not already:
                 person.roles.append(
                     RoleGrant(role=role.value, granted_by=invite.created_by, granted_at=now)
@@ -219,20 +226,21 @@ class PeopleService:
                 person.section = invite.section
             invite.used_by = user.id
             invite.used_at = now
-            session.add(self._event(person, "role_granted", role.value, now, actor_role=role))
-            return Redeemed(person, role, already_had=already)
+            fresh = values.person(person)
+            session.add(self._event(fresh, "role_granted", role.value, now, actor_role=role))
+            return Redeemed(fresh, role, already_had=already)
 
     async def list_people(self) -> list[Person]:
         async with self._sessions() as session:
-            result = await session.scalars(select(Person).order_by(Person.full_name))
-            return list(result)
+            result = await session.scalars(select(PersonRow).order_by(PersonRow.full_name))
+            return [values.person(row) for row in result]
 
     async def holders(self, role: Role) -> list[Person]:
         async with self._sessions() as session:
             result = await session.scalars(
-                select(Person).join(RoleGrant).where(RoleGrant.role == role.value)
+                select(PersonRow).join(RoleGrant).where(RoleGrant.role == role.value)
             )
-            return list(result.unique())
+            return [values.person(row) for row in result.unique()]
 
     async def deputy_candidates(self, official_id: int) -> list[tuple[int, str, bool]]:
         """Who may act for an official: (id, name, is an official), officials first."""
@@ -248,7 +256,7 @@ class PeopleService:
             # Configured admins are admins by configuration; revoking here would not stick.
             raise WorkflowError("error.admin_from_config")
         async with self._sessions.begin() as session:
-            person = await session.get(Person, person_id)
+            person = await session.get(PersonRow, person_id)
             if person is None:
                 raise WorkflowError("error.person_unknown")
             current = {grant.role: grant for grant in person.roles}
@@ -258,13 +266,13 @@ class PeopleService:
                 person.roles.remove(current[role.value])
             action = "role_granted" if granted else "role_revoked"
             session.add(self._event(admin, action, f"{person.id} {role.value}", now))
-            return person
+            return values.person(person)
 
     async def revoke_all(self, admin: Person, person_id: int, now: datetime) -> Person:
         if Role.ADMIN not in roles_of(admin):
             raise WorkflowError("error.admin_only")
         async with self._sessions.begin() as session:
-            person = await session.get(Person, person_id)
+            person = await session.get(PersonRow, person_id)
             if person is None:
                 raise WorkflowError("error.person_unknown")
             keep_admin = person_id in self.admin_ids
@@ -272,17 +280,17 @@ class PeopleService:
                 if not (keep_admin and grant.role == Role.ADMIN.value):
                     person.roles.remove(grant)
             session.add(self._event(admin, "roles_revoked", str(person.id), now))
-            return person
+            return values.person(person)
 
     async def set_language(self, person_id: int, language: str) -> None:
         async with self._sessions.begin() as session:
-            person = await session.get(Person, person_id)
+            person = await session.get(PersonRow, person_id)
             if person is not None:
                 person.language = language
 
     async def mark_unreachable(self, person_id: int) -> None:
         async with self._sessions.begin() as session:
-            person = await session.get(Person, person_id)
+            person = await session.get(PersonRow, person_id)
             if person is not None:
                 person.unreachable = True
 

@@ -8,6 +8,7 @@ from telegram.constants import ChatType
 from bot.people import roles_of
 from bot.purposes import Purpose
 from bot.text import TEXT_LIMIT, esc, utf16_len
+from bot.values import Invite, Person
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
 from handlers.common import (
@@ -24,7 +25,6 @@ from handlers.common import (
 from handlers.prompts import answered_by, ask
 from handlers.start import role_names, update_menu
 from handlers.tap_guard import Tapped, on_tap
-from storage.models import Invite, Person
 
 PROMPT_SECTION = "section"
 PEOPLE_BUTTONS = 98

@@ -20,11 +20,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.people import TelegramUser, roles_of
 from bot.services import Services
 from bot.text import truncate
+from bot.values import Person
 from bot.workflow import Role
 from publisher.outbox import Outbox
 from storage.card_facts import CardFacts
 from storage.deliveries import Deliveries
-from storage.models import Person
 from storage.outgoing import OutgoingStore
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from telegram import Update
 
 from bot import timefmt
 from bot.moves import Edit, Outcome, StaleItem
+from bot.values import Person
 from bot.when import WhenError
 from bot.workflow import Action, WorkflowError
 from handlers.common import WartaContext
-from storage.models import Person
 
 OWN_ADDITIONS = ("add_media", "edit_text")
 

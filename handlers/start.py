@@ -12,6 +12,7 @@ flowchart LR
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
 from telegram import (
     BotCommand,
@@ -26,6 +27,7 @@ from telegram.error import TelegramError
 
 from bot.people import roles_of
 from bot.text import esc
+from bot.values import Person
 from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import button
 from handlers.common import (
@@ -39,7 +41,6 @@ from handlers.common import (
     telegram_user,
 )
 from handlers.tap_guard import Tapped, on_tap
-from storage.models import Person
 
 # Commands per audience, in menu order; descriptions come from the catalogs.
 BASE_COMMANDS = ("bantuan", "bahasa")
@@ -167,10 +168,9 @@ async def tap_language(update: Update, context: WartaContext, tapped: Tapped) ->
         await answer_tap(query, text, show_alert=True)
         return
     await context.services.people.set_language(person.id, code)
-    person.language = code
     await answer_tap(query, context.services.t("language.set", code))
     await edit_tapped(query, context.services.t("language.set", code))
-    await update_menu(context, person)
+    await update_menu(context, replace(person, language=code))
 
 
 async def stranger(update: Update, context: WartaContext) -> None:

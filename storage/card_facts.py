@@ -15,8 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.publication import OUTBOX_EVENTS
+from bot.values import Person
+from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
-from storage.models import Card, Event, Item, Outgoing, Person
+from storage.models import Card, Event, Item, Outgoing
+from storage.models import Person as PersonRow
 from storage.outgoing import UNFINISHED
 
 
@@ -55,8 +58,8 @@ async def read_card_facts(
         # The item, its files and targets, and its officer in one statement (the card
         # shows the officer's name; their roles are not needed).
         query = (
-            select(Item, Person)
-            .join(Person, Person.id == Item.officer_id)
+            select(Item, PersonRow)
+            .join(PersonRow, PersonRow.id == Item.officer_id)
             .where(Item.id == item_id)
             .options(*WITH_FILES, *WITHOUT_ROLES)
         )
@@ -74,4 +77,4 @@ async def read_card_facts(
             c.chat_id: CardSpot(c.message_id, c.audience)
             for c in await session.scalars(select(Card).where(Card.item_id == item_id))
         }
-        return CardFacts(item, officer, last_event, cards, rows)
+        return CardFacts(item, values.person(officer), last_event, cards, rows)

@@ -20,9 +20,12 @@ from bot.items import ItemService, actor_of
 from bot.move_log import log_done, log_move, log_stale
 from bot.moves import Outcome, StaleItem
 from bot.people import PeopleService, TelegramUser
+from bot.values import Person
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason
+from storage import values
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
-from storage.models import Item, Person
+from storage.models import Item
+from storage.models import Person as PersonRow
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ async def tap_move(
     try:
         async with items.unit() as session:
             # Each read is one statement: the rows and their collections joined.
-            person = await session.get(Person, user.id, options=WITH_ROLES)
+            person = values.maybe_person(await session.get(PersonRow, user.id, options=WITH_ROLES))
             if person is None or not people.is_current(person, user):
                 return None
             item = await session.get(Item, item_id, options=WITH_FILES)
@@ -82,7 +85,8 @@ async def tap_move(
             # The card shows the officer's name (their roles are not needed).
             officer: Person | None = person
             if item.officer_id != person.id:
-                officer = await session.get(Person, item.officer_id, options=WITHOUT_ROLES)
+                row = await session.get(PersonRow, item.officer_id, options=WITHOUT_ROLES)
+                officer = values.maybe_person(row)
             outcome = await items.apply(
                 session, item, person, action, now, officer=officer, drawn_in=drawn_in
             )

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import values
 from bot.config import load_settings
 from bot.items import ItemService
 from bot.office_calendar import office_calendar
@@ -23,6 +24,7 @@ from bot.workflow import Action, WorkflowError
 from publisher.model import Article, CannotTell, PublishedRef, PublishError
 from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy
+from storage import values as to_value
 from storage.db import create_engine, make_sessions
 from storage.models import Event, Item, Person, Publication, RoleGrant
 
@@ -122,11 +124,11 @@ class World:
         """A fresh worker, as after a restart."""
         return Outbox(self.sessions, self.targets, self.policy, self.clock, self.listener)
 
-    async def person(self, person_id: int) -> Person:
+    async def person(self, person_id: int) -> values.Person:
         async with self.sessions() as session:
             found = await session.get(Person, person_id)
             assert found is not None
-            return found
+            return to_value.person(found)
 
     async def act(self, person_id: int | None, action: Action, note: str | None = None) -> None:
         person = await self.person(person_id) if person_id is not None else None
