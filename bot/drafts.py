@@ -24,10 +24,14 @@ from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.people import roles_of
 from bot.standards import StepClock
 from bot.text import split_title_body
-from bot.values import Person
+from bot.values import Event, Item, Media, Person
 from bot.workflow import Action, Role, State, WorkflowError, transition
+from storage import values
 from storage.card_facts import CardSpot
-from storage.models import Card, CodeCounter, Event, Item, Media
+from storage.models import Card, CodeCounter
+from storage.models import Event as EventRow
+from storage.models import Item as ItemRow
+from storage.models import Media as MediaRow
 from storage.models import Person as PersonRow
 
 
@@ -71,7 +75,7 @@ class DraftService:
 
     async def _get(self, item_id: int) -> Item | None:
         async with self._sessions() as session:
-            return await session.get(Item, item_id)
+            return values.maybe_item(await session.get(ItemRow, item_id))
 
     async def current_draft(self, person: Person) -> Item | None:
         if person.current_draft_id is None:
@@ -96,7 +100,7 @@ class DraftService:
         for attempt in range(5):
             try:
                 async with self._sessions.begin() as session:
-                    item = await self._create_item(session, person, now)
+                    item = values.item(await self._create_item(session, person, now))
             except IntegrityError:
                 # Two drafts raced for the same number; the counter moved, try again.
                 if attempt == 4:
@@ -115,11 +119,11 @@ class DraftService:
             return item
         raise AssertionError("unreachable")
 
-    async def _create_item(self, session: AsyncSession, person: Person, now: datetime) -> Item:
+    async def _create_item(self, session: AsyncSession, person: Person, now: datetime) -> ItemRow:
         year = now.astimezone(self._zone).year
         number = await self._next_number(session, year)
         state = State.COLLECTING
-        item = Item(
+        item = ItemRow(
             code=f"{self._prefix}-{year}-{number:04d}",
             officer_id=person.id,
             section=person.section,
@@ -133,7 +137,7 @@ class DraftService:
         session.add(item)
         await session.flush()
         session.add(
-            Event(
+            EventRow(
                 item_id=item.id,
                 actor_id=person.id,
                 actor_name=person.full_name,
@@ -164,7 +168,7 @@ class DraftService:
 
     async def select_draft(self, person: Person, item_id: int) -> Item:
         async with self._sessions.begin() as session:
-            item = await session.get(Item, item_id)
+            item = await session.get(ItemRow, item_id)
             if item is None or item.officer_id != person.id:
                 raise WorkflowError("error.item_unknown")
             if item.state != State.COLLECTING.value:
@@ -172,7 +176,7 @@ class DraftService:
             db_person = await session.get(PersonRow, person.id)
             assert db_person is not None
             db_person.current_draft_id = item.id
-            return item
+            return values.item(item)
 
     async def receive(
         self,
@@ -261,17 +265,17 @@ class DraftService:
         async with self._sessions.begin() as session:
             item = None
             if item_id is not None:
-                item = await session.get(Item, item_id, with_for_update=True)
+                item = await session.get(ItemRow, item_id, with_for_update=True)
             created = item is None or item.state != State.COLLECTING.value
             if item is None or created:
                 item = await self._create_item(session, person, now)
             code.append(item.code)
             transition(view_of(item), actor, action, now)
-            added: list[Media] = []
+            added: list[MediaRow] = []
             position = max((m.position for m in item.media), default=0)
             for incoming in files:
                 position += 1
-                media = Media(
+                media = MediaRow(
                     item_id=item.id,
                     kind=incoming.kind,
                     telegram_file_id=incoming.telegram_file_id,
@@ -304,24 +308,30 @@ class DraftService:
                     note = text.strip()[:2000]
                     session.add(self._receipt(item, person, Action.EDIT_TEXT, now, note))
             item.updated_at = now
-            receipts = [e for e in session.new if isinstance(e, Event) and e.action == action.value]
+            receipts = [
+                e for e in session.new if isinstance(e, EventRow) and e.action == action.value
+            ]
             card = await session.scalar(
                 select(Card).where(Card.item_id == item.id, Card.chat_id == person.id)
             )
+            # Written now: the values carry the new version and the files' ids.
+            await session.flush()
             return DraftUpdate(
-                item=item,
+                item=values.item(item),
                 created=created,
-                media=added,
+                media=[values.media(m) for m in added],
                 text_refused=refused,
-                last_event=receipts[-1] if receipts else None,
+                last_event=values.event(receipts[-1]) if receipts else None,
                 card=None if card is None else CardSpot(card.message_id, card.audience),
             )
 
     @staticmethod
-    def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> Event:
+    def _receipt(
+        item: ItemRow, person: Person, action: Action, now: datetime, note: str
+    ) -> EventRow:
         """What the officer added to a draft, for the record."""
         state = State(item.state).value
-        return Event(
+        return EventRow(
             item_id=item.id,
             actor_id=person.id,
             actor_name=person.full_name,
@@ -334,7 +344,7 @@ class DraftService:
         )
 
     @staticmethod
-    def _absorb_text(item: Item, text: str) -> None:
+    def _absorb_text(item: ItemRow, text: str) -> None:
         """Add text to the draft, or refuse it leaving the draft exactly as it was."""
         title, addition = item.title, text.strip()
         if not (title or "").strip():
@@ -348,7 +358,7 @@ class DraftService:
 
     async def attach_blob(self, media_id: int, key: str, size: int, sha256: str) -> None:
         async with self._sessions.begin() as session:
-            media = await session.get(Media, media_id)
+            media = await session.get(MediaRow, media_id)
             if media is not None:
                 media.blob_key = key
                 media.size = size
@@ -357,7 +367,7 @@ class DraftService:
     async def note_download_failure(self, media_id: int) -> int:
         """Count a failed download; returns how many there have been."""
         async with self._sessions.begin() as session:
-            media = await session.get(Media, media_id)
+            media = await session.get(MediaRow, media_id)
             if media is None:
                 return 0
             media.download_attempts += 1
@@ -366,11 +376,11 @@ class DraftService:
     async def pending_downloads(self, limit: int = 50) -> list[Media]:
         async with self._sessions() as session:
             result = await session.scalars(
-                select(Media)
+                select(MediaRow)
                 # Never given up on: an original is part of the record. Fresh failures
                 # first, so one file that keeps failing does not hold up the others.
-                .where(Media.blob_key.is_(None))
-                .order_by(Media.download_attempts, Media.id)
+                .where(MediaRow.blob_key.is_(None))
+                .order_by(MediaRow.download_attempts, MediaRow.id)
                 .limit(limit)
             )
-            return list(result)
+            return [values.media(row) for row in result]

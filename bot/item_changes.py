@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot import values
 from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
 from bot.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.standards import StepClock
@@ -13,7 +14,7 @@ from bot.workflow import Action, State, Transition, WorkflowError
 from storage.models import Item, Publication
 
 
-def in_trouble(publication: Publication) -> bool:
+def in_trouble(publication: Publication | values.Publication) -> bool:
     """Failed at least once and not done yet, or waiting for a person to check."""
     if publication.status == UNCERTAIN:
         return True

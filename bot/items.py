@@ -32,7 +32,7 @@ from bot.publication import (
     UNCERTAIN,
 )
 from bot.standards import StepClock
-from bot.values import Person
+from bot.values import Event, Item, Person
 from bot.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
@@ -50,8 +50,10 @@ from storage.absences import deputising
 from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
 from storage.loading import WITHOUT_ROLES
-from storage.models import Event, Item, Publication
+from storage.models import Event as EventRow
+from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
+from storage.models import Publication
 from storage.prompts import forget_prompt
 from storage.sweeps import NOTICE_OWED, condition
 
@@ -64,7 +66,7 @@ def actor_of(person: Person) -> Actor:
     return Actor(person_id=person.id, roles=roles_of(person))
 
 
-def view_of(item: Item) -> ItemView:
+def view_of(item: Item | ItemRow) -> ItemView:
     live = [m for m in item.media if not m.dropped]
     return ItemView(
         state=State(item.state),
@@ -97,43 +99,47 @@ class ItemService:
 
     async def get(self, item_id: int) -> Item | None:
         async with self._sessions() as session:
-            return await session.get(Item, item_id)
+            return values.maybe_item(await session.get(ItemRow, item_id))
 
     async def get_by_code(self, code: str) -> Item | None:
         async with self._sessions() as session:
-            return await session.scalar(select(Item).where(Item.code == code.strip().upper()))
+            found = await session.scalar(
+                select(ItemRow).where(ItemRow.code == code.strip().upper())
+            )
+            return values.maybe_item(found)
 
     async def history(self, item_id: int) -> list[Event]:
         async with self._sessions() as session:
             result = await session.scalars(
-                select(Event).where(Event.item_id == item_id).order_by(Event.id)
+                select(EventRow).where(EventRow.item_id == item_id).order_by(EventRow.id)
             )
-            return list(result)
+            return [values.event(row) for row in result]
 
     async def last_event(self, item_id: int) -> Event | None:
         async with self._sessions() as session:
-            return await self._last_event(session, item_id)
+            return values.maybe_event(await self._last_event(session, item_id))
 
     async def open_items_of(self, officer_id: int) -> list[Item]:
         """The officer's items that are not finished, newest first."""
         final = [s.value for s in FINAL_STATES] + [State.PUBLISHED.value]
         async with self._sessions() as session:
             result = await session.scalars(
-                select(Item)
-                .where(Item.officer_id == officer_id, Item.state.not_in(final))
-                .order_by(Item.id.desc())
+                select(ItemRow)
+                .where(ItemRow.officer_id == officer_id, ItemRow.state.not_in(final))
+                .order_by(ItemRow.id.desc())
             )
-            return list(result)
+            return [values.item(row) for row in result]
 
     async def last_move(self, item_id: int) -> Event | None:
         """The latest event that changed the item's state (edits since do not count)."""
         async with self._sessions() as session:
-            return await session.scalar(
-                select(Event)
-                .where(Event.item_id == item_id, Event.from_state != Event.to_state)
-                .order_by(Event.id.desc())
+            found = await session.scalar(
+                select(EventRow)
+                .where(EventRow.item_id == item_id, EventRow.from_state != EventRow.to_state)
+                .order_by(EventRow.id.desc())
                 .limit(1)
             )
+            return values.maybe_event(found)
 
     async def officer_of(self, item: Item) -> Person:
         async with self._sessions() as session:
@@ -145,14 +151,14 @@ class ItemService:
         """Approved items whose scheduled time has come (all approved ones with
         auto-publish, unless a publisher scheduled them for later), each with whether
         it was scheduled."""
-        due = Item.publish_at <= now
+        due = ItemRow.publish_at <= now
         if auto:
-            due = due | Item.publish_at.is_(None)
+            due = due | ItemRow.publish_at.is_(None)
         async with self._sessions() as session:
             result = await session.execute(
-                select(Item.id, Item.publish_at)
-                .where(Item.state == State.APPROVED.value, due)
-                .order_by(Item.id)
+                select(ItemRow.id, ItemRow.publish_at)
+                .where(ItemRow.state == State.APPROVED.value, due)
+                .order_by(ItemRow.id)
             )
             return [(item_id, publish_at is not None) for item_id, publish_at in result]
 
@@ -162,16 +168,18 @@ class ItemService:
         done = sorted(DONE)
         unfinished = (
             select(Publication.id)
-            .where(Publication.item_id == Item.id, Publication.status.not_in(done))
+            .where(Publication.item_id == ItemRow.id, Publication.status.not_in(done))
             .exists()
         )
-        any_row = select(Publication.id).where(Publication.item_id == Item.id).exists()
+        any_row = select(Publication.id).where(Publication.item_id == ItemRow.id).exists()
         async with self._sessions() as session:
             # The notices owed come from their partial index; the history is not read.
             result = await session.scalars(
-                select(Item).where(condition(NOTICE_OWED), any_row, ~unfinished).order_by(Item.id)
+                select(ItemRow)
+                .where(condition(NOTICE_OWED), any_row, ~unfinished)
+                .order_by(ItemRow.id)
             )
-            return list(result)
+            return [values.item(row) for row in result]
 
     async def act(
         self,
@@ -218,7 +226,7 @@ class ItemService:
 
     async def last_event_in(self, session: AsyncSession, item_id: int) -> Event | None:
         """:meth:`last_event`, inside the caller's unit of work."""
-        return await self._last_event(session, item_id)
+        return values.maybe_event(await self._last_event(session, item_id))
 
     async def _act(
         self,
@@ -237,7 +245,7 @@ class ItemService:
             async with self._sessions.begin() as session:
                 if answering is not None:
                     await forget_prompt(session, *answering)
-                item = await session.get(Item, item_id)
+                item = await session.get(ItemRow, item_id)
                 if item is None:
                     raise WorkflowError("error.item_unknown")
                 code.append(item.code)
@@ -265,7 +273,7 @@ class ItemService:
     async def apply(
         self,
         session: AsyncSession,
-        item: Item,
+        item: ItemRow,
         person: Person | None,
         action: Action,
         now: datetime,
@@ -295,7 +303,7 @@ class ItemService:
                 item.last_note = None
         write_outbox(item, move, now, self.publish_targets)
         item.updated_at = now
-        event = Event(
+        event = EventRow(
             item_id=item.id,
             actor_id=person.id if person is not None else None,
             actor_name=person.full_name if person is not None else SYSTEM_NAME,
@@ -330,15 +338,22 @@ class ItemService:
             drawn_in,
             deputies_on=self.clock.calendar.local(now).date() if to_officials else None,
         )
+        # Written now, not at the commit: the values handed on carry the item's new
+        # version and the event's id (a move that lost the race fails here, as it would
+        # at the commit).
+        await session.flush()
+        moved = values.item(item)
         facts = None
         if officer is not None:
-            facts = CardFacts(item, officer, event, dict(written.cards), written.rows)
-        return Outcome(item, move, person, written.chats, facts, written.drawn_in)
+            facts = CardFacts(
+                moved, officer, values.event(event), dict(written.cards), written.rows
+            )
+        return Outcome(moved, move, person, written.chats, facts, written.drawn_in)
 
     async def checked_move(
         self,
         session: AsyncSession,
-        item: Item,
+        item: ItemRow,
         person: Person | None,
         action: Action,
         now: datetime,
@@ -364,11 +379,11 @@ class ItemService:
         return transition(view_of(item), deputy, action, now, note), away
 
     @staticmethod
-    async def _last_event(session: AsyncSession, item_id: int) -> Event | None:
+    async def _last_event(session: AsyncSession, item_id: int) -> EventRow | None:
         """The latest thing a person (or the scheduler) did to the item."""
         return await session.scalar(
-            select(Event)
-            .where(Event.item_id == item_id, Event.action.not_in(OUTBOX_EVENTS))
-            .order_by(Event.id.desc())
+            select(EventRow)
+            .where(EventRow.item_id == item_id, EventRow.action.not_in(OUTBOX_EVENTS))
+            .order_by(EventRow.id.desc())
             .limit(1)
         )

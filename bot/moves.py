@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.values import Person
+from bot.values import Event, Item, Person
 from bot.workflow import Transition
 from storage.card_facts import CardFacts
-from storage.models import Event, Item
 
 MAX_TITLE_LENGTH = 300
 MAX_BODY_LENGTH = 20_000

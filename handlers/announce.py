@@ -24,11 +24,10 @@ from bot.outgoing import Message as Outgoing
 from bot.post import compose
 from bot.purposes import Purpose
 from bot.text import esc
-from bot.values import Person
+from bot.values import Event, Item, Media, Person
 from handlers.cards import CardView, live_media, media_keyboard, render_card
 from handlers.common import WartaContext, guarded
 from storage.card_facts import CardFacts, CardSpot
-from storage.models import Event, Item, Media
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -18,10 +18,9 @@ from bot.items import view_of
 from bot.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
 from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
-from bot.values import Person
+from bot.values import Event, Item, Media, Person, Publication
 from bot.workflow import Action, Actor, Role, State, allowed_actions
 from handlers.buttons import button
-from storage.models import Event, Item, Media, Publication
 
 AUDIENCE_ROLE = {
     "officer": Role.OFFICER,

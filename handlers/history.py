@@ -6,12 +6,11 @@ from telegram import Update
 
 from bot.items import actor_of
 from bot.text import esc
-from bot.values import Person
+from bot.values import Item, Person
 from bot.workflow import may_follow
 from handlers.announce import show_card
 from handlers.cards import history_text
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
-from storage.models import Item
 
 
 async def item_of_command(

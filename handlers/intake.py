@@ -27,14 +27,13 @@ from telegram.error import TelegramError
 
 from bot.drafts import DraftUpdate, IncomingMedia
 from bot.text import esc
-from bot.values import Person
+from bot.values import Media, Person
 from bot.workflow import Role, WorkflowError
 from handlers.announce import draw_card, show_card, tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
-from storage.models import Media
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,12 @@ from telegram.constants import ChatType
 from bot import timefmt
 from bot.moves import Edit, StaleItem
 from bot.text import esc
-from bot.values import Person
+from bot.values import Item, Person
 from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError
 from handlers.announce import announce, redraw
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text
-from storage.models import Item
 
 # Refusals the person can fix by typing again; the question is asked anew.
 RETRYABLE = frozenset(

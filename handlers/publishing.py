@@ -23,6 +23,7 @@ from bot.moves import Edit, StaleItem
 from bot.outgoing import Kind, Message
 from bot.purposes import Purpose
 from bot.text import esc, excerpt
+from bot.values import Item
 from bot.when import WhenError, quick_choices, resolve_quick
 from bot.workflow import Action, State, WorkflowError, transition
 from handlers.announce import announce, refresh_cards, targets
@@ -39,7 +40,6 @@ from handlers.prompts import ask
 from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
 from publisher.model import PublishError
-from storage.models import Item
 
 log = logging.getLogger(__name__)
 

@@ -27,13 +27,12 @@ from bot.move_log import log_stale
 from bot.moves import StaleItem
 from bot.people import roles_of
 from bot.usecases.tap_move import log_refusal
-from bot.values import Person
+from bot.values import Item, Person
 from bot.workflow import Action, Role, WorkflowError, may_follow, needs_reason, transition
 from handlers.announce import redraw
 from handlers.buttons import VERBS, Tap, decode
 from handlers.common import WartaContext, acting_person, answer_tap, language_of
 from handlers.outcomes import explain, stale_text
-from storage.models import Item
 
 TAPPED_ACTION = "tapped"  # the move is the one the button names (act/ok)
 

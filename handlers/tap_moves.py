@@ -9,12 +9,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.moves import Edit, Outcome, StaleItem
-from bot.values import Person
+from bot.values import Item, Person
 from bot.workflow import Action, WorkflowError
 from handlers.announce import announce, redraw
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain, perform, stale_text
-from storage.models import Item
 
 
 async def move_from_tap(

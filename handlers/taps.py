@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.usecases.tap_move import tap_move
-from bot.values import Person
+from bot.values import Item, Person
 from bot.workflow import Action
 from handlers.announce import announce, redraw, redraw_from
 from handlers.buttons import button, decode
@@ -25,7 +25,6 @@ from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
 from handlers.tap_guard import admit, refuse_button
 from handlers.tap_moves import move_from_tap
-from storage.models import Item
 
 VERBS = ("act", "ok")
 PROMPT_FOR = {

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from datetime import datetime
 
+from bot.values import Item, Media
 from publisher.model import Article, ArticleMedia, MediaKind, make_slug
-from storage.models import Item, Media
 
 _KIND: dict[str, MediaKind] = {
     "photo": "photo",

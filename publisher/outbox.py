@@ -52,6 +52,7 @@ from bot.publication import (
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
+from storage import values
 from storage.models import Event, Item, Publication
 
 log = logging.getLogger(__name__)
@@ -249,7 +250,7 @@ class Outbox:
                 await session.commit()
                 return Step(row.id, row.target, "waiting")
             published_at = min((p.created_at for p in item.publications), default=now)
-            article = article_of(item, published_at, web_url(siblings))
+            article = article_of(values.item(item), published_at, web_url(siblings))
             item_id = row.item_id
             attempt = Attempt(
                 item=item.code,

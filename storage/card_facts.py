@@ -15,10 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.publication import OUTBOX_EVENTS
-from bot.values import Person
+from bot.values import Event, Item, Person
 from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
-from storage.models import Card, Event, Item, Outgoing
+from storage.models import Card, Outgoing
+from storage.models import Event as EventRow
+from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
 from storage.outgoing import UNFINISHED
 
@@ -58,9 +60,9 @@ async def read_card_facts(
         # The item, its files and targets, and its officer in one statement (the card
         # shows the officer's name; their roles are not needed).
         query = (
-            select(Item, PersonRow)
-            .join(PersonRow, PersonRow.id == Item.officer_id)
-            .where(Item.id == item_id)
+            select(ItemRow, PersonRow)
+            .join(PersonRow, PersonRow.id == ItemRow.officer_id)
+            .where(ItemRow.id == item_id)
             .options(*WITH_FILES, *WITHOUT_ROLES)
         )
         found = (await session.execute(query)).unique().first()
@@ -68,13 +70,15 @@ async def read_card_facts(
             return None
         item, officer = found
         last_event = await session.scalar(
-            select(Event)
-            .where(Event.item_id == item_id, Event.action.not_in(OUTBOX_EVENTS))
-            .order_by(Event.id.desc())
+            select(EventRow)
+            .where(EventRow.item_id == item_id, EventRow.action.not_in(OUTBOX_EVENTS))
+            .order_by(EventRow.id.desc())
             .limit(1)
         )
         cards = {
             c.chat_id: CardSpot(c.message_id, c.audience)
             for c in await session.scalars(select(Card).where(Card.item_id == item_id))
         }
-        return CardFacts(item, values.person(officer), last_event, cards, rows)
+        return CardFacts(
+            values.item(item), values.person(officer), values.maybe_event(last_event), cards, rows
+        )

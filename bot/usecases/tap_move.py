@@ -20,11 +20,11 @@ from bot.items import ItemService, actor_of
 from bot.move_log import log_done, log_move, log_stale
 from bot.moves import Outcome, StaleItem
 from bot.people import PeopleService, TelegramUser
-from bot.values import Person
+from bot.values import Item, Person
 from bot.workflow import Action, WorkflowError, may_follow, needs_reason
 from storage import values
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
-from storage.models import Item
+from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
 
 
@@ -63,13 +63,13 @@ async def tap_move(
             person = values.maybe_person(await session.get(PersonRow, user.id, options=WITH_ROLES))
             if person is None or not people.is_current(person, user):
                 return None
-            item = await session.get(Item, item_id, options=WITH_FILES)
+            item = await session.get(ItemRow, item_id, options=WITH_FILES)
             if item is None:
                 return Tapped(person, refusal=WorkflowError("error.item_unknown"))
             if not may_follow(actor_of(person), item.officer_id):
                 return Tapped(person, refusal=WorkflowError("error.not_participant"))
             if item.version != version:
-                stale = StaleItem(item, await items.last_event_in(session, item.id))
+                stale = StaleItem(values.item(item), await items.last_event_in(session, item.id))
                 log_stale(started, stale, action, person, version)
                 return Tapped(person, stale=stale)
             try:
@@ -79,9 +79,9 @@ async def tap_move(
                 await items.checked_move(session, item, person, action, now, note)
             except WorkflowError as error:
                 log_refusal(started, item, action, person, error)
-                return Tapped(person, item=item, refusal=error)
+                return Tapped(person, item=values.item(item), refusal=error)
             if ask_first:
-                return Tapped(person, item=item)
+                return Tapped(person, item=values.item(item))
             # The card shows the officer's name (their roles are not needed).
             officer: Person | None = person
             if item.officer_id != person.id:
@@ -118,7 +118,7 @@ async def tap_move(
 
 
 def log_refusal(
-    started: float, item: Item, action: Action, person: Person, error: WorkflowError
+    started: float, item: Item | ItemRow, action: Action, person: Person, error: WorkflowError
 ) -> None:
     log_move(
         started,
