@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import values
 from bot.people import roles_of
 
 # Re-exported: chats are bound for a purpose; the enum itself is pure (bot.purposes).
@@ -19,6 +20,7 @@ from bot.purposes import Purpose as Purpose
 from bot.purposes import purpose_for_role as purpose_for_role
 from bot.values import Person
 from bot.workflow import Role, WorkflowError
+from storage import values as to_value
 from storage.models import Card, Event, Outgoing, Prompt, TeamChat
 from storage.outgoing import UNFINISHED
 from storage.prompts import forget_prompt
@@ -108,15 +110,17 @@ class ChatService:
 
     # --- cards -----------------------------------------------------------------------
 
-    async def card(self, item_id: int, chat_id: int) -> Card | None:
+    async def card(self, item_id: int, chat_id: int) -> values.Card | None:
         async with self._sessions() as session:
-            return await session.scalar(
+            found = await session.scalar(
                 select(Card).where(Card.item_id == item_id, Card.chat_id == chat_id)
             )
+            return None if found is None else to_value.card(found)
 
-    async def cards_of(self, item_id: int) -> list[Card]:
+    async def cards_of(self, item_id: int) -> list[values.Card]:
         async with self._sessions() as session:
-            return list(await session.scalars(select(Card).where(Card.item_id == item_id)))
+            found = await session.scalars(select(Card).where(Card.item_id == item_id))
+            return [to_value.card(row) for row in found]
 
     async def save_card(self, item_id: int, chat_id: int, message_id: int, audience: str) -> None:
         """Where the item's card is in that chat now (one statement when it had one)."""
