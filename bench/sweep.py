@@ -52,6 +52,7 @@ from publisher.outbox import Outbox  # noqa: E402
 from publisher.policy import RetryPolicy  # noqa: E402
 from storage.db import create_engine, make_sessions, upgrade_database_async  # noqa: E402
 from storage.deliveries import Deliveries  # noqa: E402
+from storage.publications import PublicationStore  # noqa: E402
 from storage.reminders import owed  # noqa: E402
 from tests.pg_admin import run_outside_transaction  # noqa: E402
 
@@ -205,7 +206,7 @@ async def measure(url: str, rounds: int) -> dict[str, tuple[float, int]]:
     clock = StepClock(TimeStandards(), office_calendar(load_settings()))
     items = ItemService(sessions, clock, ["Berita"])
     deliveries = Deliveries(sessions)
-    outbox = Outbox(sessions, {}, RetryPolicy(), lambda: NOW)
+    outbox = Outbox(PublicationStore(sessions), {}, RetryPolicy(), lambda: NOW)
 
     async def reminders() -> Any:
         async with sessions() as session:

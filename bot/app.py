@@ -54,6 +54,7 @@ from storage.card_facts import read_card_facts
 from storage.db import create_engine, make_sessions, upgrade_database_async
 from storage.deliveries import Deliveries
 from storage.outgoing import OutgoingStore
+from storage.publications import PublicationStore
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
     )
     assert services.engine is not None
     outbox = Outbox(
-        make_sessions(services.engine),
+        PublicationStore(make_sessions(services.engine)),
         build_targets(settings, app.bot, services.blobs, services.engine),
         retry_policy(settings),
         clock,

@@ -34,26 +34,13 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.logs import PUBLISH, elapsed_ms, kv
-from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
-from bot.publication import (
-    CANCELLED,
-    DONE,
-    PENDING,
-    PUBLISHED,
-    REMOVED,
-    REMOVING,
-    UNCERTAIN,
-    WORKING,
-)
+from bot.publication import PUBLISHED, REMOVED, REMOVING, UNCERTAIN
+from bot.values import Publication
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
-from storage import values
-from storage.models import Event, Item, Publication
+from storage.publications import PublicationStore, Remote
 
 log = logging.getLogger(__name__)
 publish_log = logging.getLogger(PUBLISH)
@@ -134,38 +121,8 @@ def _ref_of(row: Publication) -> PublishedRef | None:
     return PublishedRef(remote_id=row.remote_id, url=row.url, data=data)
 
 
-def _store_ref(row: Publication, ref: PublishedRef) -> None:
-    row.remote_id = ref.remote_id[:255]
-    row.url = ref.url
-    row.remote_data = json.dumps(dict(ref.data)) if ref.data else None
-
-
-async def _record(session: AsyncSession, row: Publication, status: str, at: datetime) -> None:
-    """Append what happened on a target to the item's history (the supervision record),
-    in the same transaction as the row's new status."""
-    events: dict[str, str] = {
-        PUBLISHED: "target_published",
-        REMOVED: "target_removed",
-        UNCERTAIN: "target_uncertain",
-    }
-    action = events.get(status)
-    if action is None:
-        return
-    state = await session.scalar(select(Item.state).where(Item.id == row.item_id))
-    where = f" — {row.url}" if status == PUBLISHED and row.url else ""
-    session.add(
-        Event(
-            item_id=row.item_id,
-            actor_id=None,
-            actor_name=SYSTEM_NAME,
-            actor_role=SYSTEM_ROLE,
-            action=action,
-            from_state=state,
-            to_state=state,
-            note=f"{row.target}{where}",
-            created_at=at,
-        )
-    )
+def _remote(ref: PublishedRef) -> Remote:
+    return Remote(ref.remote_id, ref.url, json.dumps(dict(ref.data)) if ref.data else None)
 
 
 def _row_state(row: Publication) -> RowState:
@@ -175,13 +132,13 @@ def _row_state(row: Publication) -> RowState:
 class Outbox:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        store: PublicationStore,
         targets: Mapping[str, Target],
         policy: RetryPolicy,
         clock: Callable[[], datetime],
         listener: OutboxListener | None = None,
     ) -> None:
-        self._sessions = sessions
+        self._store = store
         self.targets = dict(targets)
         self.policy = policy
         self._clock = clock
@@ -201,16 +158,7 @@ class Outbox:
     async def run_due(self) -> list[Step]:
         """Handle every row that is due now; returns what happened to each."""
         async with self._lock:
-            now = self._clock()
-            async with self._sessions() as session:
-                rows = (
-                    await session.execute(
-                        select(Publication.id, Publication.item_id, Publication.target).where(
-                            Publication.status.in_(WORKING),
-                            Publication.next_attempt_at <= now,
-                        )
-                    )
-                ).all()
+            rows = await self._store.due(self._clock())
             ordered = sorted(rows, key=lambda r: (r.item_id, sort_key(r.target), r.id))
             steps: list[Step] = []
             by_item: dict[int, list[Step]] = {}
@@ -235,30 +183,27 @@ class Outbox:
     async def _handle(self, publication_id: int) -> Step:
         started = time.perf_counter()
         now = self._clock()
-        async with self._sessions() as session:
-            row = await session.get(Publication, publication_id)
-            if row is None or row.status not in WORKING:
-                return Step(publication_id, "?", "skipped")
-            item = await session.get(Item, row.item_id)
-            assert item is not None  # foreign key
-            siblings = [_row_state(p) for p in item.publications if p.id != row.id]
-            removal = row.status == REMOVING
-            target = self.targets.get(row.target)
-            if not removal and waits_for_website(row.target, siblings, self.policy):
-                # Look again shortly after the website's own next attempt.
-                row.next_attempt_at = now + self.policy.base
-                await session.commit()
-                return Step(row.id, row.target, "waiting")
-            published_at = min((p.created_at for p in item.publications), default=now)
-            article = article_of(values.item(item), published_at, web_url(siblings))
-            item_id = row.item_id
-            attempt = Attempt(
-                item=item.code,
-                target=row.target,
-                op="takedown" if removal else "publish",
-                number=row.attempts + 1,
-                started=started,
-            )
+        work = await self._store.work(publication_id)
+        if work is None:
+            return Step(publication_id, "?", "skipped")
+        row, item = work
+        siblings = [_row_state(p) for p in item.publications if p.id != row.id]
+        removal = row.status == REMOVING
+        target = self.targets.get(row.target)
+        if not removal and waits_for_website(row.target, siblings, self.policy):
+            # Look again shortly after the website's own next attempt.
+            await self._store.postpone(row.id, now + self.policy.base)
+            return Step(row.id, row.target, "waiting")
+        published_at = min((p.created_at for p in item.publications), default=now)
+        article = article_of(item, published_at, web_url(siblings))
+        item_id = row.item_id
+        attempt = Attempt(
+            item=item.code,
+            target=row.target,
+            op="takedown" if removal else "publish",
+            number=row.attempts + 1,
+            started=started,
+        )
         if target is None:
             return await self._failed(
                 publication_id,
@@ -299,11 +244,9 @@ class Outbox:
     ) -> str:
         """Do the remote work and save its result; logs the attempt when it succeeded
         (the callers log failures, once saved)."""
-        async with self._sessions() as session:
-            row = await session.get(Publication, publication_id)
-            assert row is not None
-            ref = _ref_of(row)
-            maybe_there = row.in_flight_since is not None or row.ambiguous
+        row = await self._store.get(publication_id)
+        ref = _ref_of(row)
+        maybe_there = row.in_flight_since is not None or row.ambiguous
         if ref is None and maybe_there:
             # A previous attempt may have reached the target: find what it left.
             operation, attempt.op = attempt.op, "lookup"
@@ -330,15 +273,7 @@ class Outbox:
         return "published"
 
     async def _claim(self, publication_id: int, now: datetime) -> bool:
-        """Mark the row in flight, only if it is still waiting to be published: one
-        conditional UPDATE, so a takedown committed meanwhile is never overrun."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(Publication)
-                .where(Publication.id == publication_id, Publication.status == PENDING)
-                .values(in_flight_since=now, updated_at=self._clock())
-            )
-            return bool(getattr(result, "rowcount", 0) == 1)
+        return await self._store.claim(publication_id, now, self._clock())
 
     async def _save(
         self,
@@ -349,58 +284,26 @@ class Outbox:
         now: datetime | None = None,
         clear_flight: bool = False,
     ) -> None:
-        async with self._sessions.begin() as session:
-            # Locked (on PostgreSQL) so a takedown waits for this result, or this result
-            # sees the takedown.
-            row = await session.get(Publication, publication_id, with_for_update=True)
-            assert row is not None
-            moment = now or self._clock()
-            row.updated_at = self._clock()
-            if ref is not None:
-                _store_ref(row, ref)
-            if status == PUBLISHED and row.status in (REMOVING, CANCELLED):
-                # Taken down while this publication was on its way: remove it next.
-                row.status = REMOVING
-                row.in_flight_since = None
-                row.ambiguous = False
-                row.next_attempt_at = moment
-                return
-            if status is not None and status != row.status:
-                await _record(session, row, status, moment)
-            if status is not None:
-                row.status = status
-            if status in (PUBLISHED, REMOVED):
-                row.in_flight_since = None
-                row.ambiguous = False
-                row.last_error = None
-                row.error_kind = None
-                row.next_attempt_at = None
-                if status == PUBLISHED:
-                    row.published_at = moment
-                else:
-                    row.removed_at = moment
-            if clear_flight:
-                row.in_flight_since = None
-                row.next_attempt_at = None
+        await self._store.save(
+            publication_id,
+            now or self._clock(),
+            self._clock(),
+            status=status,
+            remote=None if ref is None else _remote(ref),
+            clear_flight=clear_flight,
+        )
 
     async def _failed(self, publication_id: int, error: PublishError, attempt: Attempt) -> Step:
-        now = self._clock()
-        async with self._sessions.begin() as session:
-            row = await session.get(Publication, publication_id)
-            assert row is not None
-            row.attempts += 1
-            row.last_error = error.message[:500]
-            row.error_kind = error.kind
-            # Once a request may have reached the target, only a lookup clears that.
-            row.ambiguous = row.ambiguous or error.ambiguous
-            row.in_flight_since = None
-            wait = self.policy.delay(row.attempts)
-            row.next_attempt_at = now + wait
-            row.updated_at = now
-            alert = self.policy.should_alert(row.attempts, row.alerted)
-            if alert:
-                row.alerted = True
-            item_id, target, attempts = row.item_id, row.target, row.attempts
+        failure = await self._store.failed(
+            publication_id,
+            self._clock(),
+            message=error.message,
+            kind=error.kind,
+            ambiguous=error.ambiguous,
+            delay=self.policy.delay,
+            should_alert=self.policy.should_alert,
+        )
+        attempts = failure.attempts
         # The short kind only: the message may quote the target's answer (``warta
         # outbox`` and the alert show it to the IT team).
         attempt.number = attempts
@@ -409,21 +312,15 @@ class Outbox:
             logging.WARNING if attempts >= self.policy.alert_after else logging.INFO,
             reason=error.kind,
             ambiguous=True if error.ambiguous else None,
-            next_in=wait,
-            alert="sent" if alert else None,
+            next_in=failure.wait,
+            alert="sent" if failure.alert else None,
         )
-        if alert:
-            await self._tell("alert", item_id, target, error, attempts)
-        return Step(publication_id, target, "failed")
+        if failure.alert:
+            await self._tell("alert", failure.item_id, failure.target, error, attempts)
+        return Step(publication_id, failure.target, "failed")
 
     async def _all_done(self, item_id: int) -> bool:
-        async with self._sessions() as session:
-            statuses = list(
-                await session.scalars(
-                    select(Publication.status).where(Publication.item_id == item_id)
-                )
-            )
-        return bool(statuses) and all(s in DONE for s in statuses)
+        return await self._store.all_done(item_id)
 
     async def _tell(self, event: str, *args: Any) -> None:
         """Tell the chat side; its trouble (Telegram down) must not stop the outbox."""

@@ -27,6 +27,7 @@ from publisher.policy import RetryPolicy
 from storage import values as to_value
 from storage.db import create_engine, make_sessions
 from storage.models import Event, Item, Person, Publication, RoleGrant
+from storage.publications import PublicationStore
 
 START = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 OFFICIAL_ID, PUBLISHER_ID, OFFICER_ID = 11, 12, 10
@@ -122,7 +123,8 @@ class World:
 
     def outbox(self) -> Outbox:
         """A fresh worker, as after a restart."""
-        return Outbox(self.sessions, self.targets, self.policy, self.clock, self.listener)
+        store = PublicationStore(self.sessions)
+        return Outbox(store, self.targets, self.policy, self.clock, self.listener)
 
     async def person(self, person_id: int) -> values.Person:
         async with self.sessions() as session:
