@@ -31,6 +31,8 @@ class Kind(StrEnum):
     DONE = "done"  # "it is out (or gone) everywhere", with the links, rendered when sent
     REMINDER = "reminder"  # a step's reminder or escalation (``params``: state, stage)
     DIGEST = "digest"  # a team group's morning digest of its queue, drawn when sent
+    HISTORY = "history"  # the item's history, drawn when sent (a button or /riwayat)
+    FULL_TEXT = "fulltext"  # the item's whole title and text, in as many messages as needed
 
 
 @dataclass(frozen=True)

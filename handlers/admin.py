@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
+from bot.outgoing import Kind
+from bot.outgoing import Message as Outgoing
 from bot.people import roles_of
 from bot.purposes import Purpose
 from bot.text import TEXT_LIMIT, esc, utf16_len
@@ -16,7 +18,6 @@ from handlers.common import (
     acting_person,
     answer_tap,
     edit_tapped,
-    guarded,
     has_role,
     is_private,
     language_of,
@@ -275,17 +276,13 @@ async def tap_role(update: Update, context: WartaContext, tapped: Tapped) -> Non
 
 async def _tell_person(context: WartaContext, person: Person, tap: Tap) -> None:
     """Let the person know their part changed, in their own language."""
-    t = context.services.t
-    language = person.language
     if tap.verb == "rvk":
-        text = t("people.told_revoked_all", language)
+        told = Outgoing(person.id, Kind.NOTICE, key="people.told_revoked_all")
     else:
-        role = t(f"role.{tap.str_arg(1)}", language)
         key = "people.told_granted" if tap.int_arg(2) else "people.told_revoked"
-        text = t(key, language, role=esc(role))
-    await guarded(
-        context, person.id, lambda cid: context.bot.send_message(cid, text, parse_mode="HTML")
-    )
+        role = {"role": f"role.{tap.str_arg(1)}"}  # translated in their language
+        told = Outgoing(person.id, Kind.NOTICE, key=key, params=role, translate=("role",))
+    await context.sender.send(context, [told])
 
 
 async def bind(update: Update, context: WartaContext) -> None:

@@ -15,19 +15,19 @@ from typing import TypeVar
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from bot.moves import Outcome
 from bot.notices import starts_outbox
-from bot.outgoing import Kind, card_redraws
-from bot.outgoing import Message as Outgoing
+from bot.outgoing import card_redraws
 from bot.post import compose
 from bot.purposes import Purpose
 from bot.text import esc
 from bot.values import Event, Item, Media, Person
-from handlers.cards import CardView, live_media, media_keyboard, render_card
+from handlers.card_menus import menu_keyboard
+from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded
-from storage.card_facts import CardFacts, CardSpot
+from storage.card_facts import CardSpot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,7 +35,6 @@ T = TypeVar("T")
 VISUAL_KINDS = ("photo", "video")
 ALBUM_LIMIT = 10
 # A card row may ask for the card's list of files instead of its main buttons.
-MEDIA_MENU = "media"
 
 
 async def chat_language(context: WartaContext, chat_id: int) -> str:
@@ -44,34 +43,6 @@ async def chat_language(context: WartaContext, chat_id: int) -> str:
         if person is not None:
             return person.language
     return context.services.settings.default_language
-
-
-async def show_card(
-    context: WartaContext,
-    item: Item,
-    chat_id: int,
-    audience: str,
-    *,
-    repost: bool = False,
-    menu: str | None = None,
-) -> bool:
-    """Draw the item's one card in this chat: edit it in place, or post it anew at the
-    bottom (``repost``) when new messages have pushed it out of sight. Returns whether
-    the chat has the card now (False when the chat cannot be reached)."""
-    services = context.services
-    language = await chat_language(context, chat_id)
-    officer = await services.items.officer_of(item)
-    last = await services.items.last_event(item.id)
-    found = await services.chats.card(item.id, chat_id)
-    existing = None if found is None else CardSpot(found.message_id, found.audience)
-    spot = await draw_card(
-        context, item, chat_id, audience, language, officer, last, existing, repost, menu
-    )
-    if spot is None:
-        return False
-    if existing is None or spot != (chat_id, existing.message_id) or existing.audience != audience:
-        await services.chats.save_card(item.id, spot[0], spot[1], audience)
-    return True
 
 
 async def draw_card(
@@ -86,14 +57,17 @@ async def draw_card(
     repost: bool = False,
     menu: str | None = None,
 ) -> tuple[int, int] | None:
-    """:func:`show_card` from facts already read (the sender's): returns where the card
-    is now, (chat id, message id), or None when the chat cannot be reached. Records
-    nothing: the caller keeps the card's place."""
+    """Draw the item's one card in this chat from facts already read (only the sender
+    calls this): edit it in place, or post it anew at the bottom (``repost``) when new
+    messages have pushed it out of sight. Returns where the card is now, (chat id,
+    message id), or None when the chat cannot be reached. Records nothing: the caller
+    keeps the card's place."""
     services = context.services
     view = render_card(item, audience, language, services, officer, last)
-    if menu == MEDIA_MENU:
-        # The editor stays in the list of files (several can be dropped in a row).
-        view = CardView(view.text, media_keyboard(item, language, services))
+    keyboard = None if menu is None else menu_keyboard(menu, item, language, services)
+    if keyboard is not None:
+        # A menu in place of the card's buttons (files, categories, times, a yes).
+        view = CardView(view.text, keyboard)
     if existing is not None and not repost:
         try:
             await guarded(
@@ -126,45 +100,6 @@ async def draw_card(
     return sent.chat_id, sent.message_id
 
 
-async def redraw_from(context: WartaContext, facts: CardFacts, chat_id: int, language: str) -> None:
-    """Draw the item's card in that chat (if it has one) from facts already read, and
-    keep its place in them and on record if it had to be posted anew."""
-    existing = facts.cards.get(chat_id)
-    if existing is None:
-        return
-    item = facts.item
-    try:
-        spot = await draw_card(
-            context,
-            item,
-            chat_id,
-            existing.audience,
-            language,
-            facts.officer,
-            facts.last_event,
-            existing,
-        )
-    except TelegramError as error:
-        # The move wrote no row for this card: hand it to the sender now, so it is drawn
-        # once Telegram lets it (it is never left showing the old buttons).
-        log.warning("card %s in chat %s not redrawn at once: %s", item.code, chat_id, error)
-        redraw = card_redraws(item.id, {chat_id: existing.audience})
-        await context.sender.store.enqueue(redraw, context.services.now())
-        context.sender.wake(context, [chat_id])
-        return
-    if spot is not None and spot != (chat_id, existing.message_id):
-        facts.cards.pop(chat_id, None)
-        facts.cards[spot[0]] = CardSpot(spot[1], existing.audience)
-        await context.services.chats.save_card(item.id, spot[0], spot[1], existing.audience)
-
-
-async def redraw(context: WartaContext, item: Item, chat_id: int) -> None:
-    """Draw the card again in that chat (as its audience sees it), if it has one there."""
-    card = await context.services.chats.card(item.id, chat_id)
-    if card is not None:
-        await show_card(context, item, chat_id, card.audience)
-
-
 async def _delete_quietly(context: WartaContext, chat_id: int, message_id: int) -> None:
     try:
         await context.bot.delete_message(chat_id, message_id)
@@ -177,20 +112,7 @@ async def refresh_cards(context: WartaContext, item: Item) -> None:
     """Every card of the item drawn again, through the sender (for jobs: the outbox's
     progress); a move writes its own redraws with it."""
     cards = {c.chat_id: c.audience for c in await context.services.chats.cards_of(item.id)}
-    if cards:
-        await context.sender.store.enqueue(card_redraws(item.id, cards), context.services.now())
-        context.sender.wake(context, cards)
-
-
-async def show_menu(context: WartaContext, item_id: int, chat_id: int, menu: str) -> None:
-    """Draw the card in that chat with one of its menus open, after any redraw still
-    waiting for it (the sender keeps their order, and only the last one goes)."""
-    existing = await context.services.chats.card(item_id, chat_id)
-    if existing is None:
-        return
-    row = Outgoing(chat_id, Kind.CARD, item_id, existing.audience, params={"menu": menu})
-    await context.sender.store.enqueue([row], context.services.now())
-    context.sender.wake(context, [chat_id])
+    await context.sender.send(context, card_redraws(item.id, cards))
 
 
 AlbumItem = InputMediaPhoto | InputMediaVideo | InputMediaDocument

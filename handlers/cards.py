@@ -17,10 +17,13 @@ from bot.i18n import Translator
 from bot.items import view_of
 from bot.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
-from bot.text import TEXT_LIMIT, esc, excerpt, truncate, utf16_len
+from bot.text import TEXT_LIMIT, esc, excerpt, split_for_messages, truncate, utf16_len
 from bot.values import Event, Item, Media, Person, Publication
 from bot.workflow import Action, Actor, Role, State, allowed_actions
 from handlers.buttons import button
+
+# Characters per message of an item's whole text: room left for the HTML escaping.
+FULL_TEXT_PART = 3500
 
 AUDIENCE_ROLE = {
     "officer": Role.OFFICER,
@@ -259,6 +262,12 @@ def _keyboard(
         extras.insert(0, button(t("button.full", language), "full", item.id))
     rows.append(extras)
     return InlineKeyboardMarkup(rows)
+
+
+def full_text_parts(item: Item) -> list[str]:
+    """The item's whole title and text, cut where a message must end (plain text)."""
+    whole = f"{item.title or ''}\n\n{item.body or ''}".strip()
+    return split_for_messages(whole, FULL_TEXT_PART) or ["-"]
 
 
 def media_keyboard(item: Item, language: str, services: Services) -> InlineKeyboardMarkup:

@@ -8,7 +8,7 @@ supergroup. Everything else propagates to the error handler.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -17,6 +17,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.outgoing import Message as Outgoing
 from bot.people import TelegramUser, roles_of
 from bot.services import Services
 from bot.text import truncate
@@ -50,6 +51,30 @@ class SenderPort(Protocol):
     ) -> None: ...
 
     async def sweep(self, context: WartaContext) -> None: ...
+
+    async def send(self, context: WartaContext, messages: Sequence[Outgoing]) -> None: ...
+
+    async def show_card(
+        self,
+        context: WartaContext,
+        item_id: int,
+        chat_id: int,
+        audience: str | None = None,
+        *,
+        repost: bool = False,
+        menu: str | None = None,
+    ) -> None: ...
+
+    async def draw_now(
+        self,
+        context: WartaContext,
+        facts: CardFacts,
+        chat_id: int,
+        language: str,
+        *,
+        audience: str | None = None,
+        repost: bool = False,
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

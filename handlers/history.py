@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.items import actor_of
+from bot.outgoing import Kind
+from bot.outgoing import Message as Outgoing
 from bot.text import esc
 from bot.values import Item, Person
 from bot.workflow import may_follow
-from handlers.announce import show_card
-from handlers.cards import history_text
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
 
 
@@ -40,10 +40,12 @@ async def history(update: Update, context: WartaContext) -> None:
     found = await item_of_command(update, context, "history.usage")
     if found is None:
         return
-    person, item, language = found
-    services = context.services
-    events = await services.items.history(item.id)
-    await reply(update, history_text(item, events, language, services))
+    person, item, _ = found
     chat = update.effective_chat
-    if chat is not None and is_private(update) and item.officer_id == person.id:
-        await show_card(context, item, chat.id, "officer", repost=True)
+    if chat is None:
+        return
+    # Drawn when it goes, in this chat's turn; the officer's own card follows it.
+    rows = [Outgoing(chat.id, Kind.HISTORY, item.id)]
+    if is_private(update) and item.officer_id == person.id:
+        rows.append(Outgoing(chat.id, Kind.CARD, item.id, "officer", repost=True))
+    await context.sender.send(context, rows)

@@ -26,14 +26,17 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.drafts import DraftUpdate, IncomingMedia
+from bot.outgoing import Kind
+from bot.outgoing import Message as Outgoing
 from bot.text import esc
 from bot.values import Media, Person
 from bot.workflow import Role, WorkflowError
-from handlers.announce import draw_card, show_card, tell_log_chat
+from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
+from storage.card_facts import CardFacts
 
 log = logging.getLogger(__name__)
 
@@ -160,21 +163,12 @@ async def show_draft(context: WartaContext, received: DraftUpdate, person: Perso
     if job_queue.get_jobs_by_name(CARD_JOB.format(item_id=received.item.id)):
         schedule_card(context, received.item.id, person.id)
         return
-    item, existing = received.item, received.card
+    cards = {} if received.card is None else {person.id: received.card}
+    facts = CardFacts(received.item, person, received.last_event, cards)
     # New messages pushed the old card up the chat: it is posted again at the bottom.
-    spot = await draw_card(
-        context,
-        item,
-        person.id,
-        "officer",
-        person.language,
-        person,
-        received.last_event,
-        existing,
-        repost=True,
+    await context.sender.draw_now(
+        context, facts, person.id, person.language, audience="officer", repost=True
     )
-    if spot is not None and (existing is None or spot != (person.id, existing.message_id)):
-        await context.services.chats.save_card(item.id, spot[0], spot[1], "officer")
 
 
 def schedule_card(context: WartaContext, item_id: int, chat_id: int) -> None:
@@ -196,11 +190,8 @@ def schedule_card(context: WartaContext, item_id: int, chat_id: int) -> None:
 async def _draw_draft_card(context: WartaContext) -> None:
     job = context.job
     assert job is not None and isinstance(job.data, int) and job.chat_id is not None
-    item = await context.services.items.get(job.data)
-    if item is None:
-        return
     # New files pushed the old card up the chat: post it again at the bottom.
-    await show_card(context, item, job.chat_id, "officer", repost=True)
+    await context.sender.show_card(context, job.data, job.chat_id, "officer", repost=True)
 
 
 async def on_private_text(update: Update, context: WartaContext) -> None:
@@ -241,7 +232,7 @@ async def new_draft(update: Update, context: WartaContext) -> None:
     services = context.services
     item = await services.drafts.new_draft(person, services.now())
     await reply(update, services.t("draft.started", person.language, code=esc(item.code)))
-    await show_card(context, item, person.id, "officer")
+    await context.sender.show_card(context, item.id, person.id, "officer")
 
 
 async def list_drafts(update: Update, context: WartaContext) -> None:
@@ -257,10 +248,12 @@ async def list_drafts(update: Update, context: WartaContext) -> None:
         return
     current = await services.drafts.current_draft(person)
     await reply(update, services.t("draft.list", language, n=len(items)))
-    for item in items:
-        await show_card(context, item, person.id, "officer", repost=True)
+    # The cards, then which one is open, in this order: all of it in the chat's turn.
+    rows = [Outgoing(person.id, Kind.CARD, i.id, "officer", repost=True) for i in items]
     if current is not None:
-        await reply(update, services.t("draft.current", language, code=esc(current.code)))
+        params = {"code": current.code}  # escaped by the sender, as every notice's
+        rows.append(Outgoing(person.id, Kind.NOTICE, key="draft.current", params=params))
+    await context.sender.send(context, rows)
 
 
 async def edited(update: Update, context: WartaContext) -> None:

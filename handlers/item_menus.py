@@ -8,9 +8,8 @@ from telegram import Update
 
 from bot.moves import Edit
 from bot.workflow import Action
-from handlers.announce import MEDIA_MENU, show_menu
-from handlers.cards import category_keyboard, media_keyboard
-from handlers.common import WartaContext, answer_tap, edit_tapped
+from handlers.card_menus import CATEGORY_MENU, MEDIA_MENU
+from handlers.common import WartaContext, answer_tap
 from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
 
@@ -19,8 +18,7 @@ from handlers.tap_moves import move_from_tap
 async def media_list(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``med:<item>:<version>``: the files, each with its drop and cover buttons."""
     await answer_tap(tapped.query)
-    markup = media_keyboard(tapped.item, tapped.language, context.services)
-    await edit_tapped(tapped.query, reply_markup=markup)
+    await context.sender.show_card(context, tapped.item.id, tapped.chat_id, menu=MEDIA_MENU)
 
 
 @on_tap
@@ -29,8 +27,8 @@ async def category(update: Update, context: WartaContext, tapped: Tapped) -> Non
     services, index = context.services, tapped.tap.int_arg(2)
     if index < 0:
         await answer_tap(tapped.query)
-        markup = category_keyboard(tapped.item, tapped.language, services)
-        await edit_tapped(tapped.query, reply_markup=markup)
+        menu = CATEGORY_MENU
+        await context.sender.show_card(context, tapped.item.id, tapped.chat_id, menu=menu)
         return
     categories = services.items.categories
     if index >= len(categories):
@@ -54,4 +52,4 @@ async def drop_or_cover(update: Update, context: WartaContext, tapped: Tapped) -
     if outcome is not None and any(not m.dropped for m in outcome.item.media):
         # Stay in the media list so several files can be dropped in a row: the card's
         # redraw after the move shows the list (the sender draws it after the move's).
-        await show_menu(context, outcome.item.id, tapped.chat_id, MEDIA_MENU)
+        await context.sender.show_card(context, outcome.item.id, tapped.chat_id, menu=MEDIA_MENU)

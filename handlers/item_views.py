@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.outgoing import Kind
+from bot.outgoing import Message as Outgoing
 from bot.people import roles_of
 from bot.queue import card_audience
-from bot.text import esc, split_for_messages
 from bot.workflow import State, WorkflowError
-from handlers.announce import redraw, send_preview, show_card
-from handlers.cards import history_text
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain
 from handlers.queue import viewer_of
@@ -21,7 +20,7 @@ from handlers.tap_guard import Tapped, on_tap
 async def card(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``card:<item>``: the card again (back from a menu, or "keep" instead of a move)."""
     await answer_tap(tapped.query)
-    await redraw(context, tapped.item, tapped.chat_id)
+    await context.sender.show_card(context, tapped.item.id, tapped.chat_id)
 
 
 @on_tap
@@ -34,33 +33,31 @@ async def open_card(update: Update, context: WartaContext, tapped: Tapped) -> No
     roles = frozenset(roles_of(tapped.person))
     viewer = await viewer_of(context, query.message.chat, roles, tapped.person.id)
     audience = card_audience(viewer, State(item.state), item.officer_id)
-    await show_card(context, item, tapped.chat_id, audience, repost=True)
+    await context.sender.show_card(context, item.id, tapped.chat_id, audience, repost=True)
 
 
 @on_tap
 async def history(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``his:<item>``: what happened to the item, in order."""
-    services, item = context.services, tapped.item
-    events = await services.items.history(item.id)
     await answer_tap(tapped.query)
-    text = history_text(item, events, tapped.language, services)
-    await context.bot.send_message(tapped.chat_id, text, parse_mode="HTML")
+    history = Outgoing(tapped.chat_id, Kind.HISTORY, tapped.item.id)
+    await context.sender.send(context, [history])
 
 
 @on_tap
 async def full_text(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``full:<item>``: the whole title and text, in as many messages as it takes."""
-    item = tapped.item
     await answer_tap(tapped.query)
-    for part in split_for_messages(f"{item.title or ''}\n\n{item.body or ''}".strip(), 3500):
-        await context.bot.send_message(tapped.chat_id, esc(part), parse_mode="HTML")
+    whole = Outgoing(tapped.chat_id, Kind.FULL_TEXT, tapped.item.id)
+    await context.sender.send(context, [whole])
 
 
 @on_tap
 async def preview(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``pre:<item>``: the post as it will be published."""
     await answer_tap(tapped.query, context.services.t("preview.sending", tapped.language))
-    await send_preview(context, tapped.chat_id, tapped.item)
+    preview = Outgoing(tapped.chat_id, Kind.PREVIEW, tapped.item.id)
+    await context.sender.send(context, [preview])
 
 
 @on_tap

@@ -26,7 +26,7 @@ from bot.text import esc
 from bot.values import Item, Person
 from bot.when import WhenError, parse_when
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce, redraw
+from handlers.announce import announce
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text
 
@@ -254,9 +254,7 @@ async def cancel(update: Update, context: WartaContext) -> None:
     if pending is not None and pending.item_id is not None:
         # The question came from a menu behind the card (schedule, reasons): put the
         # card back as it was, so its buttons are the ones the step really offers.
-        item = await services.items.get(pending.item_id)
-        if item is not None:
-            await redraw(context, item, chat.id)
+        await context.sender.show_card(context, pending.item_id, chat.id)
 
 
 async def group_text(update: Update, context: WartaContext) -> None:

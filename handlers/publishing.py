@@ -10,28 +10,24 @@ tap, a scheduled one at its time (after a restart too: the time is a row), and w
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
+from telegram.error import TelegramError
 
-from bot import timefmt
 from bot.items import actor_of, view_of
 from bot.moves import Edit, StaleItem
 from bot.outgoing import Kind, Message
 from bot.purposes import Purpose
 from bot.text import esc, excerpt
-from bot.values import Item
-from bot.when import WhenError, quick_choices, resolve_quick
+from bot.when import WhenError, resolve_quick
 from bot.workflow import Action, State, WorkflowError, transition
 from handlers.announce import announce, refresh_cards, targets
-from handlers.buttons import button
+from handlers.card_menus import SCHEDULE_MENU
 from handlers.common import (
     WartaContext,
     answer_tap,
-    edit_tapped,
     reply,
 )
 from handlers.history import item_of_command
@@ -168,26 +164,6 @@ class ChatListener:
 # --- the schedule menu --------------------------------------------------------------
 
 
-def schedule_keyboard(context: WartaContext, item: Item, language: str) -> InlineKeyboardMarkup:
-    services = context.services
-    t = services.t
-    rows = []
-    shown_on = services.now().astimezone(services.zone).strftime("%Y%m%d")
-    for choice in quick_choices(services.now(), services.zone):
-        label = t(choice.label_key, language, **choice.params)
-        key = choice.key
-        if "hours" in choice.params:
-            # "In 3 hours" says nothing about the clock; show it.
-            label += " · " + timefmt.short(choice.at, services.zone, language, services.now())
-        else:
-            # "Tomorrow" means the day after the one the menu was shown on.
-            key += f"_{shown_on}"
-        rows.append([button(label, "sch", item.id, item.version, key)])
-    rows.append([button(t("button.schedule_type", language), "sch", item.id, item.version, "type")])
-    rows.append([button(t("button.back", language), "card", item.id)])
-    return InlineKeyboardMarkup(rows)
-
-
 def _shown_day(choice: str) -> tuple[str, date | None]:
     """Split ``tomorrow_0800_20261126`` into the quick key and the day it was shown."""
     key, _, day = choice.rpartition("_")
@@ -208,8 +184,7 @@ async def tap_schedule(update: Update, context: WartaContext, tapped: Tapped) ->
     choice = tapped.tap.str_arg(2)
     if choice == "open":
         await answer_tap(query)
-        with contextlib.suppress(BadRequest):
-            await edit_tapped(query, reply_markup=schedule_keyboard(context, item, language))
+        await context.sender.show_card(context, item.id, tapped.chat_id, menu=SCHEDULE_MENU)
         return
     if choice == "type":
         await answer_tap(query, t("prompt.toast", language))

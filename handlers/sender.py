@@ -16,13 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
 from telegram.error import TelegramError
 
-from bot.outgoing import Kind
+from bot.outgoing import Kind, Message
 from bot.pace import Pace, Window
 from bot.text import esc, excerpt
 from bot.workflow import State
@@ -35,7 +35,7 @@ from handlers.announce import (
     send_preview,
     send_text,
 )
-from handlers.cards import live_media
+from handlers.cards import full_text_parts, history_text, live_media
 from handlers.common import WartaContext
 from handlers.reminders import send_digest, send_reminder
 from storage.card_facts import CardFacts, CardSpot
@@ -174,6 +174,84 @@ class Sender:
         # the publishing sweep that calls this either.
         self.wake(context)
 
+    # --- what handlers ask for -------------------------------------------------------
+
+    async def send(self, context: WartaContext, messages: Sequence[Message]) -> None:
+        """Record messages and start sending them, each in its chat's turn."""
+        if messages:
+            await self.store.enqueue(messages, self._clock())
+            self.wake(context, [m.chat_id for m in messages])
+
+    async def show_card(
+        self,
+        context: WartaContext,
+        item_id: int,
+        chat_id: int,
+        audience: str | None = None,
+        *,
+        repost: bool = False,
+        menu: str | None = None,
+    ) -> None:
+        """Have the item's card drawn in that chat, in the chat's turn: posted anew at
+        the bottom (``repost``), with a menu open, or (``audience`` None) redrawn as the
+        card there is seen now, when there is one."""
+        if audience is None:
+            existing = await context.services.chats.card(item_id, chat_id)
+            if existing is None:
+                return
+            audience = existing.audience
+        params = {"menu": menu} if menu else {}
+        row = Message(chat_id, Kind.CARD, item_id, audience, repost=repost, params=params)
+        await self.send(context, [row])
+
+    async def draw_now(
+        self,
+        context: WartaContext,
+        facts: CardFacts,
+        chat_id: int,
+        language: str,
+        *,
+        audience: str | None = None,
+        repost: bool = False,
+    ) -> None:
+        """Draw the item's card in that chat at once, from facts its caller just read
+        (the tapped card after a move, an officer's draft after an addition), and keep
+        its place in them and on record. Without an ``audience`` only a card the chat
+        already has is drawn. When Telegram refuses, the card is drawn in the chat's
+        turn instead: it is never left showing old buttons."""
+        existing = facts.cards.get(chat_id)
+        audience = audience or (existing.audience if existing is not None else None)
+        if audience is None:
+            return
+        item = facts.item
+        try:
+            spot = await draw_card(
+                context,
+                item,
+                chat_id,
+                audience,
+                language,
+                facts.officer,
+                facts.last_event,
+                existing,
+                repost=repost,
+            )
+        except TelegramError as error:
+            log.warning("card %s in chat %s not drawn at once: %s", item.code, chat_id, error)
+            row = Message(chat_id, Kind.CARD, item.id, audience, repost=repost)
+            await self.send(context, [row])
+            return
+        if spot is None:
+            return
+        if (
+            existing is None
+            or spot != (chat_id, existing.message_id)
+            or existing.audience != audience
+        ):
+            facts.cards.pop(chat_id, None)
+            facts.cards[spot[0]] = CardSpot(spot[1], audience)
+            await context.services.chats.save_card(item.id, spot[0], spot[1], audience)
+
     # --- one chat ------------------------------------------------------------------
 
     async def _chat(self, context: WartaContext, chat_id: int) -> None:
@@ -238,6 +316,8 @@ class Sender:
         count = 1
         if item is not None and row.kind in (Kind.FILES, Kind.PREVIEW):
             count = max(1, len(live_media(item)))
+        elif item is not None and row.kind is Kind.FULL_TEXT:
+            count = len(full_text_parts(item))
         delay = self._pace.delay(row.chat_id, self._monotonic(), count, new=row.new)
         if delay > 0:
             self.waits += 1
@@ -317,6 +397,14 @@ class Sender:
             return self._went(row, True)
         if row.kind is Kind.PREVIEW:
             await send_preview(context, chat_id, item, calls)
+            return self._went(row, True)
+        if row.kind is Kind.HISTORY:
+            events = await services.items.history(item.id)
+            text = history_text(item, events, language, services)
+            return self._went(row, await _sent(send_text(context, chat_id, text)))
+        if row.kind is Kind.FULL_TEXT:
+            for part in full_text_parts(item):
+                await calls(partial(send_text, context, chat_id, esc(part)))
             return self._went(row, True)
         if row.kind is Kind.REMINDER:
             state, stage = row.params.get("state", ""), row.params.get("stage", "")

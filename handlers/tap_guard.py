@@ -29,7 +29,6 @@ from bot.people import roles_of
 from bot.usecases.tap_move import log_refusal
 from bot.values import Item, Person
 from bot.workflow import Action, Role, WorkflowError, may_follow, needs_reason, transition
-from handlers.announce import redraw
 from handlers.buttons import VERBS, Tap, decode
 from handlers.common import WartaContext, acting_person, answer_tap, language_of
 from handlers.outcomes import explain, stale_text
@@ -192,7 +191,7 @@ async def admit(update: Update, context: WartaContext, tap: Tap) -> Tapped | Non
         stale = StaleItem(item, await services.items.last_event(item.id))
         log_stale(started, stale, action or tap.verb, person, tap.int_arg(rule.version))
         await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
-        await redraw(context, item, tapped.chat_id)
+        await context.sender.show_card(context, item.id, tapped.chat_id)
         return None
     if isinstance(action, Action):
         try:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.moves import Edit, Outcome, StaleItem
 from bot.values import Item, Person
 from bot.workflow import Action, WorkflowError
-from handlers.announce import announce, redraw
+from handlers.announce import announce
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain, perform, stale_text
 
@@ -32,7 +32,7 @@ async def move_from_tap(
         outcome = await perform(update, context, person, item.id, item.version, action, edit=edit)
     except StaleItem as stale:
         await answer_tap(query, stale_text(stale, context, language, person.id), show_alert=True)
-        await redraw(context, stale.item, query.message.chat.id)
+        await context.sender.show_card(context, stale.item.id, query.message.chat.id)
         return None
     except WorkflowError as error:
         await answer_tap(query, explain(error, context, language), show_alert=True)

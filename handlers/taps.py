@@ -10,17 +10,15 @@ or a yes ask first and act on the reply.
 
 from __future__ import annotations
 
-import contextlib
-
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.usecases.tap_move import tap_move
 from bot.values import Item, Person
 from bot.workflow import Action
-from handlers.announce import announce, redraw, redraw_from
-from handlers.buttons import button, decode
-from handlers.common import WartaContext, answer_tap, edit_tapped, language_of, telegram_user
+from handlers.announce import announce
+from handlers.buttons import decode
+from handlers.card_menus import confirm_menu
+from handlers.common import WartaContext, answer_tap, language_of, telegram_user
 from handlers.outcomes import explain, stale_text
 from handlers.prompts import ask
 from handlers.tap_guard import admit, refuse_button
@@ -105,14 +103,14 @@ async def _fast_move(
     language = language_of(person, context, update)
     if result.stale is not None:
         await answer_tap(query, stale_text(result.stale, context, language, person.id), True)
-        await redraw(context, result.stale.item, chat_id)
+        await context.sender.show_card(context, result.stale.item.id, chat_id)
     elif result.refusal is not None:
         await answer_tap(query, explain(result.refusal, context, language), show_alert=True)
     elif result.outcome is not None:
         await answer_tap(query, services.t(f"done.{action.value}", language))
         facts = result.outcome.facts
         if result.outcome.drawn_in is not None and facts is not None:
-            await redraw_from(context, facts, result.outcome.drawn_in, language)
+            await context.sender.draw_now(context, facts, result.outcome.drawn_in, language)
         await announce(context, result.outcome)
     elif result.item is not None:
         await _ask_first(update, context, person, result.item, action, language)
@@ -132,11 +130,6 @@ async def _ask_first(
         await ask(update, context, person, kind, language, question, item)
         return
     await answer_tap(query)
-    markup = InlineKeyboardMarkup(
-        [
-            [button(t(f"confirm.{action.value}", language), "ok", action, item.id, item.version)],
-            [button(t("button.keep", language), "card", item.id)],
-        ]
-    )
-    with contextlib.suppress(BadRequest):
-        await edit_tapped(query, reply_markup=markup)
+    assert query.message is not None
+    menu = confirm_menu(action)
+    await context.sender.show_card(context, item.id, query.message.chat.id, menu=menu)
