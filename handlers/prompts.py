@@ -21,6 +21,7 @@ from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
 from bot import timefmt
+from bot.chats import PendingPrompt
 from bot.moves import Edit, StaleItem
 from bot.text import esc
 from bot.values import Item, Person
@@ -164,70 +165,107 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
         return False
     action = ITEM_PROMPTS.get(pending.kind)
     owner = _ANSWERS.get(pending.kind)
-    if owner is not None or action is None or pending.item_id is None:
-        # Not a move on an item: the question goes first, its owner answers it.
-        await services.chats.forget(chat.id, person.id)
-        if owner is None:
-            return True
-    edit = None
-    note: str | None = text
-    if action is Action.EDIT_TITLE:
-        edit, note = Edit(title=text), None
-    elif action is Action.EDIT_BODY:
-        edit, note = Edit(body=text), None
-    try:
-        if owner is not None:
+    if owner is None and action is not None and pending.item_id is not None:
+        await _answer_move(update, context, person, pending, pending.item_id, action, text)
+        return True
+    # Not a move on an item: the question goes first, its owner answers it.
+    await services.chats.forget(chat.id, person.id)
+    if owner is not None:
+        try:
             await owner(update, context, person, text)
-            return True
-        assert action is not None and pending.item_id is not None
-        if action is Action.SCHEDULE:
-            note = None
-            edit = _schedule_edit(context, text)
+        except (WorkflowError, WhenError) as error:
+            await _refused(update, context, person, pending, error, language)
+    return True
+
+
+async def _answer_move(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    pending: PendingPrompt,
+    item_id: int,
+    action: Action,
+    text: str,
+) -> None:
+    """The typed words make the move the question was about."""
+    chat_id = person_chat(update)
+    language = language_of(person, context, update)
+    try:
+        note, edit = _words(context, action, text)
         # The question is forgotten in the move's own commit: a crash in between loses
         # nothing (the question stays open until the move is made).
         outcome = await perform(
             update,
             context,
             person,
-            pending.item_id,
+            item_id,
             pending.item_version,
             action,
             note=note,
             edit=edit,
-            answering=(chat.id, person.id),
+            answering=(chat_id, person.id),
         )
     except StaleItem as stale:
-        await services.chats.forget(chat.id, person.id)
+        await context.services.chats.forget(chat_id, person.id)
         await reply(update, esc(stale_text(stale, context, language, person.id)))
-        return True
+        return
     except (WorkflowError, WhenError) as error:
-        problem = esc(
-            explain(error, context, language)
-            if isinstance(error, WorkflowError)
-            else explain_when(error, context, language)
-        )
-        if error.key not in RETRYABLE:
-            await services.chats.forget(chat.id, person.id)
-            await reply(update, problem)
-            return True
-        # Ask again at once, as a reply prompt, so the corrected text reaches the bot
-        # (in a group with privacy mode on, only replies to the bot do).
-        mention = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
-        again = services.t("prompt.again", language, name=mention, problem=problem)
-        await _send_question(
-            update,
-            context,
-            person,
-            pending.kind,
-            language,
-            again,
-            pending.item_id,
-            pending.item_version,
-        )
-        return True
-    await reply(update, services.t("prompt.thanks", language))
+        await _refused(update, context, person, pending, error, language)
+        return
+    await reply(update, context.services.t("prompt.thanks", language))
     await announce(context, outcome)
-    return True
+
+
+def person_chat(update: Update) -> int:
+    """The chat of an update already known to have one."""
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+def _words(context: WartaContext, action: Action, text: str) -> tuple[str | None, Edit | None]:
+    """What the typed text is to the move: its note (a reason), or its new content."""
+    if action is Action.EDIT_TITLE:
+        return None, Edit(title=text)
+    if action is Action.EDIT_BODY:
+        return None, Edit(body=text)
+    if action is Action.SCHEDULE:
+        return None, _schedule_edit(context, text)
+    return text, None
+
+
+async def _refused(
+    update: Update,
+    context: WartaContext,
+    person: Person,
+    pending: PendingPrompt,
+    error: WorkflowError | WhenError,
+    language: str,
+) -> None:
+    """Say why the answer was refused; ask again when typing again can fix it."""
+    services = context.services
+    problem = esc(
+        explain(error, context, language)
+        if isinstance(error, WorkflowError)
+        else explain_when(error, context, language)
+    )
+    if error.key not in RETRYABLE:
+        await services.chats.forget(person_chat(update), person.id)
+        await reply(update, problem)
+        return
+    # Ask again at once, as a reply prompt, so the corrected text reaches the bot
+    # (in a group with privacy mode on, only replies to the bot do).
+    mention = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
+    again = services.t("prompt.again", language, name=mention, problem=problem)
+    await _send_question(
+        update,
+        context,
+        person,
+        pending.kind,
+        language,
+        again,
+        pending.item_id,
+        pending.item_version,
+    )
 
 
 def _schedule_edit(context: WartaContext, text: str) -> Edit:
