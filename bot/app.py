@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.items import ItemService
 from bot.office_calendar import office_calendar
 from bot.people import PeopleService
-from bot.services import Services, utc_now
+from bot.services import Services, blobs_for, utc_now
 from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
 from handlers import register
@@ -86,7 +86,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         ),
         drafts=DraftService(sessions, steps, settings.code_prefix, zone),
         chats=ChatService(sessions),
-        blobs=LocalBlobStore(settings.media_dir),
+        blobs=blobs_for(settings),
         t=Translator(settings.default_language),
         zone=zone,
         engine=engine,

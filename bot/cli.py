@@ -174,16 +174,16 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
 
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
+    from bot.services import blobs_for
     from publisher.files import PublicFiles
     from publisher.model import PublishError
     from publisher.static_site import serve, static_site_from_settings
-    from storage.blobs import LocalBlobStore
 
     configure(secrets=_secrets(settings))
     site_dir = settings.effective_site_dir
 
     def build() -> int:
-        files = PublicFiles(LocalBlobStore(settings.media_dir), settings.data_dir / "renditions")
+        files = PublicFiles(blobs_for(settings), settings.data_dir / "renditions")
         site = static_site_from_settings(settings, files)
         try:
             count = asyncio.run(site.rebuild())
@@ -316,10 +316,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         ),
         "admin": lambda: cmd_admin_link(settings, args.force),
         "health": lambda: cmd_health(settings),
+        "blobs": lambda: _blobs(settings),
         "backup": lambda: _backup(settings, args.dest),
         "restore": lambda: _restore(settings, args.archive, args.force),
     }
     return commands[args.command]()
+
+
+def _blobs(settings: Settings) -> int:
+    from bot.cli_blobs import cmd_blobs_migrate
+
+    configure(secrets=_secrets(settings))
+    return cmd_blobs_migrate(settings)
 
 
 def _backup(settings: Settings, dest: Path) -> int:

@@ -71,12 +71,34 @@ def cmd_doctor(settings: Settings) -> int:
             "admins           NONE (open the link `warta admin link` prints, "
             "or set WARTA_ADMIN_IDS)"
         )
+    originals = asyncio.run(_check_originals(settings))
+    problems += originals.startswith("FAILED")
+    print(f"media originals  {originals}")
     print(f"bot API          {settings.telegram_api_url}")
     print(f"heartbeat        {heartbeat_state(settings.data_dir)[1]}")
     for label, verdict_text in asyncio.run(_check_publishing(settings)):
         problems += verdict_text.startswith(("FAILED", "NONE"))
         print(f"{label:<17}{verdict_text}")
     return 1 if problems else 0
+
+
+async def _check_originals(settings: Settings) -> str:
+    """Where the originals are kept, and that warta may write there."""
+    if settings.blob_store != "s3":
+        problem = write_problem(settings.media_dir)
+        where = str(settings.media_dir.resolve())
+        return f"FAILED: cannot write {where} ({problem})" if problem else f"{where} (local)"
+    from bot.services import blobs_for
+    from storage.blobs import BlobStoreError
+    from storage.s3_blobs import S3BlobStore
+
+    store = blobs_for(settings)
+    assert isinstance(store, S3BlobStore)
+    try:
+        await store.check()
+    except BlobStoreError as error:
+        return f"FAILED: {error}"
+    return f"{store.location.describe()} (S3; a probe was written, read and deleted)"
 
 
 def write_problem(folder: Path) -> str | None:
@@ -149,8 +171,8 @@ def is_local(url: str) -> bool:
 
 async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
     """Each enabled publishing target, checked without publishing anything."""
+    from bot.services import blobs_for
     from publisher.wiring import public_files, target_names
-    from storage.blobs import LocalBlobStore
 
     names = target_names(settings)
     lines = [("publishing to", ", ".join(names) if names else "NONE (approved items stay put)")]
@@ -168,7 +190,7 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
         from publisher.model import PublishError
         from publisher.wordpress import wordpress_from_settings
 
-        files = public_files(settings, LocalBlobStore(settings.media_dir))
+        files = public_files(settings, blobs_for(settings))
         wordpress = wordpress_from_settings(settings, files)
         assert wordpress is not None
         try:

@@ -85,6 +85,15 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "Reads the heartbeat the bot writes in the data folder every 30 s (for container "
         "health checks and monitoring).",
     )
+    blobs = command("blobs", "Where the media originals are kept")
+    blobs_sub = blobs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    blobs_sub.add_parser(
+        "migrate",
+        help="copy every original from the local folder to the S3 bucket (WARTA_S3_*)",
+        description="Copy every original from the data folder's media store to the "
+        "configured S3 bucket, each checked by its SHA-256; safe to run again, nothing "
+        "local is deleted. Then set WARTA_BLOB_STORE=s3 and restart.",
+    )
     backup = command(
         "backup",
         "Write one archive of the database, the media originals and the website",

@@ -106,6 +106,15 @@ class Settings(BaseSettings):
     sla_review_minutes: str | None = None
     sla_approved_minutes: str | None = None
 
+    # --- where originals are kept (see README "Media storage") ---
+    # "local" (a folder in the data dir) or "s3" (any S3-compatible object storage;
+    # credentials from the standard AWS chain: AWS_ACCESS_KEY_ID, AWS_PROFILE, a role).
+    blob_store: str = "local"
+    s3_bucket: str | None = None
+    s3_prefix: str = ""  # e.g. "warta/": keys under one "folder" of a shared bucket
+    s3_endpoint_url: str | None = None  # MinIO and other providers; none for AWS
+    s3_region: str | None = None
+
     # --- publishing (see README "Publishing") ---
     # SOP step 7: publish an approved item without waiting for a publisher's tap.
     auto_publish: bool = False
@@ -292,6 +301,39 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("blob_store")
+    @classmethod
+    def _blob_store(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("local", "s3"):
+            raise ValueError('must be "local" or "s3"')
+        return value
+
+    @field_validator("s3_bucket", "s3_endpoint_url", "s3_region")
+    @classmethod
+    def _optional_s3(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _s3_prefix(cls, value: str) -> str:
+        # Keys are "<prefix>ab/cd/<sha256>": a prefix is a folder, so it ends with "/".
+        value = value.strip().strip("/")
+        return f"{value}/" if value else ""
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Settings:
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ValueError("WARTA_BLOB_STORE=s3 needs WARTA_S3_BUCKET (the bucket's name)")
+        return self
 
     @model_validator(mode="after")
     def _targets_complete(self) -> Settings:

@@ -17,11 +17,25 @@ from bot.items import ItemService
 from bot.people import PeopleService
 from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
+from storage.blob_stores import blob_store
 from storage.blobs import BlobStore
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def blobs_for(settings: Settings) -> BlobStore:
+    """Where the originals are kept, as configured (WARTA_BLOB_STORE)."""
+    return blob_store(
+        settings.blob_store,
+        settings.media_dir,
+        settings.data_dir / "tmp",
+        bucket=settings.s3_bucket,
+        prefix=settings.s3_prefix,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+    )
 
 
 @dataclass

@@ -36,6 +36,7 @@ from handlers.common import WartaContext, acting_person, has_role, language_of, 
 from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
+from storage.blobs import BlobStoreError
 from storage.card_facts import CardFacts
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ async def download(context: WartaContext, media: Media) -> bool:
         telegram_file = await context.bot.get_file(media.telegram_file_id)
         await telegram_file.download_to_drive(target)
         ref = await blobs.put_file(target)
-    except (TelegramError, OSError) as error:
+    except (TelegramError, OSError, BlobStoreError) as error:
         target.unlink(missing_ok=True)
         log.warning("download of media %s failed: %s", media.id, type(error).__name__)
         attempts = await services.drafts.note_download_failure(media.id)

@@ -224,7 +224,12 @@ def _backup_warnings(
     settings: Settings, missing: list[str], pending: int, site_skipped: list[str]
 ) -> list[str]:
     warnings = []
-    if missing:
+    if missing and settings.blob_store == "s3":
+        warnings.append(
+            f"{len(missing)} media original(s) are kept in the S3 bucket {settings.s3_bucket}, "
+            "not in this archive: protect them with the bucket's versioning or replication"
+        )
+    elif missing:
         shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
         warnings.append(
             f"{len(missing)} media file(s) the database refers to are missing from "

@@ -20,6 +20,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -28,6 +29,7 @@ __all__ = [
     "BlobNotFoundError",
     "BlobRef",
     "BlobStore",
+    "BlobStoreError",
     "LocalBlobStore",
     "blob_key",
 ]
@@ -39,6 +41,11 @@ _SUFFIX_PATTERN = re.compile(r"[A-Za-z0-9._-]{0,32}")
 
 class BlobNotFoundError(LookupError):
     """No blob is stored under the key."""
+
+
+class BlobStoreError(RuntimeError):
+    """The store could not be reached or refused the request (the message names where
+    the blobs are and the store's own error code, never credentials); worth a retry."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,13 @@ def blob_key(sha256: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise ValueError(f"not a hex SHA-256 digest: {sha256!r}")
     return f"{digest[:2]}/{digest[2:4]}/{digest}"
+
+
+def temp_path(folder: Path, suffix: str = "") -> Path:
+    """A fresh file name in ``folder``; the suffix is checked (never a path)."""
+    if not _SUFFIX_PATTERN.fullmatch(suffix):
+        raise ValueError(f"unsafe temporary file suffix: {suffix!r}")
+    return folder / f"{uuid.uuid4().hex}{suffix}"
 
 
 def check_key(key: str) -> str:
@@ -139,9 +153,7 @@ class LocalBlobStore:
     # --- the port ---------------------------------------------------------------------
 
     def new_temp_path(self, suffix: str = "") -> Path:
-        if not _SUFFIX_PATTERN.fullmatch(suffix):
-            raise ValueError(f"unsafe temporary file suffix: {suffix!r}")
-        return self.tmp_dir / f"{uuid.uuid4().hex}{suffix}"
+        return temp_path(self.tmp_dir, suffix)
 
     async def put_file(self, path: Path) -> BlobRef:
         return await asyncio.to_thread(self._put_file, Path(path))
@@ -162,6 +174,16 @@ class LocalBlobStore:
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)
+
+    def stored_keys(self) -> Iterator[str]:
+        """Every stored blob's key, found on disk (lazily: a large store is not listed
+        in memory)."""
+        for first in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            for second in sorted(first.glob("[0-9a-f][0-9a-f]")):
+                for blob in sorted(second.iterdir()):
+                    key = f"{first.name}/{second.name}/{blob.name}"
+                    if _KEY_PATTERN.fullmatch(key) and blob.is_file():
+                        yield key
 
     # --- housekeeping -----------------------------------------------------------------
 
