@@ -356,14 +356,6 @@ class DraftService:
             raise WorkflowError("error.body_too_long", limit=MAX_BODY_LENGTH)
         item.title, item.body = title, body
 
-    async def attach_blob(self, media_id: int, key: str, size: int, sha256: str) -> None:
-        async with self._sessions.begin() as session:
-            media = await session.get(MediaRow, media_id)
-            if media is not None:
-                media.blob_key = key
-                media.size = size
-                media.sha256 = sha256
-
     async def note_download_failure(self, media_id: int) -> int:
         """Count a failed download; returns how many there have been."""
         async with self._sessions.begin() as session:
@@ -379,7 +371,7 @@ class DraftService:
                 select(MediaRow)
                 # Never given up on: an original is part of the record. Fresh failures
                 # first, so one file that keeps failing does not hold up the others.
-                .where(MediaRow.blob_key.is_(None))
+                .where(MediaRow.blob_key.is_(None), MediaRow.refused.is_(None))
                 .order_by(MediaRow.download_attempts, MediaRow.id)
                 .limit(limit)
             )

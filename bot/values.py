@@ -50,6 +50,7 @@ class Media:
     download_attempts: int = 0
     position: int = 0
     dropped: bool = False
+    refused: str | None = None
     source_message_id: int | None = None
 
 

@@ -20,6 +20,7 @@ flowchart TD
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
@@ -29,6 +30,7 @@ from bot.drafts import DraftUpdate, IncomingMedia
 from bot.outgoing import Kind
 from bot.outgoing import Message as Outgoing
 from bot.text import esc
+from bot.usecases.originals import keep_original, refuse_original
 from bot.values import Media, Person
 from bot.workflow import Role, WorkflowError
 from handlers.announce import tell_log_chat
@@ -38,6 +40,7 @@ from handlers.prompts import answer
 from handlers.start import help_text
 from storage.blobs import BlobStoreError
 from storage.card_facts import CardFacts
+from storage.file_checks import FileRefused, check_file
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,18 @@ async def download(context: WartaContext, media: Media) -> bool:
     try:
         telegram_file = await context.bot.get_file(media.telegram_file_id)
         await telegram_file.download_to_drive(target)
+        # What it is, from its bytes: a file warta cannot take leaves the item now,
+        # not at publishing.
+        checked = await asyncio.to_thread(check_file, target, media.kind, media.mime_type)
         ref = await blobs.put_file(target)
+    except FileRefused as refused:
+        target.unlink(missing_ok=True)
+        log.info("media %s refused: %s", media.id, refused.reason)
+        chats = await refuse_original(
+            services.sessions, media.id, refused.key, refused.params, services.now()
+        )
+        context.sender.wake(context, chats)
+        return False
     except (TelegramError, OSError, BlobStoreError) as error:
         target.unlink(missing_ok=True)
         log.warning("download of media %s failed: %s", media.id, type(error).__name__)
@@ -146,7 +160,11 @@ async def download(context: WartaContext, media: Media) -> bool:
                 f"{attempts} tries: {type(error).__name__}. Retrying every minute.",
             )
         return False
-    await services.drafts.attach_blob(media.id, ref.key, ref.size, ref.sha256)
+    chats = await keep_original(
+        services.sessions, media.id, ref.key, ref.size, ref.sha256, checked.mime, services.now()
+    )
+    if chats:  # the same bytes as a file the item has: refused as a duplicate
+        context.sender.wake(context, chats)
     return True
 
 

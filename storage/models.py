@@ -244,6 +244,8 @@ class Media(Base):
     download_attempts: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why the file was not taken at intake (a catalog key); it is dropped, not fetched again.
+    refused: Mapped[str | None] = mapped_column(String(60))
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

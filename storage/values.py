@@ -54,6 +54,7 @@ def media(row: models.Media) -> values.Media:
         download_attempts=row.download_attempts or 0,
         position=row.position or 0,
         dropped=bool(row.dropped),
+        refused=row.refused,
         source_message_id=row.source_message_id,
     )
 

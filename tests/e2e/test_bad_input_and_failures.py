@@ -330,7 +330,9 @@ async def test_it_group_migrates_to_a_supergroup(
         await o.officer.sends_album(
             [("photo", None), ("photo", None)], caption="Rapat koordinasi\nIsi rapat."
         )
-        await o.officer.sends_document("notulen.pdf", b"%PDF-1.4 notulen", "application/pdf")
+        await o.officer.sends_document(
+            "notulen.pdf", b"%PDF-1.4 notulen\n%%EOF\n", "application/pdf"
+        )
         code = code_in(o.officer.last_text())
         answer = await o.officer.taps("Serahkan ke Tim IT")
         assert answer.answered and not answer.show_alert

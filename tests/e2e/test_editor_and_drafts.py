@@ -53,7 +53,9 @@ async def test_editor_media_cover_preview_and_title_prompt(
             [("photo", p) for p in photos],
             caption="Rapat koordinasi pengawasan\nKegiatan di kantor DPMPTSP hari ini.",
         )
-        await o.officer.sends_document("notulen.pdf", b"%PDF-1.4 notulen", "application/pdf")
+        await o.officer.sends_document(
+            "notulen.pdf", b"%PDF-1.4 notulen\n%%EOF\n", "application/pdf"
+        )
         code = code_in(o.officer.last_text())
         await to_editor(o, code)
         web_card = card(o.web_group, code)

@@ -39,7 +39,9 @@ async def test_a_flooded_group_holds_up_neither_publishing_nor_its_own_files(
     async with publishing_office(server, tmp_path, database_url, harness_options=options) as o:
         published = await approved(o, title="Pasar murah")
         await o.officer.sends_photo(sample_jpeg(color=(200, 40, 40)))
-        await o.officer.sends_document("notulen.pdf", b"%PDF-1.4 notulen", "application/pdf")
+        await o.officer.sends_document(
+            "notulen.pdf", b"%PDF-1.4 notulen\n%%EOF\n", "application/pdf"
+        )
         await o.officer.sends("Rapat koordinasi\nNotulen terlampir.")
         code = code_in(o.officer.last_text())
         it = o.it_group.id

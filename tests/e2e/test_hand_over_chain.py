@@ -20,7 +20,9 @@ async def test_album_to_approval(
             caption="Rapat koordinasi pengawasan\nKegiatan di kantor DPMPTSP hari ini.",
             split_after=2,
         )
-        await o.officer.sends_document("notulen.pdf", b"%PDF-1.4 notulen", "application/pdf")
+        await o.officer.sends_document(
+            "notulen.pdf", b"%PDF-1.4 notulen\n%%EOF\n", "application/pdf"
+        )
         draft = o.officer.last_message()
         code = code_in(draft.text)
         assert "3 foto" in draft.text and "1 dokumen" in draft.text

@@ -51,7 +51,7 @@ class FilesMixin(FakeBotAPICore):
         """Store a file as if it had been uploaded to Telegram; returns it (for photos:
         the largest size – all sizes are in :meth:`photo_sizes`)."""
         if data is None:
-            data = sample_jpeg() if kind == "photo" else self._placeholder_bytes(kind)
+            data = self._placeholder_bytes(kind)
         if kind == "photo":
             return self._store_photo(data, declared_size)
         n = next(self._ids)
@@ -92,9 +92,16 @@ class FilesMixin(FakeBotAPICore):
         return copy.deepcopy(self._photo_sets[file_id])
 
     def _placeholder_bytes(self, kind: str) -> bytes:
+        """Content for a file a test did not give: well-formed, and different each time
+        (two photos taken one after the other are never the same bytes)."""
+        n = next(self._ids)
+        if kind == "photo":
+            return sample_jpeg(color=((n * 47) % 256, (n * 89) % 256, (n * 131) % 256))
         if kind in ("video", "animation", "video_note"):
-            return sample_mp4(kind.encode())
-        return f"fake {kind} content {next(self._ids)}".encode()
+            return sample_mp4(f"{kind}-{n}".encode())
+        if kind == "document":
+            return f"%PDF-1.4\n% fake document {n}\n%%EOF\n".encode()
+        return f"fake {kind} content {n}".encode()
 
     def _register_file(self, stored: StoredFile) -> None:
         self.files[stored.file_id] = stored

@@ -48,8 +48,12 @@ def sample_jpeg(
 
 
 def sample_mp4(tag: bytes = b"") -> bytes:
-    """Bytes that start like an MP4 file (nobody decodes them in tests)."""
-    return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + tag + b"\x00" * 64
+    """A minimal well-formed MP4: its type, an index (``moov``) and media data that
+    carries ``tag`` (nobody decodes the frames in tests)."""
+    ftyp = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+    moov = struct.pack(">I4s", 8 + 32, b"moov") + b"\x00" * 32
+    payload = tag + b"\x00" * 64
+    return ftyp + moov + struct.pack(">I4s", 8 + len(payload), b"mdat") + payload
 
 
 def mp4_box(kind: bytes, payload: bytes = b"", *, large: bool = False) -> bytes:

@@ -63,6 +63,7 @@ def sample_params(language: str) -> dict[str, object]:
     catalog = CATALOGS[language]
     return {
         "code": "PKP-2026-0123",
+        "file": "Laporan kegiatan pengawasan lapangan November 2026 (final).pdf",
         "name": "Siti Nurhaliza Rahmawati",
         "state": _longest(catalog, "state."),
         "role": _longest(catalog, "role."),
