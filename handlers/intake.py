@@ -38,6 +38,7 @@ from handlers.common import WartaContext, acting_person, has_role, language_of, 
 from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
+from handlers.telegram_files import fetch
 from storage.blobs import BlobStoreError
 from storage.card_facts import CardFacts
 from storage.file_checks import FileRefused, check_file
@@ -136,7 +137,9 @@ async def download(context: WartaContext, media: Media) -> bool:
     target = blobs.new_temp_path()
     try:
         telegram_file = await context.bot.get_file(media.telegram_file_id)
-        await telegram_file.download_to_drive(target)
+        # Streamed to disk in chunks: memory stays flat, other chats are answered.
+        local = services.settings.telegram_local_mode
+        await fetch(telegram_file, target, local_mode=local)
         # What it is, from its bytes: a file warta cannot take leaves the item now,
         # not at publishing.
         checked = await asyncio.to_thread(check_file, target, media.kind, media.mime_type)

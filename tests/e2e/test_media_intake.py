@@ -3,6 +3,7 @@ reason in the officer's language, and the rest of the submission is kept."""
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zlib
 from pathlib import Path
@@ -106,3 +107,39 @@ async def test_a_refusal_reaches_an_english_speaking_officer_in_english(
         await o.officer.sends_document("empty.jpg", b"", "image/jpeg")
         notice = o.officer.chat.find("could not be taken")
         assert code in notice.text and "empty (0 bytes)" in notice.text
+
+
+def _big_pdf(megabytes: int) -> bytes:
+    filler = b"% scanned pages\n" * (megabytes * 1024 * 1024 // 16)
+    return b"%PDF-1.4\n" + filler + b"%%EOF\n"
+
+
+async def test_a_30_mb_file_is_refused_on_the_public_bot_api_with_what_to_do(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        await o.officer.sends_document("laporan.pdf", _big_pdf(30), "application/pdf")
+        refusal = o.officer.last_text()
+        assert "20 MB" in refusal and "kompres" in refusal
+        assert (await snapshot(database_url)).media == []
+
+
+async def test_a_30_mb_file_is_kept_with_a_self_hosted_bot_api_server(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    fake_bot_api.local_dir = tmp_path / "bot-api-server"
+    try:
+        async with running_office(
+            fake_bot_api, tmp_path, database_url, telegram_local_mode=True, max_download_mb=2000
+        ) as o:
+            data = _big_pdf(30)
+            await o.officer.sends_document(
+                "laporan.pdf", data, "application/pdf", caption="Laporan\nIsi."
+            )
+            code = code_in(o.officer.last_text())
+            (media,) = (await snapshot(database_url)).media_of(code)
+            assert media.sha256 == hashlib.sha256(data).hexdigest() and media.refused is None
+            assert media.size == len(data)
+            assert "1 dokumen" in card(o.officer.chat, code).text
+    finally:
+        fake_bot_api.local_dir = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -67,6 +68,9 @@ class FakeBotAPICore:
         self.chats: dict[int, ChatRecord] = {}
         self.files: dict[str, StoredFile] = {}
         self._files_by_path: dict[str, StoredFile] = {}
+        #: As a self-hosted server started with ``--local``: getFile allows files up to
+        #: 2000 MB and answers a path on this disk (the file is written there first).
+        self.local_dir: Path | None = None
         self._photo_sets: dict[str, list[JSON]] = {}  # any size's file_id -> all sizes
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.commands: dict[tuple[str, str], list[JSON]] = {}

@@ -9,7 +9,14 @@ from typing import Any
 
 from tests.fakebotapi.core import FakeBotAPICore
 from tests.fakebotapi.helpers import _as_int, _useful_mime
-from tests.fakebotapi.records import JSON, MAX_DOWNLOAD_BYTES, StoredFile, UploadedFile, bad_request
+from tests.fakebotapi.records import (
+    JSON,
+    LOCAL_MAX_DOWNLOAD_BYTES,
+    MAX_DOWNLOAD_BYTES,
+    StoredFile,
+    UploadedFile,
+    bad_request,
+)
 from tests.fakebotapi.samples import _image_size, sample_jpeg, sample_mp4
 
 _FOLDERS = {
@@ -193,11 +200,23 @@ class FilesMixin(FakeBotAPICore):
         stored = self.files.get(str(params.get("file_id")))
         if stored is None:
             raise bad_request("invalid file_id")
-        if stored.size > MAX_DOWNLOAD_BYTES:
+        if self.local_dir is not None:
+            if stored.size > LOCAL_MAX_DOWNLOAD_BYTES:
+                raise bad_request("file is too big")
+            # The local server keeps files on its disk and answers their absolute path.
+            path = self.local_dir / stored.file_path
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(stored.data)
+            self.downloads.append(stored.file_path)
+            file_path = str(path.resolve())
+        elif stored.size > MAX_DOWNLOAD_BYTES:
             raise bad_request("file is too big")
+        else:
+            file_path = stored.file_path
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_size": stored.size,
-            "file_path": stored.file_path,
+            "file_path": file_path,
         }

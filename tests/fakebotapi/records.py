@@ -21,6 +21,8 @@ MAX_CALLBACK_ANSWER_LENGTH = 200
 
 #: getFile refuses files above this size on the public Bot API.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+#: ... and on a self-hosted server in --local mode.
+LOCAL_MAX_DOWNLOAD_BYTES = 2000 * 1024 * 1024
 
 #: Upload limit of the public Bot API (multipart); larger bodies get HTTP 413.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
