@@ -23,11 +23,13 @@ from PIL import Image, ImageOps
 from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import strip_mp4_metadata
 from storage.blobs import BlobNotFoundError, BlobStore
+from storage.file_checks import MAX_PIXELS as INTAKE_MAX_PIXELS
 
 # Longest side of a web image; phones send up to 4000-8000 px, a page needs far less.
 WEB_MAX_SIDE = 2048
-# Refuse images that would decode to more than this many pixels (decompression bombs).
-MAX_PIXELS = 80_000_000
+# Refuse images that would decode to more than this many pixels (decompression bombs):
+# the same bound as at intake, so a 200 MP phone photo taken in also publishes.
+MAX_PIXELS = INTAKE_MAX_PIXELS
 JPEG_QUALITY = 85
 
 _IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"}
@@ -77,6 +79,10 @@ def public_image(data: bytes) -> tuple[bytes, str, str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = MAX_PIXELS
             with Image.open(io.BytesIO(data)) as opened:
+                # A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 of its size that is
+                # still larger than the web size: a 48 MP photo costs a fraction of the
+                # time and memory, a 200 MP one can be opened at all.
+                opened.draft("RGB", (WEB_MAX_SIDE, WEB_MAX_SIDE))
                 opened.load()
                 image = ImageOps.exif_transpose(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
