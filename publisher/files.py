@@ -15,6 +15,7 @@ import asyncio
 import io
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,31 +115,43 @@ class PublicFiles:
         self._cache_dir = cache_dir
 
     async def get(self, media: ArticleMedia) -> PublicFile:
+        """The public copy. A cleaned copy (a web image, a video without its metadata)
+        is made once and kept on disk by content: every further target reads it, not
+        the original again."""
         if media.blob_key is None:
             raise PublishError("file not downloaded yet; will retry", kind="file")
-        try:
-            original = await self._blobs.read_bytes(media.blob_key)
-        except BlobNotFoundError as exc:
-            raise PublishError("file missing from the media store", kind="file") from exc
         if is_mp4(media):
             # Videos keep their pictures and sound; only the metadata boxes are blanked.
-            cleaned = await asyncio.to_thread(strip_mp4_metadata, original)
-            return PublicFile(cleaned, media.mime_type or "video/mp4", media.file_name)
+            cleaned = await self._cleaned(media, (("mp4", "video/mp4"),), _clean_video)
+            return PublicFile(cleaned[0], media.mime_type or "video/mp4", media.file_name)
         if not is_image(media):
+            original = await self._original(media.blob_key)
             return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
-        data, mime, ext = await self._web_image(media, original)
+        data, mime, ext = await self._cleaned(media, _WEB_IMAGES, _web_image)
         stem = media.file_name.rsplit(".", 1)[0] if "." in media.file_name else media.file_name
         return PublicFile(data, mime, f"{stem}.{ext}")
 
-    async def _web_image(self, media: ArticleMedia, original: bytes) -> tuple[bytes, str, str]:
-        digest = media.sha256 or media.blob_key or "unknown"
-        digest = digest.rsplit("/", 1)[-1]
-        for ext, mime in (("jpg", "image/jpeg"), ("png", "image/png")):
+    async def _original(self, key: str) -> bytes:
+        try:
+            return await self._blobs.read_bytes(key)
+        except BlobNotFoundError as exc:
+            raise PublishError("file missing from the media store", kind="file") from exc
+
+    async def _cleaned(
+        self,
+        media: ArticleMedia,
+        kinds: tuple[tuple[str, str], ...],
+        clean: Callable[[bytes], tuple[bytes, str, str]],
+    ) -> tuple[bytes, str, str]:
+        assert media.blob_key is not None
+        digest = (media.sha256 or media.blob_key).rsplit("/", 1)[-1]
+        for ext, mime in kinds:
             cached = self._cache_dir / f"{digest}.{ext}"
             if cached.exists():
                 return await asyncio.to_thread(cached.read_bytes), mime, ext
+        original = await self._original(media.blob_key)
         try:
-            data, mime, ext = await asyncio.to_thread(public_image, original)
+            data, mime, ext = await asyncio.to_thread(clean, original)
         except UnsafeImage as exc:
             raise PublishError(f"{media.file_name}: {exc}", kind="file") from exc
         await asyncio.to_thread(self._store, self._cache_dir / f"{digest}.{ext}", data)
@@ -150,6 +163,17 @@ class PublicFiles:
         temp = path.with_suffix(path.suffix + ".part")
         temp.write_bytes(data)
         os.replace(temp, path)
+
+
+_WEB_IMAGES = (("jpg", "image/jpeg"), ("png", "image/png"))
+
+
+def _web_image(original: bytes) -> tuple[bytes, str, str]:
+    return public_image(original)
+
+
+def _clean_video(original: bytes) -> tuple[bytes, str, str]:
+    return strip_mp4_metadata(original), "video/mp4", "mp4"
 
 
 def _guess_mime(media: ArticleMedia) -> str:
