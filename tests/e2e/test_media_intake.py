@@ -4,28 +4,15 @@ reason in the officer's language, and the rest of the submission is kept."""
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.harness import FakeBotAPI, sample_jpeg
 from tests.e2e.office import card, code_in, running_office, snapshot, to_editor
+from tests.fakebotapi.samples import png_header_only
 
 REFUSED = "tidak dapat diterima"
-
-
-def _png_bomb() -> bytes:
-    """A PNG that claims 30000 × 30000 pixels (2.7 GB to open)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
-    pixels = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
 
 
 GOOD = sample_jpeg(width=320, height=240, color=(30, 140, 70))
@@ -33,7 +20,7 @@ CUT = sample_jpeg(width=800, height=600, color=(140, 30, 70))[:900]
 BAD_FILES = [
     ("kosong.jpg", b"", "image/jpeg", "kosong (0 bita)"),
     ("terpotong.jpg", CUT, "image/jpeg", "rusak atau terpotong"),
-    ("besar.png", _png_bomb(), "image/png", "terlalu besar untuk dibuka"),
+    ("besar.png", png_header_only(), "image/png", "terlalu besar untuk dibuka"),
     ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 300, "image/jpeg", "tidak dapat diterbitkan"),
     ("undangan.jpg", b"%PDF-1.4 undangan\n%%EOF\n", "image/jpeg", "tidak sesuai"),
 ]

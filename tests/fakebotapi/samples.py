@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 
 
 def sample_jpeg(
@@ -45,6 +46,19 @@ def sample_jpeg(
     else:
         image.save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def png_header_only(width: int = 30000, height: int = 30000) -> bytes:
+    """A PNG that says it is width × height (a decompression bomb at the default 900 MP,
+    2.7 GB to open), with a token of pixel data: only its header is ever read."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
 
 
 def sample_mp4(tag: bytes = b"") -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 
 # Importing it registers the HEIC/HEIF opener the samples below are made with.
 from storage.file_checks import Checked, FileRefused, check_file
+from tests.fakebotapi.samples import png_header_only
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -25,19 +25,6 @@ def _picture(fmt: str, size: tuple[int, int] = (640, 480)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(out, fmt)
     return out.getvalue()
-
-
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that says it is width × height, with a token of pixel data (only its
-    header and chunk checksums are read at these sizes)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")
 
 
 def _box(name: bytes, body: bytes = b"", length: int | None = None) -> bytes:
@@ -60,9 +47,7 @@ def _package(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-DOCX_BYTES = _package(
-    {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
-)
+DOCX_BYTES = _package({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
 
 
 def _check(tmp_path: Path, data: bytes, kind: str, mime: str | None = None) -> Checked:
@@ -107,7 +92,7 @@ def _truncated_jpeg() -> bytes:
     [
         (b"", "document", "image/jpeg", "empty"),
         (_truncated_jpeg(), "document", "image/jpeg", "corrupt"),
-        (_png_header_only(30000, 30000), "document", "image/png", "too_many_pixels"),
+        (png_header_only(30000, 30000), "document", "image/png", "too_many_pixels"),
         (b"MZ\x90\x00" + b"\x00" * 200, "document", "image/jpeg", "kind"),  # an .exe
         (PDF, "document", "image/jpeg", "mismatch"),  # a PDF named .jpg
         (_picture("JPEG"), "video", "video/mp4", "mismatch"),
@@ -142,11 +127,11 @@ def test_refused_files(tmp_path: Path, data: bytes, kind: str, mime: str, reason
 
 def test_a_bomb_says_how_big_it_claims_to_be(tmp_path: Path) -> None:
     with pytest.raises(FileRefused) as refused:
-        _check(tmp_path, _png_header_only(30000, 30000), "document", "image/png")
+        _check(tmp_path, png_header_only(30000, 30000), "document", "image/png")
     assert refused.value.params == {"mp": "900"}
 
 
 def test_a_200_megapixel_phone_photo_is_not_a_bomb(tmp_path: Path) -> None:
     # Only its header is read at this size: no pixels are decoded.
-    checked = _check(tmp_path, _png_header_only(16320, 12240), "document", "image/png")
+    checked = _check(tmp_path, png_header_only(16320, 12240), "document", "image/png")
     assert (checked.width, checked.height) == (16320, 12240)
