@@ -175,15 +175,15 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
     from bot.services import blobs_for
-    from publisher.files import PublicFiles
     from publisher.model import PublishError
     from publisher.static_site import serve, static_site_from_settings
+    from publisher.wiring import public_files
 
     configure(secrets=_secrets(settings))
     site_dir = settings.effective_site_dir
 
     def build() -> int:
-        files = PublicFiles(blobs_for(settings), settings.data_dir / "renditions")
+        files = public_files(settings, blobs_for(settings))
         site = static_site_from_settings(settings, files)
         try:
             count = asyncio.run(site.rebuild())

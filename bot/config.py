@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -126,6 +126,13 @@ class Settings(BaseSettings):
     site_description: str = "Berita dan informasi resmi pemerintah kota"
     site_posts_per_page: int = Field(default=10, gt=0, le=100)
     site_templates_dir: Path | None = None  # an office's own Jinja2 templates
+    # An optional logo drawn on every public photo (README "Photos on the website").
+    watermark_image: Path | None = None
+    watermark_position: Literal[
+        "top-left", "top-right", "bottom-left", "bottom-right", "center"
+    ] = "bottom-right"
+    watermark_opacity: float = Field(default=0.6, gt=0, le=1)
+    watermark_scale: float = Field(default=0.18, gt=0, le=1)  # its longest side / photo width
     # WordPress (REST API with an Application Password).
     wordpress_url: str | None = None  # site root, e.g. https://kota.go.id
     wordpress_user: str | None = None

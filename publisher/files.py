@@ -1,39 +1,35 @@
 """The one way a file leaves warta for a public target.
 
 Originals stay in the blob store byte for byte (they are the archive). What the public
-sees is made here: images are decoded and re-encoded with Pillow, turned upright, bounded
-in size and stripped of every metadata block (EXIF with GPS position, XMP, comments), so
-a photo an officer sent "as a file" does not publish where it was taken; MP4 videos keep
+sees is made here, once per original: a photo's web sizes (:mod:`publisher.renditions`:
+upright, bounded, stripped of every metadata block, so a photo an officer sent "as a
+file" does not publish where it was taken) are kept in the blob store; MP4 videos keep
 their pictures but lose their metadata boxes (``publisher.mp4meta``). Every target
-takes its files through :meth:`PublicFiles.get`, so later renditions work has one place
-to change.
+takes its files through :class:`PublicFiles`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
+import hashlib
+import json
 import os
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps
 
 from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import strip_mp4_metadata
+from publisher.renditions import (
+    JPEG_QUALITY,
+    SIDES,
+    WEBP_METHOD,
+    WEBP_QUALITY,
+    UnsafeImage,
+    Watermark,
+    WatermarkUnreadable,
+    make_renditions,
+)
 from storage.blobs import BlobNotFoundError, BlobStore
-from storage.file_checks import MAX_PIXELS as INTAKE_MAX_PIXELS
-
-# Longest side of a web image; phones send up to 4000-8000 px, a page needs far less.
-WEB_MAX_SIDE = 2048
-# Refuse images that would decode to more than this many pixels (decompression bombs):
-# the same bound as at intake, so a 200 MP phone photo taken in also publishes.
-MAX_PIXELS = INTAKE_MAX_PIXELS
-JPEG_QUALITY = 85
-
-_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"}
 
 
 @dataclass(frozen=True)
@@ -43,10 +39,10 @@ class PublicFile:
     file_name: str
 
 
-class UnsafeImage(ValueError):
-    """The image cannot be made public safely (unreadable, or a decompression bomb)."""
-
-
+_IMAGE_TYPES = {
+    "image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff",
+    "image/heic", "image/heif",
+}  # fmt: skip
 _MP4_TYPES = {"video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp"}
 
 
@@ -68,68 +64,91 @@ def is_image(media: ArticleMedia) -> bool:
     return media.kind == "document" and (media.mime_type or "").lower() in _IMAGE_TYPES
 
 
-def public_image(data: bytes) -> tuple[bytes, str, str]:
-    """Re-encode an image without metadata: (bytes, mime type, file extension).
+@dataclass(frozen=True)
+class StoredRendition:
+    """One web size of a photo, kept in the blob store under ``key``."""
 
-    Opaque images become JPEG; images with transparency stay PNG. Orientation from EXIF
-    is applied to the pixels before EXIF is dropped, so the photo stays upright.
-    """
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between MAX_PIXELS and twice that; refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-            with Image.open(io.BytesIO(data)) as opened:
-                # A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 of its size that is
-                # still larger than the web size: a 48 MP photo costs a fraction of the
-                # time and memory, a 200 MP one can be opened at all.
-                opened.draft("RGB", (WEB_MAX_SIDE, WEB_MAX_SIDE))
-                opened.load()
-                image = ImageOps.exif_transpose(opened)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UnsafeImage("image too large to decode safely") from exc
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise UnsafeImage("not a readable image") from exc
-    image.thumbnail((WEB_MAX_SIDE, WEB_MAX_SIDE))
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-    out = io.BytesIO()
-    if has_alpha:
-        clean = image.convert("RGBA")
-        # A fresh image carries no info dict, so nothing of the original's metadata.
-        bare = Image.new("RGBA", clean.size)
-        bare.paste(clean)
-        bare.save(out, format="PNG", optimize=True)
-        return out.getvalue(), "image/png", "png"
-    clean = image.convert("RGB")
-    bare = Image.new("RGB", clean.size)
-    bare.paste(clean)
-    bare.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return out.getvalue(), "image/jpeg", "jpg"
+    side: int
+    width: int
+    height: int
+    mime_type: str
+    ext: str
+    key: str
+    size: int
+
+    @property
+    def is_webp(self) -> bool:
+        return self.mime_type == "image/webp"
 
 
 class PublicFiles:
-    """Public copies of an article's files, with web images cached on disk by content."""
+    """Public copies of an article's files, each made once from its original.
 
-    def __init__(self, blobs: BlobStore, cache_dir: Path) -> None:
+    A photo's renditions (:mod:`publisher.renditions`) go into the blob store; which
+    blobs they are is kept in ``cache_dir`` as a small index per original and recipe
+    (sizes, qualities, watermark), so a changed watermark makes new ones. A video's
+    cleaned copy is kept in ``cache_dir`` itself. Every target asks here, so the
+    original is read once whatever the number of targets.
+    """
+
+    def __init__(
+        self, blobs: BlobStore, cache_dir: Path, watermark: Watermark | None = None
+    ) -> None:
         self._blobs = blobs
         self._cache_dir = cache_dir
+        self._watermark = watermark
+        self._recipe = recipe(watermark)
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def get(self, media: ArticleMedia) -> PublicFile:
-        """The public copy. A cleaned copy (a web image, a video without its metadata)
-        is made once and kept on disk by content: every further target reads it, not
-        the original again."""
+        """The one public copy a target sends: the largest rendition of a photo, the
+        cleaned copy of a video, a document as it is."""
         if media.blob_key is None:
             raise PublishError("file not downloaded yet; will retry", kind="file")
         if is_mp4(media):
             # Videos keep their pictures and sound; only the metadata boxes are blanked.
-            cleaned = await self._cleaned(media, (("mp4", "video/mp4"),), _clean_video)
-            return PublicFile(cleaned[0], media.mime_type or "video/mp4", media.file_name)
+            cleaned = await self._cleaned_video(media)
+            return PublicFile(cleaned, media.mime_type or "video/mp4", media.file_name)
         if not is_image(media):
             original = await self._original(media.blob_key)
             return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
-        data, mime, ext = await self._cleaned(media, _WEB_IMAGES, _web_image)
+        largest = next(r for r in await self.renditions(media) if not r.is_webp)
         stem = media.file_name.rsplit(".", 1)[0] if "." in media.file_name else media.file_name
-        return PublicFile(data, mime, f"{stem}.{ext}")
+        return PublicFile(await self.read(largest), largest.mime_type, f"{stem}.{largest.ext}")
+
+    async def renditions(self, media: ArticleMedia) -> tuple[StoredRendition, ...]:
+        """Every web size of a photo, largest first, JPEG (or PNG) before WebP: made on
+        the first call, found again on every later one."""
+        if media.blob_key is None:
+            raise PublishError("file not downloaded yet; will retry", kind="file")
+        digest = _digest(media)
+        index = self._cache_dir / f"{digest}.{self._recipe}.json"
+        async with self._locks.setdefault(digest, asyncio.Lock()):
+            known = await asyncio.to_thread(_read_index, index)
+            if known is not None:
+                return known
+            original = await self._original(media.blob_key)
+            try:
+                made = await asyncio.to_thread(make_renditions, original, SIDES, self._watermark)
+            except UnsafeImage as exc:
+                raise PublishError(f"{media.file_name}: {exc}", kind="file") from exc
+            except WatermarkUnreadable as exc:
+                raise PublishError(str(exc), kind="setup") from exc
+            del original
+            stored = []
+            for rendition in made:
+                ref = await self._blobs.put_bytes(rendition.data)
+                stored.append(
+                    StoredRendition(
+                        rendition.side, rendition.width, rendition.height,
+                        rendition.mime_type, rendition.ext, ref.key, ref.size,
+                    )
+                )  # fmt: skip
+            await asyncio.to_thread(_write_index, index, stored)
+            return tuple(stored)
+
+    async def read(self, rendition: StoredRendition) -> bytes:
+        return await self._original(rendition.key)
 
     async def _original(self, key: str) -> bytes:
         try:
@@ -137,43 +156,52 @@ class PublicFiles:
         except BlobNotFoundError as exc:
             raise PublishError("file missing from the media store", kind="file") from exc
 
-    async def _cleaned(
-        self,
-        media: ArticleMedia,
-        kinds: tuple[tuple[str, str], ...],
-        clean: Callable[[bytes], tuple[bytes, str, str]],
-    ) -> tuple[bytes, str, str]:
+    async def _cleaned_video(self, media: ArticleMedia) -> bytes:
         assert media.blob_key is not None
-        digest = (media.sha256 or media.blob_key).rsplit("/", 1)[-1]
-        for ext, mime in kinds:
-            cached = self._cache_dir / f"{digest}.{ext}"
-            if cached.exists():
-                return await asyncio.to_thread(cached.read_bytes), mime, ext
+        cached = self._cache_dir / f"{_digest(media)}.mp4"
+        if cached.exists():
+            return await asyncio.to_thread(cached.read_bytes)
         original = await self._original(media.blob_key)
+        data = await asyncio.to_thread(strip_mp4_metadata, original)
+        await asyncio.to_thread(_store, cached, data)
+        return data
+
+
+def recipe(watermark: Watermark | None) -> str:
+    """A short name for how renditions are made: a new one when any of it changes."""
+    parts = [repr(SIDES), str(JPEG_QUALITY), str(WEBP_QUALITY), str(WEBP_METHOD)]
+    if watermark is not None:
         try:
-            data, mime, ext = await asyncio.to_thread(clean, original)
-        except UnsafeImage as exc:
-            raise PublishError(f"{media.file_name}: {exc}", kind="file") from exc
-        await asyncio.to_thread(self._store, self._cache_dir / f"{digest}.{ext}", data)
-        return data, mime, ext
-
-    @staticmethod
-    def _store(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(path.suffix + ".part")
-        temp.write_bytes(data)
-        os.replace(temp, path)
+            logo = hashlib.sha256(watermark.image.read_bytes()).hexdigest()
+        except OSError:
+            logo = "missing"
+        parts += [logo, watermark.corner, str(watermark.opacity), str(watermark.scale)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
-_WEB_IMAGES = (("jpg", "image/jpeg"), ("png", "image/png"))
+def _digest(media: ArticleMedia) -> str:
+    return (media.sha256 or media.blob_key or "").rsplit("/", 1)[-1]
 
 
-def _web_image(original: bytes) -> tuple[bytes, str, str]:
-    return public_image(original)
+def _read_index(path: Path) -> tuple[StoredRendition, ...] | None:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(StoredRendition(**row) for row in rows)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError):
+        return None  # a damaged index: the renditions are made again
 
 
-def _clean_video(original: bytes) -> tuple[bytes, str, str]:
-    return strip_mp4_metadata(original), "video/mp4", "mp4"
+def _write_index(path: Path, stored: list[StoredRendition]) -> None:
+    _store(path, json.dumps([asdict(r) for r in stored]).encode())
+
+
+def _store(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(path.suffix + ".part")
+    temp.write_bytes(data)
+    os.replace(temp, path)
 
 
 def _guess_mime(media: ArticleMedia) -> str:

@@ -56,6 +56,10 @@ class UnsafeImage(ValueError):
     """The image cannot be made public safely (unreadable, or a decompression bomb)."""
 
 
+class WatermarkUnreadable(OSError):
+    """The configured watermark cannot be read: the office's set-up, not the photo."""
+
+
 @dataclass(frozen=True)
 class Watermark:
     """A logo drawn on every rendition: ``scale`` is its longest side as a share of the
@@ -164,12 +168,14 @@ def make_renditions(
     data: bytes, sides: Sequence[int] = SIDES, watermark: Watermark | None = None
 ) -> tuple[Rendition, ...]:
     """Every size of ``data``, largest first, each as JPEG (PNG when transparent) and
-    WebP. Raises :class:`UnsafeImage` for a picture that cannot be made public."""
+    WebP. Raises :class:`UnsafeImage` for a picture that cannot be made public and
+    :class:`WatermarkUnreadable` when the configured logo cannot be read."""
+    # The logo first: a broken set-up is said before any photo is decoded.
+    mark = _load_mark(watermark) if watermark is not None else None
     image = open_upright(data, max(sides))
     transparent = has_alpha(image)
     if not transparent and image.mode == "RGBA":
         image = image.convert("RGB")
-    mark = _load_mark(watermark) if watermark is not None else None
     # Only the latest size is kept: the decoded picture goes as soon as it is resized.
     size, current = image.size, image
     del image
@@ -208,7 +214,9 @@ def _load_mark(watermark: Watermark) -> Image.Image:
         with Image.open(watermark.image) as logo:
             return logo.convert("RGBA")
     except (OSError, ValueError, SyntaxError) as exc:
-        raise UnsafeImage(f"watermark {watermark.image.name} is not a readable image") from exc
+        raise WatermarkUnreadable(
+            f"the watermark {watermark.image} (WARTA_WATERMARK_IMAGE) cannot be read as an image"
+        ) from exc
 
 
 def _stamp(image: Image.Image, mark: Image.Image, watermark: Watermark) -> Image.Image:

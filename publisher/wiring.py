@@ -13,6 +13,7 @@ from publisher.files import PublicFiles
 from publisher.model import PublishError, Target
 from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
+from publisher.renditions import Watermark
 from storage.blobs import BlobStore
 
 
@@ -31,7 +32,15 @@ def target_names(settings: Settings) -> list[str]:
 
 
 def public_files(settings: Settings, blobs: BlobStore) -> PublicFiles:
-    return PublicFiles(blobs, settings.data_dir / "renditions")
+    mark = None
+    if settings.watermark_image is not None:
+        mark = Watermark(
+            settings.watermark_image,
+            corner=settings.watermark_position,
+            opacity=settings.watermark_opacity,
+            scale=settings.watermark_scale,
+        )
+    return PublicFiles(blobs, settings.data_dir / "renditions", watermark=mark)
 
 
 class InstallationId:

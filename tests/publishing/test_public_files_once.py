@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
+
 from publisher.files import PublicFiles
 from publisher.model import ArticleMedia
+from publisher.renditions import Watermark
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi.samples import sample_jpeg, sample_phone_mp4
 
 
 class CountingStore(LocalBlobStore):
-    """The local store, counting how often an original is read."""
+    """The local store, noting every key read."""
 
-    reads = 0
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.reads: list[str] = []
 
     async def read_bytes(self, key: str) -> bytes:
-        self.reads += 1
+        self.reads.append(key)
         return await super().read_bytes(key)
 
 
@@ -34,6 +39,35 @@ async def test_three_targets_read_a_photo_and_a_video_once_each(tmp_path: Path) 
     for _target in ("site", "wordpress", "channel"):
         files = PublicFiles(store, tmp_path / "renditions")  # each target has its own
         copies.append((await files.get(photo), await files.get(video)))
-    assert store.reads == 2
+    originals = {photo.blob_key, video.blob_key}
+    assert sorted(k for k in store.reads if k in originals) == sorted(originals)
+    # The photo's further reads are of its largest rendition, made once.
+    renditions = await PublicFiles(store, tmp_path / "renditions").renditions(photo)
+    assert {k for k in store.reads if k not in originals} == {renditions[0].key}
     assert all(c == copies[0] for c in copies)
     assert b"GPS" not in copies[0][1].data and copies[0][0].mime_type == "image/jpeg"
+
+
+async def test_renditions_live_in_the_blob_store_and_a_new_watermark_makes_new_ones(
+    tmp_path: Path,
+) -> None:
+    store = CountingStore(tmp_path / "media")
+    photo = await _media(store, "photo", sample_jpeg(2400, 1800, gps=True), "p.jpg")
+    files = PublicFiles(store, tmp_path / "renditions")
+    made = await files.renditions(photo)
+    assert [(r.width, r.ext) for r in made] == [
+        (1920, "jpg"), (1920, "webp"), (1280, "jpg"), (1280, "webp"),
+        (640, "jpg"), (640, "webp"), (320, "jpg"), (320, "webp"),
+    ]  # fmt: skip
+    for rendition in made:
+        data = await store.read_bytes(rendition.key)
+        assert len(data) == rendition.size and b"PhoneMaker" not in data
+    # Another PublicFiles (another target, or after a restart) finds them again.
+    assert await PublicFiles(store, tmp_path / "renditions").renditions(photo) == made
+    assert store.reads.count(str(photo.blob_key)) == 1
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (50, 50), (255, 255, 255, 255)).save(logo)
+    marked = PublicFiles(store, tmp_path / "renditions", watermark=Watermark(logo))
+    stamped = await marked.renditions(photo)
+    assert {r.key for r in stamped}.isdisjoint(r.key for r in made)
+    assert store.reads.count(str(photo.blob_key)) == 2

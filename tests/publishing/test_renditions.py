@@ -12,6 +12,7 @@ from publisher.renditions import (
     SIDES,
     UnsafeImage,
     Watermark,
+    WatermarkUnreadable,
     fit_at_least,
     make_renditions,
     sides_for,
@@ -131,3 +132,10 @@ def test_size_rules() -> None:
     assert fit_at_least((8000, 6000), 1920) == (1920, 1440)
     assert fit_at_least((6000, 8000), 1920) == (1440, 1920)
     assert fit_at_least((800, 600), 1920) == (800, 600)
+
+
+def test_an_unreadable_watermark_is_a_set_up_problem_not_the_photos(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"not a picture")
+    with pytest.raises(WatermarkUnreadable, match="WARTA_WATERMARK_IMAGE"):
+        make_renditions(_phone_jpeg(640, 480, 1), watermark=Watermark(logo))
