@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from publisher.files import PublicFile, PublicFiles
+from publisher.files import PublicFile, PublicFiles, StoredRendition
 from publisher.model import ArticleMedia, PublishError
 
 
@@ -38,6 +38,29 @@ class PublicMediaFolder:
         if not target.exists():
             await asyncio.to_thread(_write_atomic, target, public.data)
         return relative, public
+
+    async def export_photo(
+        self, media: ArticleMedia
+    ) -> tuple[str, PublicFile, list[tuple[str, StoredRendition]]]:
+        """Write every rendition of a photo (once): the largest JPEG (or PNG) under the
+        name :meth:`export` gives it, the others as ``<stem>-<width>w.<ext>``. Returns the
+        largest's path and file, and each other rendition with its path."""
+        relative, public = await self.export(media)
+        folder, name = relative.rsplit("/", 1)
+        stem = name.rsplit(".", 1)[0]
+        made = await self._files.renditions(media)
+        largest = next(r for r in made if not r.is_webp)  # the one ``export`` wrote
+        others = []
+        for rendition in made:
+            if rendition == largest:
+                continue
+            path = f"{folder}/{stem}-{rendition.width}w.{rendition.ext}"
+            target = self._root / path
+            if not target.exists():
+                data = await self._files.read(rendition)
+                await asyncio.to_thread(_write_atomic, target, data)
+            others.append((path, rendition))
+        return relative, public, others
 
     def url(self, relative: str) -> str:
         return f"{self._base_url}/{relative}"

@@ -59,6 +59,16 @@ def optional_text(text: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class PostVariant:
+    """One more size of a post's photo, for the browser to choose (``srcset``)."""
+
+    path: str  # site-relative, in the photo's folder
+    width: int
+    height: int
+    mime_type: str
+
+
+@dataclass(frozen=True)
 class PostMedia:
     """One public file of a post, as the record keeps it."""
 
@@ -70,10 +80,16 @@ class PostMedia:
     alt: str = ""
     width: int | None = None
     height: int | None = None
+    # A photo's other sizes and formats (its largest JPEG is ``path``), largest first.
+    variants: tuple[PostVariant, ...] = ()
 
     @property
     def folder(self) -> str:
         return self.path.rsplit("/", 1)[0]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path, *(v.path for v in self.variants))
 
 
 @dataclass(frozen=True)
@@ -111,7 +127,13 @@ class Manifest:
         return sorted(self.posts.values(), key=lambda p: (p.published_at, p.key), reverse=True)
 
     def media_paths(self, *, without: str | None = None) -> set[str]:
-        return {m.path for p in self.posts.values() if p.key != without for m in p.media}
+        return {
+            path
+            for p in self.posts.values()
+            if p.key != without
+            for m in p.media
+            for path in m.paths
+        }
 
 
 class SiteRecord:
@@ -203,6 +225,10 @@ def _media_to_json(media: PostMedia) -> dict[str, Any]:
         "alt": media.alt,
         "width": media.width,
         "height": media.height,
+        "variants": [
+            {"path": v.path, "width": v.width, "height": v.height, "mime_type": v.mime_type}
+            for v in media.variants
+        ],
     }
 
 
@@ -219,7 +245,15 @@ def _media_from_json(raw: dict[str, Any]) -> PostMedia:
         alt=str(raw.get("alt") or ""),
         width=int(raw["width"]) if raw.get("width") is not None else None,
         height=int(raw["height"]) if raw.get("height") is not None else None,
+        variants=tuple(_variant_from_json(v) for v in raw.get("variants") or ()),
     )
+
+
+def _variant_from_json(raw: dict[str, Any]) -> PostVariant:
+    path = str(raw["path"])
+    if not is_public_media_path(path):
+        raise ValueError(f"unexpected media path {path!r}")
+    return PostVariant(path, int(raw["width"]), int(raw["height"]), str(raw["mime_type"]))
 
 
 def _post_to_json(post: Post) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
-from publisher.files import PublicFiles
+from publisher.files import PublicFiles, is_image
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site.feeds import write_feeds
@@ -29,6 +29,7 @@ from publisher.static_site.record import (
     Manifest,
     Post,
     PostMedia,
+    PostVariant,
     SiteRecord,
     clean_text,
     is_public_media_path,
@@ -136,9 +137,17 @@ class StaticSite:
     # --- steps (blocking; run in a worker thread) ---------------------------------------
 
     async def _export(self, article: Article, media: ArticleMedia, index: int) -> PostMedia:
-        relative, public = await self._media.export(media)
-        if not is_public_media_path(relative):
-            raise PublishError(f"{media.file_name}: unexpected public path", kind="file")
+        variants: tuple[PostVariant, ...] = ()
+        if is_image(media):
+            relative, public, others = await self._media.export_photo(media)
+            variants = tuple(
+                PostVariant(path, r.width, r.height, r.mime_type) for path, r in others
+            )
+        else:
+            relative, public = await self._media.export(media)
+        for path in (relative, *(v.path for v in variants)):
+            if not is_public_media_path(path):
+                raise PublishError(f"{media.file_name}: unexpected public path", kind="file")
         size = None
         if public.mime_type.startswith("image/"):
             size = await asyncio.to_thread(_image_size, public.data)
@@ -152,6 +161,7 @@ class StaticSite:
             alt=clean_text(alt),
             width=size[0] if size else None,
             height=size[1] if size else None,
+            variants=variants,
         )
 
     def _photo_alt(self, title: str, index: int) -> str:
@@ -209,7 +219,8 @@ class StaticSite:
                 continue
             if media.folder in used_folders:
                 # The same original in another post under another name: keep the folder.
-                (self.site_dir / media.path).unlink(missing_ok=True)
+                for path in media.paths:
+                    (self.site_dir / path).unlink(missing_ok=True)
             else:
                 shutil.rmtree(self.site_dir / media.folder, ignore_errors=True)
 

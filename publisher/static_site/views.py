@@ -57,6 +57,10 @@ class MediaView:
     type_label: str
     width: int | None
     height: int | None
+    # A photo's sizes for ``srcset`` as (src, width): its own format (the largest is
+    # ``src``) and WebP; empty for a photo published before renditions, or not a photo.
+    srcset: tuple[tuple[str, int], ...] = ()
+    webp_srcset: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,8 @@ class PostViews:
             type_label=type_label(media),
             width=media.width,
             height=media.height,
+            srcset=_srcset(media, media.mime_type, ((src, media.width or 0),)),
+            webp_srcset=_srcset(media, "image/webp", ()),
         )
 
     def _make(self, post: Post) -> PostView:
@@ -194,3 +200,12 @@ class PostViews:
             videos=tuple(v for v in views if v.kind == "video"),
             documents=tuple(v for v in views if v.kind == "document"),
         )
+
+
+def _srcset(
+    media: PostMedia, mime_type: str, first: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    sizes = tuple(
+        (quote(v.path, safe="/"), v.width) for v in media.variants if v.mime_type == mime_type
+    )
+    return (*first, *sizes) if sizes else ()

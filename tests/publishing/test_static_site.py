@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -163,9 +164,14 @@ async def test_publish_writes_post_lists_feeds_and_sitemap(site: Site) -> None:
     assert f'<link rel="canonical" href="{url}">' in page
     assert f'<meta property="og:image" content="{BASE}/media/' in page
 
-    # Every file was exported as a public copy next to the site.
-    exported = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.glob("media/*/*"))
+    # Every file was exported as a public copy next to the site, a photo in every size.
+    every = sorted(p.relative_to(site.dir).as_posix() for p in site.dir.glob("media/*/*"))
+    exported = [p for p in every if not is_variant(p)]
     assert len(exported) == 4
+    variants = [p for p in every if is_variant(p)]
+    assert variants and all(quote(p) in page for p in variants)  # each in a srcset
+    assert page.count("<picture>") == 2 and page.count('<source type="image/webp"') == 2
+    assert 'sizes="(min-width: 52rem) 50rem, calc(100vw - 2rem)"' in page
     assert any(p.endswith("/Surat Edaran 12.pdf") for p in exported)
     assert (site.dir / next(p for p in exported if p.endswith(".mp4"))).read_bytes() == VIDEO
 
@@ -203,12 +209,20 @@ async def test_published_photos_carry_no_exif_or_gps(site: Site) -> None:
     photo = await site.file("photo", original, "pkp-2026-0001-1.jpg", "image/jpeg")
     await site.target.publish(article("Foto dengan lokasi", number=1, media=(photo,)), None)
 
-    [public] = list(site.dir.glob("media/*/*.jpg"))
-    data = public.read_bytes()
-    with Image.open(public) as image:
-        assert image.size == (800, 600)
-    assert not has_exif(data) and not has_gps(data)  # not has_exif: no b"Exif" either
-    assert b"PhoneMaker" not in data
+    files = sorted(site.dir.glob("media/*/*"))
+    assert [p.name for p in files] == [
+        "pkp-2026-0001-1-320w.jpg", "pkp-2026-0001-1-320w.webp",
+        "pkp-2026-0001-1-640w.jpg", "pkp-2026-0001-1-640w.webp",
+        "pkp-2026-0001-1-800w.webp", "pkp-2026-0001-1.jpg",
+    ]  # fmt: skip
+    for public in files:
+        data = public.read_bytes()
+        with Image.open(public) as image:
+            width = int(public.stem.rsplit("-", 1)[-1][:-1]) if is_variant(public.name) else 800
+            assert image.size == (width, width * 3 // 4)
+            assert "exif" not in image.info and "xmp" not in image.info
+        assert not has_exif(data) and not has_gps(data)  # not has_exif: no b"Exif" either
+        assert b"PhoneMaker" not in data
     page = site.read(f"berita/{make_slug('Foto dengan lokasi', 'PKP-2026-0001')}/index.html")
     assert 'width="800" height="600"' in page
 
@@ -229,7 +243,7 @@ async def test_republish_updates_in_place(site: Site) -> None:
     # Its files are the same ones, still in place.
     page = site.read(f"berita/{item.slug}/index.html")
     files = sorted(site.dir.glob("media/*/*"))
-    assert len(files) == 4
+    assert len([p for p in files if not is_variant(p.name)]) == 4
     for path in files:
         assert quote(path.relative_to(site.dir).as_posix()) in page
     assert "Teks yang sudah diperbaiki." in site.read(f"berita/{item.slug}/index.html")
@@ -314,6 +328,11 @@ async def test_feeds_hold_the_newest_twenty(site: Site) -> None:
     assert len(sitemap_urls(site)) == 22 + 2  # home, one category, every post
 
 
+def is_variant(path: str) -> bool:
+    """A photo's further size (``<name>-<width>w.<ext>``), beside its largest copy."""
+    return re.search(r"-\d+w\.(jpg|png|webp)$", path) is not None
+
+
 # --- taking down ------------------------------------------------------------------------
 
 
@@ -331,7 +350,7 @@ async def test_unpublish_removes_page_and_unshared_media(site: Site) -> None:
     shared_folder = site.dir / "media" / (shared_a.sha256 or "")[:16]
     own_folder = site.dir / "media" / (own_a.sha256 or "")[:16]
     doc_folder = site.dir / "media" / (doc_a.sha256 or "")[:16]
-    assert {p.name for p in shared_folder.iterdir()} == {
+    assert {p.name for p in shared_folder.iterdir() if not is_variant(p.name)} == {
         "pkp-2026-0001-1.jpg",
         "pkp-2026-0002-1.jpg",
     }
@@ -343,7 +362,8 @@ async def test_unpublish_removes_page_and_unshared_media(site: Site) -> None:
     assert not (site.dir / "berita" / first.slug).exists()
     assert not own_folder.exists() and not doc_folder.exists()
     # The photo the second post also uses stays; only the first post's copy of it goes.
-    assert {p.name for p in shared_folder.iterdir()} == {"pkp-2026-0002-1.jpg"}
+    assert {p.name.split("-")[2] for p in shared_folder.iterdir()} == {"0002"}
+    assert "pkp-2026-0002-1.jpg" in {p.name for p in shared_folder.iterdir()}
     assert (site.dir / "berita" / second.slug / "index.html").is_file()
     assert "media/" + (shared_b.sha256 or "")[:16] in site.read(f"berita/{second.slug}/index.html")
 
