@@ -120,6 +120,32 @@ class ChatListener:
         key = "notify.takedown_uncertain" if taken_down else "notify.publish_uncertain"
         await self._tell(item_id, (Purpose.PUBLISHER, Purpose.EDITOR), key, target)
 
+    async def unpublishable(self, item_id: int, file: str, reason: str) -> None:
+        """A file was left out for good: the publishers and editors may hold the item
+        (take it down) if it should not stand without it; the IT team sees it too."""
+        context = self._context
+        item = await context.services.items.get(item_id)
+        if item is None:
+            return
+        chats: list[int] = []
+        for purpose in (Purpose.PUBLISHER, Purpose.EDITOR, Purpose.LOG):
+            chats += await targets(context, purpose)
+        facts = {
+            "code": item.code,
+            "title": excerpt(item.title, 80),
+            "file": file,
+            "reason": f"publish.{reason}",
+        }
+        messages = [
+            Message(
+                chat_id, Kind.NOTICE, item.id, key="notify.unpublishable", params=facts,
+                translate=("reason",),
+            )
+            for chat_id in dict.fromkeys(chats)
+        ]  # fmt: skip
+        await context.sender.store.enqueue(messages, context.services.now())
+        context.sender.wake(context, [m.chat_id for m in messages])
+
     async def _tell(
         self,
         item_id: int,

@@ -71,6 +71,7 @@ def article_of(item: Item, published_at: datetime, web_url: str | None = None) -
                 size=m.size,
                 telegram_file_id=m.telegram_file_id,
                 alt=f"{title} — {'foto' if kind == 'photo' else 'berkas'} {index}",
+                media_id=m.id,
             )
         )
     return Article(

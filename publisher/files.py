@@ -131,7 +131,12 @@ class PublicFiles:
             try:
                 made = await asyncio.to_thread(make_renditions, original, SIDES, self._watermark)
             except UnsafeImage as exc:
-                raise PublishError(f"{media.file_name}: {exc}", kind="file") from exc
+                raise PublishError(
+                    f"{media.file_name}: {exc}",
+                    kind="file",
+                    unpublishable=media.media_id,
+                    reason=exc.reason,
+                ) from exc
             except WatermarkUnreadable as exc:
                 raise PublishError(str(exc), kind="setup") from exc
             del original

@@ -48,6 +48,8 @@ class ArticleMedia:
     telegram_file_id: str | None = None
     # Alternative text for screen readers (the article title with the photo's number).
     alt: str = ""
+    # The stored file's row id: names the file that cannot be made public, if any.
+    media_id: int | None = None
 
     @property
     def is_visual(self) -> bool:
@@ -102,11 +104,23 @@ class PublishError(Exception):
     credentials.
     """
 
-    def __init__(self, message: str, *, ambiguous: bool = False, kind: ErrorKind = "other") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        ambiguous: bool = False,
+        kind: ErrorKind = "other",
+        unpublishable: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.ambiguous = ambiguous
         self.kind: ErrorKind = kind
+        # A file that can never be made public (its media id) and why (a catalog key):
+        # retrying cannot help, so the outbox sets it aside and publishes the rest.
+        self.unpublishable = unpublishable
+        self.reason = reason
 
 
 class CannotTell(Exception):

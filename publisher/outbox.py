@@ -47,6 +47,9 @@ publish_log = logging.getLogger(PUBLISH)
 
 # A single remote operation may not hold the worker longer than this.
 OPERATION_LIMIT_SECONDS = 600
+# Files one row may set aside in one pass before it waits for the next (an item holds
+# far fewer; the bound only keeps a bug from spinning).
+SET_ASIDE_AT_MOST = 20
 
 
 class OutboxListener(Protocol):
@@ -61,6 +64,8 @@ class OutboxListener(Protocol):
     ) -> None: ...
 
     async def uncertain(self, item_id: int, target: str) -> None: ...
+
+    async def unpublishable(self, item_id: int, file: str, reason: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,11 @@ class Outbox:
             by_item: dict[int, list[Step]] = {}
             for row in ordered:
                 step = await self._handle(row.id)
+                for _ in range(SET_ASIDE_AT_MOST):
+                    if step.result != "set_aside":
+                        break
+                    # Without the file it could not make public: straight on with the rest.
+                    step = await self._handle(row.id)
                 steps.append(step)
                 by_item.setdefault(row.item_id, []).append(step)
             for item_id, item_steps in by_item.items():
@@ -220,6 +230,8 @@ class Outbox:
             await self._tell("uncertain", item_id, row.target)
             return Step(publication_id, row.target, "uncertain")
         except PublishError as error:
+            if error.unpublishable is not None and not removal:
+                return await self._set_aside(publication_id, article, error, attempt)
             return await self._failed(publication_id, error, attempt)
         except TimeoutError:
             late = PublishError("no answer from the target in time", ambiguous=True, kind="timeout")
@@ -318,6 +330,25 @@ class Outbox:
         if failure.alert:
             await self._tell("alert", failure.item_id, failure.target, error, attempts)
         return Step(publication_id, failure.target, "failed")
+
+    async def _set_aside(
+        self, publication_id: int, article: Article, error: PublishError, attempt: Attempt
+    ) -> Step:
+        """A file that can never be made public: the item goes out without it, and the
+        publishers are told at once which file and why (not after many retries)."""
+        assert error.unpublishable is not None
+        reason = error.reason or "unpublishable.unreadable"
+        aside = await self._store.set_aside(
+            publication_id, error.unpublishable, reason, self._clock()
+        )
+        attempt.log("set_aside", logging.WARNING, reason=reason, media=error.unpublishable)
+        if aside.newly:
+            name = next(
+                (m.file_name for m in article.media if m.media_id == error.unpublishable),
+                aside.file,
+            )
+            await self._tell("unpublishable", aside.item_id, name, reason)
+        return Step(publication_id, attempt.target, "set_aside")
 
     async def _all_done(self, item_id: int) -> bool:
         return await self._store.all_done(item_id)

@@ -53,7 +53,12 @@ CORNERS: tuple[Corner, ...] = ("top-left", "top-right", "bottom-left", "bottom-r
 
 
 class UnsafeImage(ValueError):
-    """The image cannot be made public safely (unreadable, or a decompression bomb)."""
+    """The image cannot be made public safely (unreadable, or a decompression bomb);
+    ``reason`` is the catalog key that says so to people."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class WatermarkUnreadable(OSError):
@@ -95,9 +100,9 @@ def open_upright(data: bytes, largest: int) -> Image.Image:
             opened.load()
             turn = _TURNS.get(opened.getexif().get(ExifTags.Base.Orientation, 1))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UnsafeImage("image too large to decode safely") from exc
+        raise UnsafeImage("image too large to decode safely", "unpublishable.too_large") from exc
     except (OSError, ValueError, SyntaxError) as exc:
-        raise UnsafeImage("not a readable image") from exc
+        raise UnsafeImage("not a readable image", "unpublishable.unreadable") from exc
     alpha = opened.mode in ("RGBA", "LA", "PA") or (
         opened.mode == "P" and "transparency" in opened.info
     )

@@ -27,7 +27,7 @@ from bot.publication import (
     WORKING,
 )
 from storage import values as to_value
-from storage.models import Event, Item, Publication
+from storage.models import Event, Item, Media, Publication
 
 # What a target's new status is called in the item's history.
 _HISTORY: dict[str, str] = {
@@ -53,6 +53,16 @@ class Remote:
     remote_id: str
     url: str | None = None
     data: str | None = None
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A file left out of an item's publication: which, and whether this call did it
+    (False when another target's attempt had already set it aside)."""
+
+    item_id: int
+    file: str
+    newly: bool
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,46 @@ class PublicationStore:
             if alert:
                 row.alerted = True
             return Failure(row.item_id, row.target, row.attempts, wait, alert)
+
+    async def set_aside(
+        self, publication_id: int, media_id: int, reason: str, now: datetime
+    ) -> SetAside:
+        """Leave a file that can never be made public out of its item, for good: the
+        row stays with its reason (the original is kept), the item's history says so,
+        and the publication is due again at once, to go out without it."""
+        async with self._sessions.begin() as session:
+            row = await session.get(Publication, publication_id)
+            assert row is not None
+            row.in_flight_since = None
+            row.next_attempt_at = now
+            row.updated_at = now
+            media = await session.get(Media, media_id)
+            if media is None or media.item_id != row.item_id:
+                return SetAside(row.item_id, f"#{media_id}", newly=False)
+            label = media.file_name or f"#{media.position}"
+            if media.refused is not None:
+                return SetAside(row.item_id, label, newly=False)
+            media.refused = reason
+            media.dropped = True
+            item = await session.get(Item, row.item_id)
+            assert item is not None  # foreign key
+            if item.cover_media_id == media.id:
+                item.cover_media_id = None
+            item.updated_at = now
+            session.add(
+                Event(
+                    item_id=item.id,
+                    actor_id=None,
+                    actor_name=SYSTEM_NAME,
+                    actor_role=SYSTEM_ROLE,
+                    action="media_unpublishable",
+                    from_state=item.state,
+                    to_state=item.state,
+                    note=f"#{media.position} {media.kind}: {reason}",
+                    created_at=now,
+                )
+            )
+            return SetAside(row.item_id, label, newly=True)
 
     async def all_done(self, item_id: int) -> bool:
         """Whether every target of the item is finished (published, removed...)."""

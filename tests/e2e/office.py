@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from handlers.deadlines import REMINDER_JOB
 from storage.db import create_engine, make_sessions
-from storage.models import Card, Event, Invite, Item, Media, RoleGrant, TeamChat
+from storage.models import Card, Event, Invite, Item, Media, Publication, RoleGrant, TeamChat
 from storage.models import Person as PersonRow
 from tests.e2e.harness import FakeBotAPI, Group, Harness, Person, StoredMessage, sample_jpeg
 
@@ -202,6 +202,7 @@ class Snapshot:
     invites: list[Invite]
     team_chats: dict[str, int]
     cards: list[Card]
+    publications: list[Publication] = field(default_factory=list)
 
     def item(self, code: str) -> Item:
         found = [i for i in self.items if i.code == code]
@@ -241,6 +242,9 @@ async def snapshot(database_url: str) -> Snapshot:
                 invites=list(await session.scalars(select(Invite).order_by(Invite.created_at))),
                 team_chats={t.purpose: t.chat_id for t in await session.scalars(select(TeamChat))},
                 cards=list(await session.scalars(select(Card).order_by(Card.id))),
+                publications=list(
+                    await session.scalars(select(Publication).order_by(Publication.id))
+                ),
             )
     finally:
         await engine.dispose()
