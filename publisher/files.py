@@ -14,9 +14,12 @@ import asyncio
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
+from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
 from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import strip_mp4_metadata
 from publisher.renditions import (
@@ -55,6 +58,8 @@ def is_mp4(media: ArticleMedia) -> bool:
 def needs_cleaning(media: ArticleMedia) -> bool:
     """Whether the public copy differs from the original (so the original, or Telegram's
     copy of it, must never be re-sent)."""
+    if media.kind == "document" and (media.mime_type or "").lower() in CLEANED_TYPES:
+        return True
     return is_image(media) or is_mp4(media)
 
 
@@ -107,8 +112,15 @@ class PublicFiles:
             raise PublishError("file not downloaded yet; will retry", kind="file")
         if is_mp4(media):
             # Videos keep their pictures and sound; only the metadata boxes are blanked.
-            cleaned = await self._cleaned_video(media)
+            cleaned = await self._cleaned_copy(media, "mp4", strip_mp4_metadata)
             return PublicFile(cleaned, media.mime_type or "video/mp4", media.file_name)
+        mime = (media.mime_type or "").lower()
+        if media.kind == "document" and mime in CLEANED_TYPES:
+            # Documents keep every page; who wrote them stays in the original only.
+            cleaned = await self._cleaned_copy(
+                media, "doc", partial(clean_document, mime_type=mime)
+            )
+            return PublicFile(cleaned, mime, media.file_name)
         if not is_image(media):
             original = await self._original(media.blob_key)
             return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
@@ -161,13 +173,24 @@ class PublicFiles:
         except BlobNotFoundError as exc:
             raise PublishError("file missing from the media store", kind="file") from exc
 
-    async def _cleaned_video(self, media: ArticleMedia) -> bytes:
+    async def _cleaned_copy(
+        self, media: ArticleMedia, suffix: str, clean: Callable[[bytes], bytes]
+    ) -> bytes:
+        """A video's or a document's public copy, made once and kept in ``cache_dir``."""
         assert media.blob_key is not None
-        cached = self._cache_dir / f"{_digest(media)}.mp4"
+        cached = self._cache_dir / f"{_digest(media)}.{suffix}"
         if cached.exists():
             return await asyncio.to_thread(cached.read_bytes)
         original = await self._original(media.blob_key)
-        data = await asyncio.to_thread(strip_mp4_metadata, original)
+        try:
+            data = await asyncio.to_thread(clean, original)
+        except UncleanableDocument as exc:
+            raise PublishError(
+                f"{media.file_name}: {exc}",
+                kind="file",
+                unpublishable=media.media_id,
+                reason=exc.reason,
+            ) from exc
         await asyncio.to_thread(_store, cached, data)
         return data
 

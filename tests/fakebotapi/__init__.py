@@ -74,6 +74,7 @@ from tests.fakebotapi.samples import (
     mp4_box,
     sample_jpeg,
     sample_mp4,
+    sample_pdf,
     sample_phone_mp4,
 )
 
@@ -105,6 +106,7 @@ __all__ = [
     "parse_markdown_v2",
     "sample_jpeg",
     "sample_mp4",
+    "sample_pdf",
     "sample_phone_mp4",
     "utf16_len",
 ]

@@ -17,7 +17,7 @@ from tests.fakebotapi.records import (
     UploadedFile,
     bad_request,
 )
-from tests.fakebotapi.samples import _image_size, sample_jpeg, sample_mp4
+from tests.fakebotapi.samples import _image_size, sample_jpeg, sample_mp4, sample_pdf
 
 _FOLDERS = {
     "photo": ("photos", ".jpg"),
@@ -107,7 +107,7 @@ class FilesMixin(FakeBotAPICore):
         if kind in ("video", "animation", "video_note"):
             return sample_mp4(f"{kind}-{n}".encode())
         if kind == "document":
-            return f"%PDF-1.4\n% fake document {n}\n%%EOF\n".encode()
+            return sample_pdf(f"fake document {n}")
         return f"fake {kind} content {n}".encode()
 
     def _register_file(self, stored: StoredFile) -> None:

@@ -48,6 +48,38 @@ def sample_jpeg(
     return buffer.getvalue()
 
 
+def sample_pdf(text: str = "Dokumen", *, author: str | None = None) -> bytes:
+    """A small, well-formed one-page PDF showing ``text`` (ASCII), with an author in its
+    document information when given: what an office's scanner or word processor makes."""
+
+    def literal(value: str) -> bytes:
+        escaped = value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii", "replace") + b")"
+
+    content = b"BT /F1 18 Tf 72 760 Td " + literal(text) + b" Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    if author is not None:
+        objects.append(b"<< /Author " + literal(author) + b" /Producer (Scanner Kantor) >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    info = b" /Info %d 0 R" % len(objects) if author is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, info)
+    return out + b"startxref\n%d\n%%%%EOF\n" % table
+
+
 def png_header_only(width: int = 30000, height: int = 30000) -> bytes:
     """A PNG that says it is width × height (a decompression bomb at the default 900 MP,
     2.7 GB to open), with a token of pixel data: only its header is ever read."""

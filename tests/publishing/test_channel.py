@@ -23,10 +23,12 @@ from publisher.channel import (
     channel_from_settings,
     normalize_channel_id,
 )
+from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
+from tests.fakebotapi.samples import sample_pdf
 from tests.publishing.kit import has_exif, make_article, stored_media
 
 pytestmark = pytest.mark.timeout(30)
@@ -34,7 +36,7 @@ pytestmark = pytest.mark.timeout(30)
 CHANNEL = -1001234567890
 USERNAME = "wartakota"
 WEB_URL = "https://kota.example/berita/banjir-pkp-2026-0001?utm=a&b=c"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = sample_pdf("Lampiran")
 
 
 @dataclass
@@ -147,10 +149,13 @@ async def test_album_with_caption_first_then_documents_grouped(env: Env) -> None
     video_item = visual_call.params["media"][2]["media"]
     assert str(video_item).startswith("attach://")
     assert uploads(visual_call)[video_item[len("attach://") :]] == b"video bytes"
+    # Documents are uploads of their public copy too (without who wrote them), even
+    # the one Telegram already has from the officer.
     docs = document_call.params["media"]
-    assert docs[0]["media"] == officer_pdf.file_id
+    assert all(str(d["media"]).startswith("attach://") for d in docs)
+    assert officer_pdf.file_id not in str(document_call.params)
     pdf_attach = docs[1]["media"][len("attach://") :]
-    assert uploads(document_call)[pdf_attach] == PDF + b"2"
+    assert uploads(document_call)[pdf_attach] == clean_document(PDF + b"2", "application/pdf")
     assert document_call.files[pdf_attach].filename == "lampiran.pdf"
     # An image sent as a document is re-encoded too, not re-sent by its file_id.
     assert docs[2]["media"].startswith("attach://")

@@ -24,12 +24,14 @@ from PIL import Image
 
 from bot.cli import main
 from bot.config import load_settings
+from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site import StaticSite, make_server, static_site_from_settings
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
+from tests.fakebotapi.samples import sample_pdf
 from tests.publishing.kit import has_exif, has_gps, make_article, stored_media
 
 BASE = "https://warta.kota.go.id"
@@ -41,10 +43,7 @@ MOMENT = datetime(2026, 11, 26, 3, 15, tzinfo=UTC)
 # A phone's photo: it names the camera, and where it was taken when asked for ``gps``.
 jpeg = partial(sample_jpeg, 640, 480, maker="PhoneMaker", model="Phone 12")
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = sample_pdf("Surat Edaran 12", author="Budi Santoso")
 VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40
 
 
@@ -156,7 +155,8 @@ async def test_publish_writes_post_lists_feeds_and_sitemap(site: Site) -> None:
     assert 'alt="Pemeriksaan saluran air di Kecamatan Timur (foto 2)"' in page
     assert "<video controls" in page
     assert "Unduh dokumen: Surat Edaran 12.pdf" in page
-    assert f"(PDF, {len(PDF)} B)" in page
+    # The public copy's size: the PDF without its author.
+    assert f"(PDF, {len(clean_document(PDF, 'application/pdf'))} B)" in page
     assert '<a href="../../media/' in page and "Surat%20Edaran%2012.pdf" in page
     assert "<dt>Bidang</dt><dd>Bidang Pengawasan</dd>" in page
     assert 'href="https://kota.go.id/air"' in page  # body went through text_to_html

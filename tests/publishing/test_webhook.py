@@ -20,6 +20,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.config import Settings
+from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.html import text_to_html
 from publisher.model import ArticleMedia, MediaKind, PublishedRef, PublishError
@@ -27,13 +28,15 @@ from publisher.public_media import PublicMediaFolder
 from publisher.webhook import Webhook, sign, verify_signature, webhook_from_settings
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
+from tests.fakebotapi.samples import sample_pdf
 from tests.publishing.kit import has_exif, make_article, stored_media
 
 pytestmark = pytest.mark.timeout(30)
 
 SECRET = "s3cret-for-tests-0123456789abcdef"
 SITE_URL = "https://kota.example/"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = sample_pdf("Lampiran", author="Budi Santoso")
+PUBLIC_PDF = clean_document(PDF, "application/pdf")  # what goes out: no author
 CMS_ANSWER = {"id": 4711, "url": "https://cms.kota.example/berita/4711"}
 
 
@@ -194,8 +197,8 @@ async def test_published_payload(receiver: Receiver, media: Media) -> None:
         "url": sent_pdf["url"],
         "mime_type": "application/pdf",
         "file_name": "surat edaran.pdf",
-        "size": len(PDF),
-        "sha256": hashlib.sha256(PDF).hexdigest(),
+        "size": len(PUBLIC_PDF),
+        "sha256": hashlib.sha256(PUBLIC_PDF).hexdigest(),
         "alt": "surat edaran.pdf alt",
     }
 

@@ -24,15 +24,13 @@ from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, Publ
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
+from tests.fakebotapi.samples import sample_pdf
 from tests.publishing.kit import has_gps, make_article, stored_media
 from tests.wordpress.flaky_proxy import FlakyProxy
 from tests.wordpress.server import WordPressSite
 
 _numbers = itertools.count(1)
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = sample_pdf("Lampiran", author="Budi Santoso")
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" * 4
 
 
