@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import values
-from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
+from bot.moves import MAX_ALT_LENGTH, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
 from bot.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.standards import StepClock
 from bot.workflow import Action, State, Transition, WorkflowError
@@ -153,4 +153,12 @@ def apply_edit(
         if media.kind != "photo":
             raise WorkflowError("error.cover_not_photo")
         item.cover_media_id = media.id
+    elif action is Action.SET_ALT:
+        if media.kind != "photo":
+            raise WorkflowError("error.alt_not_photo")
+        alt = " ".join((edit.alt or "").split())
+        if len(alt) > MAX_ALT_LENGTH:
+            raise WorkflowError("error.alt_too_long", limit=MAX_ALT_LENGTH)
+        # "-" (or nothing) gives the photo its default description back.
+        media.alt = alt if alt not in ("", "-") else None
     return f"#{media.position} {media.kind}"

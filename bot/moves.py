@@ -12,6 +12,8 @@ from storage.card_facts import CardFacts
 
 MAX_TITLE_LENGTH = 300
 MAX_BODY_LENGTH = 20_000
+# A photo's description: a sentence or two (the column holds 300).
+MAX_ALT_LENGTH = 300
 # How events name the scheduler when it publishes on its own (SOP step 7).
 SYSTEM_NAME = "warta"
 SYSTEM_ROLE = "system"
@@ -49,3 +51,4 @@ class Edit:
     category: str | None = None
     media_id: int | None = None
     publish_at: datetime | None = None
+    alt: str | None = None  # a photo's description (``media_id`` names the photo)

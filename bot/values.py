@@ -51,6 +51,7 @@ class Media:
     position: int = 0
     dropped: bool = False
     refused: str | None = None
+    alt: str | None = None  # the editor's description; None: made from the title
     source_message_id: int | None = None
 
 

@@ -65,6 +65,7 @@ class Action(StrEnum):
     SET_CATEGORY = "set_category"
     DROP_MEDIA = "drop_media"
     SET_COVER = "set_cover"
+    SET_ALT = "set_alt"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ RULES: tuple[Rule, ...] = (
     Rule(Action.SET_CATEGORY, State.EDITING, State.EDITING, Role.EDITOR),
     Rule(Action.DROP_MEDIA, State.EDITING, State.EDITING, Role.EDITOR),
     Rule(Action.SET_COVER, State.EDITING, State.EDITING, Role.EDITOR),
+    Rule(Action.SET_ALT, State.EDITING, State.EDITING, Role.EDITOR),
     Rule(Action.SEND_TO_OFFICIAL, State.EDITING, State.REVIEW, Role.EDITOR),
     Rule(Action.APPROVE, State.REVIEW, State.APPROVED, Role.OFFICIAL),
     Rule(Action.REQUEST_CHANGES, State.REVIEW, State.EDITING, Role.OFFICIAL, needs_reason=True),
@@ -190,7 +192,7 @@ def _unmet_precondition(action: Action, item: ItemView) -> str | None:
             return "error.empty_draft"
         if not item.has_title:
             return "error.title_missing"
-    if action in (Action.DROP_MEDIA, Action.SET_COVER) and item.media_count == 0:
+    if action in (Action.DROP_MEDIA, Action.SET_COVER, Action.SET_ALT) and item.media_count == 0:
         return "error.media_unknown"
     if action is Action.UNSCHEDULE and not item.scheduled:
         return "error.not_scheduled"

@@ -26,6 +26,7 @@ _PHRASES: dict[Action, str] = {
     Action.EDIT_BODY: "edits the body",
     Action.SET_CATEGORY: "sets the category",
     Action.SET_COVER: "picks the cover",
+    Action.SET_ALT: "describes a photo",
     Action.SEND_TO_OFFICIAL: "sends to the official (step 3)",
     Action.APPROVE: "approves (step 4)",
     Action.REQUEST_CHANGES: "requests changes",

@@ -78,6 +78,7 @@ TAPS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("med",), item_menus.media_list),
     (("cat",), item_menus.category),
     (("drop", "cov"), item_menus.drop_or_cover),
+    (("alt",), item_menus.describe),
     (("sch",), publishing.tap_schedule),
     (("inv",), admin.tap_invite),
     (("ppl",), admin.tap_person),

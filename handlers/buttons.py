@@ -25,6 +25,7 @@ VERBS: dict[str, int] = {
     "med": 2,  # med:<item>:<version>           media list for editing
     "drop": 3,  # drop:<item>:<version>:<media>
     "cov": 3,  # cov:<item>:<version>:<media>
+    "alt": 3,  # alt:<item>:<version>:<media>: describe a photo
     "cat": 3,  # cat:<item>:<version>:<index>  category choice (index -1 = open the list)
     "his": 1,  # his:<item>                     history
     "full": 1,  # full:<item>                   whole text

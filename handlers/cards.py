@@ -271,7 +271,8 @@ def full_text_parts(item: Item) -> list[str]:
 
 
 def media_keyboard(item: Item, language: str, services: Services) -> InlineKeyboardMarkup:
-    """One row per file: drop it, or make a photo the cover."""
+    """One row per file: drop it, or make a photo the cover; for an editor, a photo's
+    second row asks for its description (alt text, ✓ once written)."""
     t = services.t
     rows = []
     for media in live_media(item):
@@ -284,11 +285,16 @@ def media_keyboard(item: Item, language: str, services: Services) -> InlineKeybo
             InlineKeyboardButton(truncate(label, 30), callback_data=f"card:{item.id}"),
         ]
         row.append(button(t("button.drop", language), "drop", item.id, item.version, media.id))
-        # The cover is the editors' choice; an officer only tidies their own draft.
+        # The cover and the descriptions are the editors' work; an officer only tidies
+        # their own draft.
         editing = item.state == State.EDITING.value
         if editing and media.kind == "photo" and item.cover_media_id != media.id:
             row.append(button(t("button.cover", language), "cov", item.id, item.version, media.id))
         rows.append(row)
+        if editing and media.kind == "photo":
+            key = "button.alt_done" if media.alt else "button.alt"
+            label = t(key, language, n=media.position)
+            rows.append([button(label, "alt", item.id, item.version, media.id)])
     rows.append([button(t("button.back", language), "card", item.id)])
     return InlineKeyboardMarkup(rows)
 
@@ -305,7 +311,7 @@ def category_keyboard(item: Item, language: str, services: Services) -> InlineKe
 
 def _media_note(event: Event, language: str, services: Services) -> str | None:
     """Media edits are stored as ``#<position> <kind>``; show them in words."""
-    if event.action not in ("add_media", "drop_media", "set_cover") or not event.note:
+    if event.action not in ("add_media", "drop_media", "set_cover", "set_alt") or not event.note:
         return None
     position, _, kind = event.note.lstrip("#").partition(" ")
     if not position.isdigit() or kind not in ("photo", "video", "animation", "document"):

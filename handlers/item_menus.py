@@ -1,6 +1,6 @@
-"""The editor's menus behind a card: the category list, the media list, dropping a file
-and choosing the cover. The guard has checked the tapper against the menu's move and the
-card's version before any of these runs."""
+"""The editor's menus behind a card: the category list, the media list, dropping a file,
+choosing the cover and describing a photo. The guard has checked the tapper against the
+menu's move and the card's version before any of these runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from telegram import Update
 from bot.moves import Edit
 from bot.workflow import Action
 from handlers.card_menus import CATEGORY_MENU, MEDIA_MENU
+from handlers.cards import live_media
 from handlers.common import WartaContext, answer_tap
+from handlers.prompts import ask
 from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
 
@@ -39,6 +41,22 @@ async def category(update: Update, context: WartaContext, tapped: Tapped) -> Non
     await move_from_tap(
         update, context, tapped.person, tapped.item, Action.SET_CATEGORY, tapped.language, edit
     )
+
+
+@on_tap
+async def describe(update: Update, context: WartaContext, tapped: Tapped) -> None:
+    """``alt:<item>:<version>:<media>``: ask for the photo's description."""
+    item, media_id = tapped.item, tapped.tap.int_arg(2)
+    photo = next((m for m in live_media(item) if m.id == media_id), None)
+    if photo is None or photo.kind != "photo":
+        text = context.services.t("error.alt_not_photo", tapped.language)
+        await answer_tap(tapped.query, text, show_alert=True)
+        return
+    await answer_tap(tapped.query)
+    await ask(
+        update, context, tapped.person, f"alt:{photo.id}", tapped.language, "prompt.alt",
+        item, n=str(photo.position),
+    )  # fmt: skip
 
 
 @on_tap

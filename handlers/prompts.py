@@ -41,6 +41,7 @@ RETRYABLE = frozenset(
         "error.body_too_long",
         "error.section_required",
         "error.section_too_long",
+        "error.alt_too_long",
         "when.unreadable",
         "when.in_past",
         "when.too_far",
@@ -62,6 +63,8 @@ ITEM_PROMPTS = {
     "hold": Action.HOLD,
     "unpublish": Action.UNPUBLISH,
     "schedule": Action.SCHEDULE,
+    # ``alt:<media id>``: the question names the photo it is about.
+    "alt": Action.SET_ALT,
 }
 
 
@@ -92,13 +95,17 @@ async def ask(
     language: str,
     question_key: str,
     item: Item | None = None,
+    **facts: str,
 ) -> None:
-    """Ask one person for text in this chat."""
+    """Ask one person for text in this chat (``facts``: more for the question's text)."""
     # A mention makes ForceReply(selective) open the reply box for this person only.
     name = f'<a href="tg://user?id={person.id}">{esc(person.full_name)}</a>'
     code = esc(item.code) if item else ""
     zone = timefmt.zone_label(context.services.zone)
-    text = context.services.t(question_key, language, name=name, code=code, zone=zone)
+    text = context.services.t(
+        question_key, language, name=name, code=code, zone=zone,
+        **{key: esc(value) for key, value in facts.items()},
+    )  # fmt: skip
     await _send_question(
         update,
         context,
@@ -132,7 +139,7 @@ async def _send_question(
     await services.chats.ask(
         chat.id, person.id, kind, services.now(), item_id=item_id, item_version=item_version
     )
-    placeholder = t(f"prompt.placeholder.{kind}", language)[:64]
+    placeholder = t(f"prompt.placeholder.{kind.partition(':')[0]}", language)[:64]
     sent = await context.bot.send_message(
         chat.id,
         text + "\n" + t("prompt.how_to_cancel", language),
@@ -163,7 +170,7 @@ async def answer(update: Update, context: WartaContext, person: Person, text: st
     if chat.type != ChatType.PRIVATE and not to_bot:
         # In a group only a reply to the question is an answer; other talk is just talk.
         return False
-    action = ITEM_PROMPTS.get(pending.kind)
+    action = ITEM_PROMPTS.get(pending.kind.partition(":")[0])
     owner = _ANSWERS.get(pending.kind)
     if owner is None and action is not None and pending.item_id is not None:
         await _answer_move(update, context, person, pending, pending.item_id, action, text)
@@ -191,7 +198,7 @@ async def _answer_move(
     chat_id = person_chat(update)
     language = language_of(person, context, update)
     try:
-        note, edit = _words(context, action, text)
+        note, edit = _words(context, action, text, pending.kind.partition(":")[2])
         # The question is forgotten in the move's own commit: a crash in between loses
         # nothing (the question stays open until the move is made).
         outcome = await perform(
@@ -222,8 +229,13 @@ def person_chat(update: Update) -> int:
     return update.effective_chat.id
 
 
-def _words(context: WartaContext, action: Action, text: str) -> tuple[str | None, Edit | None]:
-    """What the typed text is to the move: its note (a reason), or its new content."""
+def _words(
+    context: WartaContext, action: Action, text: str, about: str
+) -> tuple[str | None, Edit | None]:
+    """What the typed text is to the move: its note (a reason), or its new content
+    (``about``: what the question named besides the item, e.g. the photo)."""
+    if action is Action.SET_ALT:
+        return None, Edit(media_id=int(about) if about.isdigit() else -1, alt=text)
     if action is Action.EDIT_TITLE:
         return None, Edit(title=text)
     if action is Action.EDIT_BODY:

@@ -71,6 +71,7 @@ RULES: dict[str, Rule] = {
     "med": _menu(Action.DROP_MEDIA),
     "drop": _menu(Action.DROP_MEDIA),
     "cov": _menu(Action.SET_COVER),
+    "alt": _menu(Action.SET_ALT),
     "cat": _menu(Action.SET_CATEGORY),
     "sch": _menu(Action.SCHEDULE),
     "inv": _ADMIN,

@@ -70,7 +70,8 @@ def article_of(item: Item, published_at: datetime, web_url: str | None = None) -
                 file_name=public_name(slug, index, m),
                 size=m.size,
                 telegram_file_id=m.telegram_file_id,
-                alt=f"{title} — {'foto' if kind == 'photo' else 'berkas'} {index}",
+                # The editor's description, else one made from the title.
+                alt=m.alt or f"{title} — {'foto' if kind == 'photo' else 'berkas'} {index}",
                 media_id=m.id,
             )
         )

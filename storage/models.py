@@ -246,6 +246,8 @@ class Media(Base):
     dropped: Mapped[bool] = mapped_column(Boolean, default=False)
     # Why the file was not taken at intake (a catalog key); it is dropped, not fetched again.
     refused: Mapped[str | None] = mapped_column(String(60))
+    # A photo's description for readers who cannot see it, as an editor typed it.
+    alt: Mapped[str | None] = mapped_column(String(300))
     source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -55,6 +55,7 @@ def media(row: models.Media) -> values.Media:
         position=row.position or 0,
         dropped=bool(row.dropped),
         refused=row.refused,
+        alt=row.alt,
         source_message_id=row.source_message_id,
     )
 

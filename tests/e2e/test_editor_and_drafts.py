@@ -66,8 +66,10 @@ async def test_editor_media_cover_preview_and_title_prompt(
         assert answer.answered and not answer.show_alert
         listing = card(o.web_group, code)
         assert listing.message_id == web_card.message_id, "the list replaces the card's buttons"
-        labels = [row[0][0] for row in listing.buttons]
+        labels = [row[0][0] for row in listing.buttons if not row[0][0].startswith("📝")]
         assert labels[:4] == ["Foto 1", "Foto 2", "Foto 3", "Dokumen 4 notulen.pdf"]
+        # Each photo's own row below it asks for its description.
+        assert "📝 Deskripsi foto 2" in listing.button_texts
         assert "⬅️ Kembali" in listing.button_texts
 
         # Drop photo 2: counts drop everywhere, the row is marked, the original stays.
@@ -77,7 +79,7 @@ async def test_editor_media_cover_preview_and_title_prompt(
         listing = card(o.web_group, code)
         assert "2 foto · 1 dokumen" in listing.text
         assert "2 foto · 1 dokumen" in card(o.officer.chat, code).text
-        assert [row[0][0] for row in listing.buttons][:3] == [
+        assert [row[0][0] for row in listing.buttons if not row[0][0].startswith("📝")][:3] == [
             "Foto 1",
             "Foto 3",
             "Dokumen 4 notulen.pdf",

@@ -66,6 +66,7 @@ EXPECTED: dict[tuple[State, Action], Expected] = {
     (S.EDITING, A.SET_CATEGORY): Expected(S.EDITING, R.EDITOR),
     (S.EDITING, A.DROP_MEDIA): Expected(S.EDITING, R.EDITOR),
     (S.EDITING, A.SET_COVER): Expected(S.EDITING, R.EDITOR),
+    (S.EDITING, A.SET_ALT): Expected(S.EDITING, R.EDITOR),
     (S.EDITING, A.SEND_TO_OFFICIAL): Expected(S.REVIEW, R.EDITOR),
     # step 4: the official screens it
     (S.REVIEW, A.APPROVE): Expected(S.APPROVED, R.OFFICIAL),
@@ -94,6 +95,7 @@ EXPECTED_CONTENT_ACTIONS = {
     A.SET_CATEGORY,
     A.DROP_MEDIA,
     A.SET_COVER,
+    A.SET_ALT,
 }
 EXPECTED_HOLDER = {
     S.COLLECTING: R.OFFICER,
@@ -181,7 +183,7 @@ def expected_precondition(action: Action, view: ItemView) -> str | None:
         if empty:
             return "error.empty_draft"
         return None if view.has_title else "error.title_missing"
-    if action in (A.DROP_MEDIA, A.SET_COVER):
+    if action in (A.DROP_MEDIA, A.SET_COVER, A.SET_ALT):
         return "error.media_unknown" if view.media_count == 0 else None
     # Only a scheduled item can be unscheduled; only a target in trouble retried.
     if action is A.UNSCHEDULE:
@@ -523,6 +525,7 @@ def test_untitled_item_cannot_go_to_the_official() -> None:
         A.SET_CATEGORY,
         A.DROP_MEDIA,
         A.SET_COVER,
+        A.SET_ALT,
     ]
     titled = transition(replace(untitled, has_title=True), editor, A.SEND_TO_OFFICIAL, NOW)
     assert titled.target is S.REVIEW
