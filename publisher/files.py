@@ -14,14 +14,15 @@ import asyncio
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
 from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
 from publisher.model import ArticleMedia, PublishError
-from publisher.mp4meta import strip_mp4_metadata
+from publisher.mp4meta import strip_mp4_file
 from publisher.renditions import (
     JPEG_QUALITY,
     SIDES,
@@ -32,14 +33,32 @@ from publisher.renditions import (
     WatermarkUnreadable,
     make_renditions,
 )
-from storage.blobs import BlobNotFoundError, BlobStore
+from storage.blobs import BlobNotFoundError, BlobStore, hash_stream
 
 
 @dataclass(frozen=True)
 class PublicFile:
-    data: bytes
+    """A public copy, in memory (``content``: a photo's rendition, a document) or on
+    disk (``path``: a video's cleaned copy, which may be large). Targets that can
+    stream take the path; :meth:`read` gives the bytes to those that cannot."""
+
     mime_type: str
     file_name: str
+    size: int
+    sha256: str
+    content: bytes | None = field(default=None, repr=False)
+    path: Path | None = None
+
+    @classmethod
+    def of(cls, data: bytes, mime_type: str, file_name: str) -> PublicFile:
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(mime_type, file_name, len(data), digest, content=data)
+
+    async def read(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.path is not None
+        return await asyncio.to_thread(self.path.read_bytes)
 
 
 _IMAGE_TYPES = {
@@ -112,21 +131,23 @@ class PublicFiles:
             raise PublishError("file not downloaded yet; will retry", kind="file")
         if is_mp4(media):
             # Videos keep their pictures and sound; only the metadata boxes are blanked.
-            cleaned = await self._cleaned_copy(media, "mp4", strip_mp4_metadata)
-            return PublicFile(cleaned, media.mime_type or "video/mp4", media.file_name)
+            path, size, digest = await self._cleaned_video(media)
+            mime = media.mime_type or "video/mp4"
+            return PublicFile(mime, media.file_name, size, digest, path=path)
         mime = (media.mime_type or "").lower()
         if media.kind == "document" and mime in CLEANED_TYPES:
             # Documents keep every page; who wrote them stays in the original only.
             cleaned = await self._cleaned_copy(
                 media, "doc", partial(clean_document, mime_type=mime)
             )
-            return PublicFile(cleaned, mime, media.file_name)
+            return PublicFile.of(cleaned, mime, media.file_name)
         if not is_image(media):
             original = await self._original(media.blob_key)
-            return PublicFile(original, media.mime_type or _guess_mime(media), media.file_name)
+            return PublicFile.of(original, media.mime_type or _guess_mime(media), media.file_name)
         largest = next(r for r in await self.renditions(media) if not r.is_webp)
         stem = media.file_name.rsplit(".", 1)[0] if "." in media.file_name else media.file_name
-        return PublicFile(await self.read(largest), largest.mime_type, f"{stem}.{largest.ext}")
+        data = await self.read(largest)
+        return PublicFile.of(data, largest.mime_type, f"{stem}.{largest.ext}")
 
     async def renditions(self, media: ArticleMedia) -> tuple[StoredRendition, ...]:
         """Every web size of a photo, largest first, JPEG (or PNG) before WebP: made on
@@ -173,10 +194,36 @@ class PublicFiles:
         except BlobNotFoundError as exc:
             raise PublishError("file missing from the media store", kind="file") from exc
 
+    async def _cleaned_video(self, media: ArticleMedia) -> tuple[Path, int, str]:
+        """A video's public copy on disk, with its size and SHA-256: the original is
+        copied in chunks from the store, its metadata boxes are blanked in place, and
+        the copy is kept (with a note of its checksum) for every later target."""
+        assert media.blob_key is not None
+        digest = _digest(media)
+        cached = self._cache_dir / f"{digest}.mp4"
+        facts = self._cache_dir / f"{digest}.mp4.sum"
+        async with self._locks.setdefault(digest, asyncio.Lock()):
+            known = await asyncio.to_thread(_read_facts, cached, facts)
+            if known is not None:
+                return cached, *known
+            await asyncio.to_thread(self._cache_dir.mkdir, parents=True, exist_ok=True)
+            temp = self._cache_dir / f".{digest}.{uuid.uuid4().hex}.part"
+            try:
+                try:
+                    await self._blobs.copy_to(media.blob_key, temp)
+                except BlobNotFoundError as exc:
+                    raise PublishError("file missing from the media store", kind="file") from exc
+                size, sha256 = await asyncio.to_thread(_strip_and_sum, temp)
+                await asyncio.to_thread(os.replace, temp, cached)
+            finally:
+                await asyncio.to_thread(temp.unlink, missing_ok=True)
+            await asyncio.to_thread(_store, facts, f"{sha256} {size}\n".encode())
+            return cached, size, sha256
+
     async def _cleaned_copy(
         self, media: ArticleMedia, suffix: str, clean: Callable[[bytes], bytes]
     ) -> bytes:
-        """A video's or a document's public copy, made once and kept in ``cache_dir``."""
+        """A document's public copy, made once and kept in ``cache_dir``."""
         assert media.blob_key is not None
         cached = self._cache_dir / f"{_digest(media)}.{suffix}"
         if cached.exists():
@@ -205,6 +252,24 @@ def recipe(watermark: Watermark | None) -> str:
             logo = "missing"
         parts += [logo, watermark.corner, str(watermark.opacity), str(watermark.scale)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def _strip_and_sum(path: Path) -> tuple[int, str]:
+    strip_mp4_file(path)
+    with path.open("rb") as stream:
+        sha256, size = hash_stream(stream)
+    return size, sha256
+
+
+def _read_facts(cached: Path, facts: Path) -> tuple[int, str] | None:
+    """(size, SHA-256) of a cleaned copy made before, or None when it is not whole."""
+    try:
+        sha256, size = facts.read_text().split()
+        if cached.stat().st_size == int(size):
+            return int(size), sha256
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _digest(media: ArticleMedia) -> str:

@@ -7,35 +7,47 @@ turned into a ``free`` box of the same size with its content zeroed: every other
 stays where it was, so the sample offsets in ``stco``/``co64`` stay right and the video
 plays exactly as before. A file that is not a well-formed ISO media file is returned as
 it came (it is then no MP4 to clean).
+
+:func:`strip_mp4_file` works on a file in place, reading only the box headers and
+writing only the blanked boxes, so a 2 GB video costs no more memory than a small one;
+:func:`strip_mp4_metadata` does the same on bytes.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import struct
+from pathlib import Path
+from typing import BinaryIO
 
 # Boxes that hold other boxes on the way to the metadata.
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts"}
 # Boxes that carry descriptive metadata, wherever they appear above.
 _METADATA = {b"udta", b"meta", b"uuid", b"XMP_"}
+_ZEROS = bytes(1024 * 1024)
 
 
 class _NotMp4(ValueError):
     pass
 
 
-def _boxes(data: bytearray, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
-    """(type, box start, payload start, box end) for the boxes tiling data[start:end]."""
+def _boxes(file: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
+    """(type, box start, payload start, box end) for the boxes tiling [start, end) of
+    the file; only their headers are read."""
     found = []
     at = start
     while at < end:
         if end - at < 8:
             raise _NotMp4("truncated box header")
-        size, kind = struct.unpack_from(">I4s", data, at)
+        file.seek(at)
+        head = file.read(16 if end - at >= 16 else 8)
+        size, kind = struct.unpack_from(">I4s", head)
         header = 8
         if size == 1:
-            if end - at < 16:
+            if len(head) < 16:
                 raise _NotMp4("truncated large box header")
-            (size,) = struct.unpack_from(">Q", data, at + 8)
+            (size,) = struct.unpack_from(">Q", head, 8)
             header = 16
         elif size == 0:
             size = end - at
@@ -46,31 +58,64 @@ def _boxes(data: bytearray, start: int, end: int) -> list[tuple[bytes, int, int,
     return found
 
 
-def _neutralize(data: bytearray, start: int, payload: int, end: int) -> None:
+def _plan(file: BinaryIO, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(box start, payload start, box end) of every metadata box to blank. The whole
+    file is checked before anything is written, so a malformed one is never half done."""
+    found = []
+    for kind, box_start, payload, box_end in _boxes(file, start, end):
+        if kind in _METADATA:
+            found.append((box_start, payload, box_end))
+        elif kind in _CONTAINERS:
+            found += _plan(file, payload, box_end)
+    return found
+
+
+def _blank(file: BinaryIO, boxes: list[tuple[int, int, int]]) -> None:
     # Keep the size field (and a 64-bit size if there is one); only the type and the
     # content change.
-    data[start + 4 : start + 8] = b"free"
-    data[payload:end] = bytes(end - payload)
+    for start, payload, end in boxes:
+        file.seek(start + 4)
+        file.write(b"free")
+        file.seek(payload)
+        left = end - payload
+        while left:
+            step = min(left, len(_ZEROS))
+            file.write(_ZEROS[:step])
+            left -= step
 
 
-def _clean(data: bytearray, start: int, end: int) -> int:
-    cleaned = 0
-    for kind, box_start, payload, box_end in _boxes(data, start, end):
-        if kind in _METADATA:
-            _neutralize(data, box_start, payload, box_end)
-            cleaned += 1
-        elif kind in _CONTAINERS:
-            cleaned += _clean(data, payload, box_end)
-    return cleaned
+def _is_mp4(file: BinaryIO, size: int) -> bool:
+    file.seek(0)
+    return size >= 12 and file.read(8)[4:8] == b"ftyp"
+
+
+def strip_mp4_file(path: Path) -> int:
+    """Blank the metadata boxes of the video at ``path`` in place, reading only box
+    headers and writing only the boxes' bytes (memory does not grow with the video).
+    Returns how many boxes were blanked; a file that is no well-formed MP4 is left as
+    it is (0)."""
+    with open(path, "r+b") as file:
+        size = os.fstat(file.fileno()).st_size
+        if not _is_mp4(file, size):
+            return 0
+        try:
+            boxes = _plan(file, 0, size)
+        except _NotMp4:
+            return 0
+        _blank(file, boxes)
+        return len(boxes)
 
 
 def strip_mp4_metadata(original: bytes) -> bytes:
     """The same video with its metadata boxes blanked (see the module docstring)."""
-    if len(original) < 12 or original[4:8] != b"ftyp":
+    file = io.BytesIO(original)
+    if not _is_mp4(file, len(original)):
         return original
-    data = bytearray(original)
     try:
-        cleaned = _clean(data, 0, len(data))
+        boxes = _plan(file, 0, len(original))
     except _NotMp4:
         return original
-    return bytes(data) if cleaned else original
+    if not boxes:
+        return original
+    _blank(file, boxes)
+    return file.getvalue()

@@ -36,7 +36,11 @@ class PublicMediaFolder:
         relative = f"{self._folder(media)}/{public.file_name}"
         target = self._root / relative
         if not target.exists():
-            await asyncio.to_thread(_write_atomic, target, public.data)
+            if public.path is not None:
+                # A video: copied file to file, never whole in memory.
+                await asyncio.to_thread(_copy_atomic, target, public.path)
+            else:
+                await asyncio.to_thread(_write_atomic, target, await public.read())
         return relative, public
 
     async def export_photo(
@@ -69,6 +73,13 @@ class PublicMediaFolder:
         """Remove an article's public copy (its folder holds only this original's files)."""
         folder = self._root / self._folder(media)
         await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+def _copy_atomic(target: Path, source: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.part")
+    shutil.copyfile(source, temp)
+    os.replace(temp, target)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

@@ -166,8 +166,8 @@ class Webhook:
                     "url": self._media.url(relative),
                     "mime_type": public.mime_type,
                     "file_name": public.file_name,
-                    "size": len(public.data),
-                    "sha256": hashlib.sha256(public.data).hexdigest(),
+                    "size": public.size,
+                    "sha256": public.sha256,
                     "alt": item.alt,
                 }
             )

@@ -18,6 +18,7 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -106,6 +107,11 @@ class BlobStore(Protocol):
         """The blob as a file on this machine, or None (not stored, or not a local store)."""
         ...
 
+    async def copy_to(self, key: str, target: Path) -> None:
+        """Write the blob to ``target`` in chunks, off the event loop (memory does not
+        grow with its size); :class:`BlobNotFoundError` if there is none."""
+        ...
+
     async def exists(self, key: str) -> bool:
         """Whether a blob is stored under ``key``."""
         ...
@@ -171,6 +177,15 @@ class LocalBlobStore:
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)
         return path if path.is_file() else None
+
+    async def copy_to(self, key: str, target: Path) -> None:
+        path = self._path(key)
+        try:
+            await asyncio.to_thread(shutil.copyfile, path, target)
+        except FileNotFoundError:
+            if not path.is_file():
+                raise BlobNotFoundError(key) from None
+            raise
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)

@@ -113,6 +113,9 @@ class S3BlobStore:
     def local_path(self, key: str) -> Path | None:
         return None  # never on this machine's disk
 
+    async def copy_to(self, key: str, target: Path) -> None:
+        await asyncio.to_thread(self._download, key, Path(target))
+
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._head, key) is not None
 
@@ -191,6 +194,21 @@ class S3BlobStore:
             raise self._failure("read", error) from None
         body: bytes = found["Body"].read()
         return body
+
+    def _download(self, key: str, target: Path) -> None:
+        # boto3's managed transfer: ranged parts written to the file as they come.
+        try:
+            self._client.download_file(
+                self.location.bucket, self.location.key(key), str(target), Config=self._transfer
+            )
+        except ClientError as error:
+            target.unlink(missing_ok=True)
+            if _code(error) in _MISSING:
+                raise BlobNotFoundError(key) from None
+            raise self._failure("read", error) from None
+        except BotoCoreError as error:
+            target.unlink(missing_ok=True)
+            raise self._failure("read", error) from None
 
     def _head(self, key: str) -> dict[str, Any] | None:
         try:

@@ -126,7 +126,9 @@ class TelegramChannel:
         if media.telegram_file_id and not needs_cleaning(media):
             return Upload(media.kind, media.telegram_file_id, None)
         public = await self._files.get(media)
-        return Upload(media.kind, public.data, public.file_name)
+        # PTB sends an upload from memory: a video is read whole here (Telegram takes
+        # 50 MB from a bot, 2 GB through a self-hosted Bot API server).
+        return Upload(media.kind, await public.read(), public.file_name)
 
     def _error(self, exc: TelegramError) -> PublishError:
         return publish_error(exc, token=self._bot.token, chat_id=self._chat_id)

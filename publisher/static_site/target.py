@@ -150,13 +150,13 @@ class StaticSite:
                 raise PublishError(f"{media.file_name}: unexpected public path", kind="file")
         size = None
         if public.mime_type.startswith("image/"):
-            size = await asyncio.to_thread(_image_size, public.data)
+            size = await asyncio.to_thread(_image_size, await public.read())
         alt = media.alt or (self._photo_alt(article.title, index) if media.kind == "photo" else "")
         return PostMedia(
             kind=media.kind,
             path=relative,
             mime_type=public.mime_type,
-            size=len(public.data),
+            size=public.size,
             name=clean_text(public.file_name),
             alt=clean_text(alt),
             width=size[0] if size else None,

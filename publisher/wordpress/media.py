@@ -10,7 +10,6 @@ changed photo has a new hash and is uploaded anew.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import mimetypes
 import re
@@ -39,7 +38,7 @@ class MediaLibrary:
         prepared = []
         for n, media in enumerate(article.media, start=1):
             public = await self._files.get(media)
-            digest = hashlib.sha256(public.data).hexdigest()[:8]
+            digest = public.sha256[:8]
             upload_slug = f"{slug}-{n}-{digest}"
             file_name = f"{upload_slug}.{_extension(public.file_name, public.mime_type)}"
             prepared.append((media, public, upload_slug, file_name))
@@ -67,7 +66,7 @@ class MediaLibrary:
                     "media",
                     f"upload {public.file_name}",
                     params=params,
-                    content=public.data,
+                    content=await public.read(),
                     headers={
                         "Content-Type": public.mime_type,
                         "Content-Disposition": f'attachment; filename="{file_name}"',

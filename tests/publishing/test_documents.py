@@ -141,7 +141,7 @@ async def test_the_public_copy_is_made_once_and_the_original_kept(tmp_path: Path
     media = await stored_media(blobs, "document", original, "Surat Edaran 12.pdf", PDF)
     files = PublicFiles(blobs, tmp_path / "renditions")
     first = await files.get(media)
-    assert b"Budi Santoso" not in first.data and first.mime_type == PDF
+    assert b"Budi Santoso" not in await first.read() and first.mime_type == PDF
     assert await files.get(media) == first
     assert await blobs.read_bytes(str(media.blob_key)) == original
     broken = await stored_media(blobs, "document", b"%PDF-1.4 x\n%%EOF\n", "rusak.pdf", PDF)

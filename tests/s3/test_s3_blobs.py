@@ -85,6 +85,13 @@ async def test_a_large_file_goes_up_in_parts(
     head = s3_server.client().head_object(Bucket=bucket, Key=f"media/{ref.key}")
     assert head["ETag"].strip('"').endswith("-3")  # three parts of 5, 5 and 2 MiB
     assert await store.read_bytes(ref.key) == data
+    # ...and comes down in parts straight to a file (a video's public copy is made so).
+    copy = tmp_path / "copy.bin"
+    await store.copy_to(ref.key, copy)
+    assert copy.read_bytes() == data
+    with pytest.raises(BlobNotFoundError):
+        await store.copy_to(blob_key("0" * 64), tmp_path / "none.bin")
+    assert not (tmp_path / "none.bin").exists()
 
 
 class _BreaksAfter(io.RawIOBase):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from publisher.mp4meta import strip_mp4_metadata
+from pathlib import Path
+
+from publisher.mp4meta import strip_mp4_file, strip_mp4_metadata
 from tests.fakebotapi import PHONE_MP4_SAMPLES, mp4_box, sample_phone_mp4
 
 LOCATION = b"+06.1234+106.8456/"
@@ -40,3 +42,21 @@ def test_what_is_not_an_mp4_is_left_alone() -> None:
     truncated = original[:-5]  # the last box claims more bytes than there are
     assert strip_mp4_metadata(truncated) == truncated
     assert strip_mp4_metadata(b"") == b""
+
+
+def test_a_file_is_cleaned_in_place_as_the_bytes_are(tmp_path: Path) -> None:
+    original = sample_phone_mp4()
+    video = tmp_path / "video.mp4"
+    video.write_bytes(original)
+    assert strip_mp4_file(video) == 4
+    assert video.read_bytes() == strip_mp4_metadata(original)
+    # Already clean: nothing more to do.
+    assert strip_mp4_file(video) == 0
+
+
+def test_a_malformed_file_is_not_touched(tmp_path: Path) -> None:
+    truncated = sample_phone_mp4()[:-5]
+    video = tmp_path / "video.mp4"
+    video.write_bytes(truncated)
+    assert strip_mp4_file(video) == 0
+    assert video.read_bytes() == truncated
