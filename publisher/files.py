@@ -23,11 +23,13 @@ from pathlib import Path
 from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
 from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import strip_mp4_file
+from publisher.posters import NoPoster, poster_jpeg
 from publisher.renditions import (
     JPEG_QUALITY,
     SIDES,
     WEBP_METHOD,
     WEBP_QUALITY,
+    Rendition,
     UnsafeImage,
     Watermark,
     WatermarkUnreadable,
@@ -173,17 +175,43 @@ class PublicFiles:
             except WatermarkUnreadable as exc:
                 raise PublishError(str(exc), kind="setup") from exc
             del original
-            stored = []
-            for rendition in made:
-                ref = await self._blobs.put_bytes(rendition.data)
-                stored.append(
-                    StoredRendition(
-                        rendition.side, rendition.width, rendition.height,
-                        rendition.mime_type, rendition.ext, ref.key, ref.size,
-                    )
-                )  # fmt: skip
-            await asyncio.to_thread(_write_index, index, stored)
-            return tuple(stored)
+            return await self._keep(made, index)
+
+    async def poster(self, media: ArticleMedia) -> tuple[StoredRendition, ...]:
+        """A video's poster (:mod:`publisher.posters`) in web sizes, made once; empty
+        when the video has no picture that can be decoded (it is published all the
+        same)."""
+        digest = _digest(media)
+        index = self._cache_dir / f"{digest}.poster.{self._recipe}.json"
+        async with self._locks.setdefault(f"{digest}:poster", asyncio.Lock()):
+            known = await asyncio.to_thread(_read_index, index)
+            if known is not None:
+                return known
+            path, _, _ = await self._cleaned_video(media)
+            try:
+                frame = await asyncio.to_thread(poster_jpeg, path)
+                made = await asyncio.to_thread(
+                    make_renditions, frame, POSTER_SIDES, self._watermark
+                )
+            except (NoPoster, UnsafeImage):
+                made = ()
+            except WatermarkUnreadable as exc:
+                raise PublishError(str(exc), kind="setup") from exc
+            return await self._keep(made, index)
+
+    async def _keep(self, made: tuple[Rendition, ...], index: Path) -> tuple[StoredRendition, ...]:
+        """Put renditions in the blob store and note which blobs they are."""
+        stored = []
+        for rendition in made:
+            ref = await self._blobs.put_bytes(rendition.data)
+            stored.append(
+                StoredRendition(
+                    rendition.side, rendition.width, rendition.height,
+                    rendition.mime_type, rendition.ext, ref.key, ref.size,
+                )
+            )  # fmt: skip
+        await asyncio.to_thread(_write_index, index, stored)
+        return tuple(stored)
 
     async def read(self, rendition: StoredRendition) -> bytes:
         return await self._original(rendition.key)
@@ -240,6 +268,10 @@ class PublicFiles:
             ) from exc
         await asyncio.to_thread(_store, cached, data)
         return data
+
+
+# A poster is shown at the video's width on the page: two sizes are enough.
+POSTER_SIDES = (1280, 640)
 
 
 def recipe(watermark: Watermark | None) -> str:

@@ -66,6 +66,20 @@ class PublicMediaFolder:
             others.append((path, rendition))
         return relative, public, others
 
+    async def export_poster(self, media: ArticleMedia) -> tuple[str, StoredRendition] | None:
+        """Write a video's poster (its largest JPEG) beside it, once: ``<stem>-poster.jpg``;
+        None when the video has none."""
+        made = await self._files.poster(media)
+        largest = next((r for r in made if not r.is_webp), None)
+        if largest is None:
+            return None
+        stem = media.file_name.rsplit(".", 1)[0] if "." in media.file_name else media.file_name
+        path = f"{self._folder(media)}/{stem}-poster.{largest.ext}"
+        target = self._root / path
+        if not target.exists():
+            await asyncio.to_thread(_write_atomic, target, await self._files.read(largest))
+        return path, largest
+
     def url(self, relative: str) -> str:
         return f"{self._base_url}/{relative}"
 

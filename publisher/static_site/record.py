@@ -82,6 +82,8 @@ class PostMedia:
     height: int | None = None
     # A photo's other sizes and formats (its largest JPEG is ``path``), largest first.
     variants: tuple[PostVariant, ...] = ()
+    # A video's poster picture, shown before it plays.
+    poster: PostVariant | None = None
 
     @property
     def folder(self) -> str:
@@ -89,7 +91,8 @@ class PostMedia:
 
     @property
     def paths(self) -> tuple[str, ...]:
-        return (self.path, *(v.path for v in self.variants))
+        poster = (self.poster.path,) if self.poster is not None else ()
+        return (self.path, *(v.path for v in self.variants), *poster)
 
 
 @dataclass(frozen=True)
@@ -225,10 +228,17 @@ def _media_to_json(media: PostMedia) -> dict[str, Any]:
         "alt": media.alt,
         "width": media.width,
         "height": media.height,
-        "variants": [
-            {"path": v.path, "width": v.width, "height": v.height, "mime_type": v.mime_type}
-            for v in media.variants
-        ],
+        "variants": [_variant_to_json(v) for v in media.variants],
+        "poster": _variant_to_json(media.poster) if media.poster is not None else None,
+    }
+
+
+def _variant_to_json(variant: PostVariant) -> dict[str, Any]:
+    return {
+        "path": variant.path,
+        "width": variant.width,
+        "height": variant.height,
+        "mime_type": variant.mime_type,
     }
 
 
@@ -246,6 +256,7 @@ def _media_from_json(raw: dict[str, Any]) -> PostMedia:
         width=int(raw["width"]) if raw.get("width") is not None else None,
         height=int(raw["height"]) if raw.get("height") is not None else None,
         variants=tuple(_variant_from_json(v) for v in raw.get("variants") or ()),
+        poster=_variant_from_json(raw["poster"]) if raw.get("poster") else None,
     )
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
-from publisher.files import PublicFiles, is_image
+from publisher.files import PublicFiles, is_image, is_mp4
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site.feeds import write_feeds
@@ -138,6 +138,7 @@ class StaticSite:
 
     async def _export(self, article: Article, media: ArticleMedia, index: int) -> PostMedia:
         variants: tuple[PostVariant, ...] = ()
+        poster = None
         if is_image(media):
             relative, public, others = await self._media.export_photo(media)
             variants = tuple(
@@ -145,7 +146,12 @@ class StaticSite:
             )
         else:
             relative, public = await self._media.export(media)
-        for path in (relative, *(v.path for v in variants)):
+            if is_mp4(media):
+                found = await self._media.export_poster(media)
+                if found is not None:
+                    path, frame = found
+                    poster = PostVariant(path, frame.width, frame.height, frame.mime_type)
+        for path in (relative, *(v.path for v in variants), *([poster.path] if poster else [])):
             if not is_public_media_path(path):
                 raise PublishError(f"{media.file_name}: unexpected public path", kind="file")
         size = None
@@ -162,6 +168,7 @@ class StaticSite:
             width=size[0] if size else None,
             height=size[1] if size else None,
             variants=variants,
+            poster=poster,
         )
 
     def _photo_alt(self, title: str, index: int) -> str:

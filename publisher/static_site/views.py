@@ -61,6 +61,8 @@ class MediaView:
     # ``src``) and WebP; empty for a photo published before renditions, or not a photo.
     srcset: tuple[tuple[str, int], ...] = ()
     webp_srcset: tuple[tuple[str, int], ...] = ()
+    # A video's poster (src, width, height): also the video's shape on the page.
+    poster: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,11 @@ class PostViews:
             height=media.height,
             srcset=_srcset(media, media.mime_type, ((src, media.width or 0),)),
             webp_srcset=_srcset(media, "image/webp", ()),
+            poster=(
+                (quote(media.poster.path, safe="/"), media.poster.width, media.poster.height)
+                if media.poster is not None
+                else None
+            ),
         )
 
     def _make(self, post: Post) -> PostView:

@@ -80,3 +80,24 @@ def make_article(
         tags=tags,
         web_url=web_url,
     )
+
+
+def real_mp4(seconds: float = 3.0, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A short, decodable MP4 (MPEG-4 Part 2, which every FFmpeg build encodes): blue
+    for its first second, then red, so a poster taken one second in is red."""
+    import av
+    from PIL import Image
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        stream.gop_size = 5  # key frames every half second, for seeking
+        for index in range(int(seconds * 10)):
+            color = (20, 40, 220) if index < 10 else (220, 30, 30)
+            frame = av.VideoFrame.from_image(Image.new("RGB", size, color))
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
