@@ -22,7 +22,7 @@ from pathlib import Path
 
 from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
 from publisher.model import ArticleMedia, PublishError
-from publisher.mp4meta import strip_mp4_file
+from publisher.mp4meta import NotMp4, strip_mp4_file
 from publisher.posters import NoPoster, poster_jpeg
 from publisher.renditions import (
     JPEG_QUALITY,
@@ -241,7 +241,15 @@ class PublicFiles:
                     await self._blobs.copy_to(media.blob_key, temp)
                 except BlobNotFoundError as exc:
                     raise PublishError("file missing from the media store", kind="file") from exc
-                size, sha256 = await asyncio.to_thread(_strip_and_sum, temp)
+                try:
+                    size, sha256 = await asyncio.to_thread(_strip_and_sum, temp)
+                except NotMp4 as exc:
+                    raise PublishError(
+                        f"{media.file_name}: not a readable video ({exc})",
+                        kind="file",
+                        unpublishable=media.media_id,
+                        reason="unpublishable.video",
+                    ) from exc
                 await asyncio.to_thread(os.replace, temp, cached)
             finally:
                 await asyncio.to_thread(temp.unlink, missing_ok=True)

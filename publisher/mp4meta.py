@@ -28,8 +28,11 @@ _METADATA = {b"udta", b"meta", b"uuid", b"XMP_"}
 _ZEROS = bytes(1024 * 1024)
 
 
-class _NotMp4(ValueError):
-    pass
+class NotMp4(ValueError):
+    """Not a chain of ISO media boxes with a ``moov`` (cut off, damaged, another kind)."""
+
+
+_NotMp4 = NotMp4
 
 
 def _boxes(file: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
@@ -92,16 +95,15 @@ def _is_mp4(file: BinaryIO, size: int) -> bool:
 def strip_mp4_file(path: Path) -> int:
     """Blank the metadata boxes of the video at ``path`` in place, reading only box
     headers and writing only the boxes' bytes (memory does not grow with the video).
-    Returns how many boxes were blanked; a file that is no well-formed MP4 is left as
-    it is (0)."""
+    Returns how many boxes were blanked. A file that is not a whole chain of boxes with
+    a ``moov`` (an old QuickTime file without ``ftyp`` is one) raises :class:`NotMp4`
+    and is left as it is: what cannot be read cannot be cleaned, so it must not go out."""
     with open(path, "r+b") as file:
         size = os.fstat(file.fileno()).st_size
-        if not _is_mp4(file, size):
-            return 0
-        try:
-            boxes = _plan(file, 0, size)
-        except _NotMp4:
-            return 0
+        top = _boxes(file, 0, size)
+        if b"moov" not in {kind for kind, *_ in top}:
+            raise NotMp4("no moov box")
+        boxes = _plan(file, 0, size)
         _blank(file, boxes)
         return len(boxes)
 

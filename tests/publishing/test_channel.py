@@ -28,7 +28,7 @@ from publisher.files import PublicFiles
 from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
-from tests.fakebotapi.samples import sample_pdf
+from tests.fakebotapi.samples import sample_mp4, sample_pdf
 from tests.publishing.kit import has_exif, make_article, stored_media
 
 pytestmark = pytest.mark.timeout(30)
@@ -37,6 +37,7 @@ CHANNEL = -1001234567890
 USERNAME = "wartakota"
 WEB_URL = "https://kota.example/berita/banjir-pkp-2026-0001?utm=a&b=c"
 PDF = sample_pdf("Lampiran")
+VIDEO = sample_mp4(b"video bytes")
 
 
 @dataclass
@@ -120,9 +121,7 @@ async def test_album_with_caption_first_then_documents_grouped(env: Env) -> None
         telegram_file_id=officer_photo.file_id,
     )
     photo_2 = await env.photo((0, 200, 0), 2)
-    video = await env.media(
-        "video", b"video bytes", "pkp-3.mp4", "video/mp4", officer_video.file_id
-    )
+    video = await env.media("video", VIDEO, "pkp-3.mp4", "video/mp4", officer_video.file_id)
     pdf_by_id = await env.media(
         "document", PDF, "surat.pdf", "application/pdf", officer_pdf.file_id
     )
@@ -148,7 +147,7 @@ async def test_album_with_caption_first_then_documents_grouped(env: Env) -> None
     # So is the video: its metadata boxes (a phone's GPS position) are blanked first.
     video_item = visual_call.params["media"][2]["media"]
     assert str(video_item).startswith("attach://")
-    assert uploads(visual_call)[video_item[len("attach://") :]] == b"video bytes"
+    assert uploads(visual_call)[video_item[len("attach://") :]] == VIDEO
     # Documents are uploads of their public copy too (without who wrote them), even
     # the one Telegram already has from the officer.
     docs = document_call.params["media"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from publisher.files import PublicFiles
-from publisher.model import ArticleMedia
+from publisher.model import ArticleMedia, PublishError
 from publisher.renditions import Watermark
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi.samples import sample_jpeg, sample_phone_mp4
@@ -80,3 +82,14 @@ async def test_renditions_live_in_the_blob_store_and_a_new_watermark_makes_new_o
     stamped = await marked.renditions(photo)
     assert {r.key for r in stamped}.isdisjoint(r.key for r in made)
     assert store.reads.count(str(photo.blob_key)) == 2
+
+
+async def test_a_video_that_cannot_be_read_is_never_published_as_it_came(tmp_path: Path) -> None:
+    store = CountingStore(tmp_path / "media")
+    cut = sample_phone_mp4()[:-5]  # its metadata cannot be found, so it cannot be removed
+    video = await _media(store, "video", cut, "v.mp4")
+    video = replace(video, media_id=7)
+    with pytest.raises(PublishError) as caught:
+        await PublicFiles(store, tmp_path / "renditions").get(video)
+    assert (caught.value.unpublishable, caught.value.reason) == (7, "unpublishable.video")
+    assert not list((tmp_path / "renditions").glob("*.mp4*"))  # nothing half made is kept

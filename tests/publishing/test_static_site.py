@@ -31,7 +31,7 @@ from publisher.public_media import PublicMediaFolder
 from publisher.static_site import StaticSite, make_server, static_site_from_settings
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
-from tests.fakebotapi.samples import sample_pdf
+from tests.fakebotapi.samples import sample_mp4, sample_pdf
 from tests.publishing.kit import has_exif, has_gps, make_article, stored_media
 
 BASE = "https://warta.kota.go.id"
@@ -44,7 +44,7 @@ MOMENT = datetime(2026, 11, 26, 3, 15, tzinfo=UTC)
 jpeg = partial(sample_jpeg, 640, 480, maker="PhoneMaker", model="Phone 12")
 
 PDF = sample_pdf("Surat Edaran 12", author="Budi Santoso")
-VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40
+VIDEO = sample_mp4(bytes(range(256)) * 40)
 
 
 class Site:

@@ -24,14 +24,14 @@ from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, Publ
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
-from tests.fakebotapi.samples import sample_pdf
+from tests.fakebotapi.samples import sample_mp4, sample_pdf
 from tests.publishing.kit import has_gps, make_article, stored_media
 from tests.wordpress.flaky_proxy import FlakyProxy
 from tests.wordpress.server import WordPressSite
 
 _numbers = itertools.count(1)
 PDF = sample_pdf("Lampiran", author="Budi Santoso")
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" * 4
+MP4 = sample_mp4(b"\x00\x00\x00\x08free" * 4)
 
 
 # An office camera's photo: it names the camera, and where it was taken when asked for ``gps``.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.mp4meta import strip_mp4_file, strip_mp4_metadata
+import pytest
+
+from publisher.mp4meta import NotMp4, strip_mp4_file, strip_mp4_metadata
 from tests.fakebotapi import PHONE_MP4_SAMPLES, mp4_box, sample_phone_mp4
 
 LOCATION = b"+06.1234+106.8456/"
@@ -54,9 +56,20 @@ def test_a_file_is_cleaned_in_place_as_the_bytes_are(tmp_path: Path) -> None:
     assert strip_mp4_file(video) == 0
 
 
-def test_a_malformed_file_is_not_touched(tmp_path: Path) -> None:
+def test_a_malformed_file_is_refused_and_not_touched(tmp_path: Path) -> None:
     truncated = sample_phone_mp4()[:-5]
     video = tmp_path / "video.mp4"
     video.write_bytes(truncated)
-    assert strip_mp4_file(video) == 0
+    with pytest.raises(NotMp4):
+        strip_mp4_file(video)
     assert video.read_bytes() == truncated
+
+
+def test_a_quicktime_file_without_ftyp_is_cleaned_too(tmp_path: Path) -> None:
+    # Older QuickTime files start with their moov (or a "wide" box), not with ftyp.
+    original = sample_phone_mp4()
+    at = original.index(b"moov") - 4
+    video = tmp_path / "old.mov"
+    video.write_bytes(original[at:])
+    assert strip_mp4_file(video) == 4
+    assert LOCATION not in video.read_bytes()
