@@ -74,12 +74,35 @@ def cmd_doctor(settings: Settings) -> int:
     originals = asyncio.run(_check_originals(settings))
     problems += originals.startswith("FAILED")
     print(f"media originals  {originals}")
+    if settings.watermark_image is not None:
+        mark = _check_watermark(settings.watermark_image)
+        problems += mark.startswith("FAILED")
+        print(f"watermark        {mark}")
     print(f"bot API          {settings.telegram_api_url}")
     print(f"heartbeat        {heartbeat_state(settings.data_dir)[1]}")
     for label, verdict_text in asyncio.run(_check_publishing(settings)):
         problems += verdict_text.startswith(("FAILED", "NONE"))
         print(f"{label:<17}{verdict_text}")
     return 1 if problems else 0
+
+
+def _check_watermark(path: Path) -> str:
+    """The logo WARTA_WATERMARK_IMAGE names must open as a picture: publishing stops
+    (a set-up error on every photo) until it does."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as logo:
+            size = f"{logo.width}x{logo.height}"
+            transparent = (
+                "with" if "A" in logo.getbands() or "transparency" in logo.info else "without"
+            )
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        reason = (
+            error.strerror if isinstance(error, OSError) and error.strerror else "not a picture"
+        )
+        return f"FAILED: cannot read {path} ({reason}; set WARTA_WATERMARK_IMAGE to a PNG)"
+    return f"{path} ({size}, {transparent} transparency)"
 
 
 async def _check_originals(settings: Settings) -> str:

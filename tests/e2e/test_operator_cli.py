@@ -266,6 +266,25 @@ async def test_doctor_warns_of_local_links_even_without_channel(
     assert "officers" in out
 
 
+async def test_doctor_checks_the_watermark(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    monkeypatch.setenv("WARTA_TELEGRAM_TOKEN", DEFAULT_TOKEN)
+    monkeypatch.setenv("WARTA_ADMIN_IDS", "1000")
+    logo = operator_env / "logo.png"
+    logo.write_bytes(b"not a picture")
+    monkeypatch.setenv("WARTA_WATERMARK_IMAGE", str(logo))
+    assert await run("doctor") == 1
+    captured = capsys.readouterr()
+    assert f"watermark        FAILED: cannot read {logo} (not a picture" in captured.out
+    _no_traceback(captured.err)
+    Image.new("RGBA", (120, 40), (255, 255, 255, 128)).save(logo)
+    assert await run("doctor") == 0
+    assert f"watermark        {logo} (120x40, with transparency)" in capsys.readouterr().out
+
+
 async def test_doctor_on_a_fresh_service_install_lists_everything_to_do(
     operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
