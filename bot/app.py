@@ -48,7 +48,7 @@ from handlers.sender import start as sender_start
 from handlers.sender import sweep as delivery_sweep
 from handlers.start import set_default_menus
 from publisher.outbox import Outbox
-from publisher.wiring import build_targets, retry_policy, target_names
+from publisher.wiring import build_targets, public_files, retry_policy, target_names
 from storage.blobs import LocalBlobStore
 from storage.card_facts import read_card_facts
 from storage.db import create_engine, make_sessions, upgrade_database_async
@@ -125,9 +125,10 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .build()
     )
     assert services.engine is not None
+    files = public_files(settings, services.blobs)
     outbox = Outbox(
         PublicationStore(make_sessions(services.engine)),
-        build_targets(settings, app.bot, services.blobs, services.engine),
+        build_targets(settings, app.bot, services.blobs, services.engine, files),
         retry_policy(settings),
         clock,
     )
@@ -139,7 +140,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         pace_for(settings.group_messages_per_minute),
         clock,
     )
-    attach(app, Wired(services, sender, outbox))
+    attach(app, Wired(services, sender, outbox, files))
     register(app)
     return app
 

@@ -24,14 +24,18 @@ from bot.post import compose
 from bot.purposes import Purpose
 from bot.text import esc
 from bot.values import Event, Item, Media, Person
+from bot.workflow import Action
 from handlers.card_menus import menu_keyboard
 from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded
+from publisher.articles import article_of
+from publisher.prepare import prepare
 from storage.card_facts import CardSpot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+PREPARE_JOB = "prepare"
 VISUAL_KINDS = ("photo", "video")
 ALBUM_LIMIT = 10
 # A card row may ask for the card's list of files instead of its main buttons.
@@ -274,7 +278,33 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
     if kick_outbox and starts_outbox(action, auto_publish=auto):
         # The outbox has work: start it now, in the job queue.
         kick(context)
+    elif action is Action.APPROVE:
+        # Publishing comes next: have its public copies ready by then.
+        prepare_soon(context, outcome.item.id)
     context.sender.wake(context, outcome.chats, outcome.facts)
+
+
+def prepare_soon(context: WartaContext, item_id: int) -> None:
+    """Make the item's public copies in the job queue (the tap is answered first)."""
+    job_queue = context.application.job_queue
+    if job_queue is not None:
+        job_queue.run_once(
+            _prepare,  # type: ignore[arg-type]  # PTB types jobs with the default context
+            0,
+            data=item_id,
+            name=f"{PREPARE_JOB}-{item_id}",
+        )
+
+
+async def _prepare(context: WartaContext) -> None:
+    assert context.job is not None and isinstance(context.job.data, int)
+    services = context.services
+    item = await services.items.get(context.job.data)
+    if item is None:
+        return
+    article = article_of(item, services.now())
+    ready = await prepare(context.public_files, article)
+    log.info("%s: %d of %d files ready to publish", item.code, ready, len(article.media))
 
 
 def links_text(context: WartaContext, item: Item, language: str) -> str:

@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.text import truncate
 from bot.values import Person
 from bot.workflow import Role
+from publisher.files import PublicFiles
 from publisher.outbox import Outbox
 from storage.card_facts import CardFacts
 from storage.deliveries import Deliveries
@@ -85,6 +86,7 @@ class Wired:
     services: Services
     sender: SenderPort
     outbox: Outbox
+    files: PublicFiles
 
 
 _WIRED = "warta"  # the one bot_data key, known only here
@@ -116,6 +118,10 @@ class WartaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
     @property
     def outbox(self) -> Outbox:
         return wired_of(self.application).outbox
+
+    @property
+    def public_files(self) -> PublicFiles:
+        return wired_of(self.application).files
 
 
 WartaApp = Application[

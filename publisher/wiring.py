@@ -70,17 +70,22 @@ class InstallationId:
 
 
 def build_targets(
-    settings: Settings, bot: Any, blobs: BlobStore, engine: AsyncEngine
+    settings: Settings,
+    bot: Any,
+    blobs: BlobStore,
+    engine: AsyncEngine,
+    files: PublicFiles | None = None,
 ) -> dict[str, Target]:
     """The configured targets by name. ``bot`` is the PTB bot that posts to the channel;
     ``engine`` reaches the database that holds this installation's id (WordPress marks
-    its posts with it)."""
+    its posts with it); ``files`` makes the public copies, shared with whoever prepares
+    them ahead."""
     from publisher.channel import channel_from_settings
     from publisher.static_site import static_site_from_settings
     from publisher.webhook import webhook_from_settings
     from publisher.wordpress import wordpress_from_settings
 
-    files = public_files(settings, blobs)
+    files = files or public_files(settings, blobs)
     media = PublicMediaFolder(settings.effective_site_dir, settings.site_url, files)
     built: dict[str, Target | None] = {
         "site": static_site_from_settings(settings, files) if settings.site_enabled else None,

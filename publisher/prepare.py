@@ -1,0 +1,36 @@
+"""Making an item's public copies ahead of publishing.
+
+An approved item is usually published minutes later, or at a scheduled time. Its
+photos' renditions, its videos' cleaned copies and posters and its documents' cleaned
+copies are made right after the approval, in the background, so the publisher's tap is
+answered by targets that find everything ready. What cannot be made is left for the
+publishing itself, which reports it properly (a file set aside, a retry).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from publisher.files import PublicFiles, is_image, is_mp4
+from publisher.model import Article, PublishError
+
+log = logging.getLogger(__name__)
+
+
+async def prepare(files: PublicFiles, article: Article) -> int:
+    """Make every public copy of ``article`` that is not made yet; returns how many
+    files are ready."""
+    ready = 0
+    for media in article.media:
+        try:
+            if is_image(media):
+                await files.renditions(media)
+            else:
+                await files.get(media)
+                if is_mp4(media):
+                    await files.poster(media)
+        except PublishError as error:
+            log.info("%s: %s left for publishing (%s)", article.key, media.file_name, error.kind)
+            continue
+        ready += 1
+    return ready
