@@ -280,29 +280,27 @@ async def announce(context: WartaContext, outcome: Outcome, *, kick_outbox: bool
         kick(context)
     elif action is Action.APPROVE:
         # Publishing comes next: have its public copies ready by then.
-        prepare_soon(context, outcome.item.id)
+        prepare_soon(context, outcome.item)
     context.sender.wake(context, outcome.chats, outcome.facts)
 
 
-def prepare_soon(context: WartaContext, item_id: int) -> None:
-    """Make the item's public copies in the job queue (the tap is answered first)."""
+def prepare_soon(context: WartaContext, item: Item) -> None:
+    """Make the item's public copies in the job queue (the tap is answered first), from
+    the item as the move left it (no read of its own)."""
     job_queue = context.application.job_queue
     if job_queue is not None:
         job_queue.run_once(
             _prepare,  # type: ignore[arg-type]  # PTB types jobs with the default context
             0,
-            data=item_id,
-            name=f"{PREPARE_JOB}-{item_id}",
+            data=item,
+            name=f"{PREPARE_JOB}-{item.id}",
         )
 
 
 async def _prepare(context: WartaContext) -> None:
-    assert context.job is not None and isinstance(context.job.data, int)
-    services = context.services
-    item = await services.items.get(context.job.data)
-    if item is None:
-        return
-    article = article_of(item, services.now())
+    assert context.job is not None and isinstance(context.job.data, Item)
+    item = context.job.data
+    article = article_of(item, context.services.now())
     ready = await prepare(context.public_files, article)
     log.info("%s: %d of %d files ready to publish", item.code, ready, len(article.media))
 

@@ -27,14 +27,15 @@ async def test_a_photo_spoilt_in_storage_is_left_out_and_the_publishers_are_told
         await o.officer.sends("Jembatan diperbaiki\nPerbaikan selesai hari ini.")
         code = code_in(o.officer.last_message().text)
         await to_official(o, code)
-        await o.official.taps("Setujui", in_chat=o.officials_group)
 
         # The second original goes bad on disk after it was taken in and checked (a
-        # disk fault, a restore gone wrong): no target can make a public copy of it.
+        # disk fault, a restore gone wrong): no public copy can be made of it, neither
+        # ahead after the approval nor by any target.
         media = (await snapshot(database_url)).media_of(code)
         spoilt = Path(o.h.settings.data_dir) / "media" / str(media[1].blob_key)
         os.chmod(spoilt, 0o600)
         spoilt.write_bytes(b"\xff\xd8\xff\xe0 not a picture any more")
+        await o.official.taps("Setujui", in_chat=o.officials_group)
 
         await o.publisher.taps("Terbitkan sekarang", in_chat=o.publishers_group)
         await sweep(o)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,9 +11,12 @@ from PIL import Image
 
 from publisher.files import PublicFiles
 from publisher.model import ArticleMedia, PublishError
+from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi.samples import sample_jpeg, sample_phone_mp4
+
+MIB = 1024 * 1024
 
 
 class CountingStore(LocalBlobStore):
@@ -93,3 +97,33 @@ async def test_a_video_that_cannot_be_read_is_never_published_as_it_came(tmp_pat
         await PublicFiles(store, tmp_path / "renditions").get(video)
     assert (caught.value.unpublishable, caught.value.reason) == (7, "unpublishable.video")
     assert not list((tmp_path / "renditions").glob("*.mp4*"))  # nothing half made is kept
+
+
+async def test_a_64_mib_video_is_made_public_with_memory_flat(tmp_path: Path) -> None:
+    # A phone video's boxes around 64 MiB of pictures: its location sits in udta.
+    head = sample_phone_mp4()
+    at = head.index(b"mdat") - 4
+    big = tmp_path / "big.mp4"
+    with big.open("wb") as out:
+        out.write(head[:at])
+        out.write((1).to_bytes(4, "big") + b"mdat" + (16 + 64 * MIB).to_bytes(8, "big"))
+        for _ in range(64):
+            out.write(bytes(range(256)) * (MIB // 256))
+    store = CountingStore(tmp_path / "media")
+    ref = await store.put_file(big)
+    video = ArticleMedia("video", ref.key, ref.sha256, "video/mp4", "v.mp4")
+    site = tmp_path / "site"
+    folder = PublicMediaFolder(site, "https://kota.example", PublicFiles(store, tmp_path / "r"))
+
+    tracemalloc.start()
+    try:
+        relative, public = await folder.export(video)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert public.size == (site / relative).stat().st_size == ref.size
+    with (site / relative).open("rb") as copy:
+        assert b"+06.1234+106.8456/" not in copy.read(at + 16)
+    # Chunks and box headers, never the video (reading it whole would be 64 MiB or more).
+    assert peak < 8 * MIB, f"peak {peak / MIB:.1f} MiB"
