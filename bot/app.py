@@ -31,6 +31,7 @@ from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
 from handlers import register
 from handlers.announce import SWEEP_JOB
+from handlers.chain import CHAIN_EVERY, CHAIN_JOB, chain_sweep
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
 from handlers.deadlines import (
     REMINDER_JOB,
@@ -174,6 +175,8 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         app.job_queue.run_repeating(
             delivery_sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
         )
+        # The history's hash chain: new events chained, and the day's head posted.
+        app.job_queue.run_repeating(chain_sweep, interval=CHAIN_EVERY, first=1, name=CHAIN_JOB)
         # Reminders and escalations owed while warta was down go out on the first run.
         app.job_queue.run_repeating(
             reminder_sweep,

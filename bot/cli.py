@@ -317,10 +317,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "admin": lambda: cmd_admin_link(settings, args.force),
         "health": lambda: cmd_health(settings),
         "blobs": lambda: _blobs(settings),
+        "audit": lambda: _audit(settings),
         "backup": lambda: _backup(settings, args.dest),
         "restore": lambda: _restore(settings, args.archive, args.force),
     }
     return commands[args.command]()
+
+
+def _audit(settings: Settings) -> int:
+    from bot.cli_audit import cmd_audit_verify
+
+    configure(secrets=_secrets(settings))
+    return cmd_audit_verify(settings)
 
 
 def _blobs(settings: Settings) -> int:

@@ -94,6 +94,20 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         "configured S3 bucket, each checked by its SHA-256; safe to run again, nothing "
         "local is deleted. Then set WARTA_BLOB_STORE=s3 and restart.",
     )
+    audit = command(
+        "audit",
+        "The history's hash chain (the supervision record)",
+        "Every event is chained to the one before it by SHA-256; the running bot posts "
+        "the chain's head to the log group once a day and keeps it in "
+        "<data dir>/audit/chain-heads.txt.",
+    )
+    audit_sub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    audit_sub.add_parser(
+        "verify",
+        help="check every event of the history against the chain and the recorded heads",
+        description="Read the whole history in order and name the first event that was "
+        "edited, deleted or moved since it was recorded; exit 1 if there is one.",
+    )
     backup = command(
         "backup",
         "Write one archive of the database, the media originals and the website",

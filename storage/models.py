@@ -310,6 +310,10 @@ class Event(Base):
     # A deputy's move: the official they acted for (Plt/Plh), as named at the time.
     acting_for_id: Mapped[int | None] = mapped_column(BigInteger)
     acting_for_name: Mapped[str | None] = mapped_column(String(200))
+    # The hash chain (``storage.audit``): set by the sealer, never by a move.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Card(Base):

@@ -55,7 +55,7 @@ async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     assert await current_revision_async(database_url) is None
 
     await upgrade_database_async(database_url)
-    assert await current_revision_async(database_url) == head_revision() == "0011_media_alt"
+    assert await current_revision_async(database_url) == head_revision() == "0012_event_chain"
     assert await _run(database_url, _table_names) == MODEL_TABLES | {"alembic_version"}
 
     await downgrade_database_async(database_url)

@@ -108,6 +108,8 @@ def sample_params(language: str) -> dict[str, object]:
         "end": "Jum, 11 Des",
         "what": "Siti Nurhaliza Rahmawati: Sen, 7 Des – Jum, 11 Des (Dinas luar); Plh: Bambang",
         "late": 12,
+        "count": 1048576,
+        "hash": "3f7a" * 16,
     }
 
 
