@@ -2,10 +2,11 @@
 
 Every event, once chained, carries its place in one office-wide sequence (``seq``, 1,
 2, 3…), the hash of the event before it and its own hash: the SHA-256 of the previous
-hash and a canonical serialisation of the event (its fields as sorted-key JSON, times in
-UTC with microseconds). Changing any field of an event changes its hash; deleting or
-moving one breaks the link of the event after it; rewriting everything after a change
-is caught by the chain heads recorded outside the database (:class:`Anchor`).
+hash and a canonical serialisation of the event (its place and fields as one compact
+JSON array, times in UTC with microseconds). Changing any field of an event changes its
+hash; deleting or moving one breaks the link of the event after it; rewriting
+everything after a change is caught by the chain heads recorded outside the database
+(:class:`Anchor`).
 
 :class:`ChainCheck` reads the chain one event at a time, in ``seq`` order, and names the
 first event that does not hold: memory does not grow with the chain. Pure: the storage
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Literal
 
 GENESIS = "0" * 64
@@ -42,25 +44,44 @@ FIELDS = (
 Problem = Literal["edited", "deleted", "reordered", "rewritten"]
 
 
-def canonical(seq: int, event: Mapping[str, object]) -> bytes:
-    """The bytes an event's hash is made of: its place and its fields, one way only."""
-    fields: dict[str, object] = {"seq": seq}
-    for name in FIELDS:
-        value = event.get(name)
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise ValueError(f"event {event.get('id')}: a time without its zone")
-            value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        fields[name] = value
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+# Where the event's time sits in the canonical array (after its place).
+_WHEN = 1 + FIELDS.index("created_at")
 
 
-def link(previous: str, seq: int, event: Mapping[str, object]) -> str:
-    """The hash of the event at ``seq`` after the event whose hash is ``previous``."""
-    digest = hashlib.sha256(previous.encode("ascii"))
-    digest.update(b"\n")
-    digest.update(canonical(seq, event))
-    return digest.hexdigest()
+def _json(value: object) -> str:
+    """One value as compact JSON, exactly as ``json.dumps(..., ensure_ascii=False)``
+    writes it (written out here: building an encoder per event costs more than the
+    hash)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical(seq: int, values: Sequence[object]) -> bytes:
+    """The bytes an event's hash is made of, one way only: a JSON array of its place
+    and its fields in :data:`FIELDS` order, its time in UTC with microseconds."""
+    row: list[object] = [seq, *values]
+    when = row[_WHEN]
+    if isinstance(when, datetime):
+        if when.tzinfo is None:
+            raise ValueError("an event time without its zone")
+        row[_WHEN] = when.astimezone(UTC).isoformat(timespec="microseconds")
+    return ("[" + ",".join(map(_json, row)) + "]").encode()
+
+
+def values_of(event: Mapping[str, object]) -> tuple[object, ...]:
+    """An event's fields in :data:`FIELDS` order."""
+    return tuple(event.get(name) for name in FIELDS)
+
+
+def link(previous: str, seq: int, values: Sequence[object]) -> str:
+    """The hash of the event at ``seq`` (its fields in :data:`FIELDS` order) after the
+    event whose hash is ``previous``."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical(seq, values)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -106,11 +127,12 @@ class ChainCheck:
     def head(self) -> str:
         return self._previous
 
-    def feed(self, event: Mapping[str, object], chained: Link) -> Finding | None:
-        """Check one more event; returns (and keeps) the first finding."""
+    def feed(self, values: Sequence[object], chained: Link) -> Finding | None:
+        """Check one more event (its fields in :data:`FIELDS` order); returns (and
+        keeps) the first finding."""
         if self.finding is not None:
             return self.finding
-        event_id = event.get("id")
+        event_id = values[0]
         ident = int(event_id) if isinstance(event_id, int) else None
         if chained.seq != self._expected:
             missing = (
@@ -125,7 +147,7 @@ class ChainCheck:
                 else f"event #{ident} claims place {chained.seq} after place {self._expected - 1}"
             )
             return self._found(problem, chained.seq, ident, detail)
-        own = link(chained.prev_hash, chained.seq, event)
+        own = link(chained.prev_hash, chained.seq, values)
         if own != chained.hash:
             return self._found(
                 "edited", chained.seq, ident, f"event #{ident} was changed after it was recorded"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import BigInteger, Integer, String, Text
@@ -99,7 +98,7 @@ def seal(connection: Connection, page: int = PAGE) -> int:
         links = []
         for row in rows:
             seq += 1
-            own = link(previous, seq, _fields_of(row))
+            own = link(previous, seq, tuple(row))
             links.append({"event": row.id, "place": seq, "before": previous, "own": own})
             previous = own
         if links:
@@ -125,13 +124,18 @@ def verify(
             .order_by(_events.c.seq)
             .limit(PAGE)
         ).all()
+        width = len(FIELDS)
         for row in rows:
-            chained = Link(int(row.seq), str(row.prev_hash or ""), str(row.hash or ""))
-            if check.feed(_fields_of(row), chained) is not None:
+            # Plain tuples: the fields in FIELDS order, then the chain's three columns.
+            values = tuple(row)
+            chained = Link(
+                int(values[width]), str(values[width + 1] or ""), str(values[width + 2] or "")
+            )
+            if check.feed(values[:width], chained) is not None:
                 break
         if len(rows) < PAGE:
             break
-        last = int(rows[-1].seq)
+        last = int(rows[-1][len(FIELDS)])
         if progress is not None:
             progress(check.count)
     check.finish()
@@ -139,10 +143,6 @@ def verify(
         sa.select(sa.func.count()).select_from(_events).where(_events.c.seq.is_(None))
     ).scalar_one()
     return Verdict(check.count, check.head, check.finding, int(unsealed))
-
-
-def _fields_of(row: Any) -> dict[str, object]:
-    return {name: getattr(row, name) for name in FIELDS}
 
 
 class ChainStore:
