@@ -166,12 +166,7 @@ class PublicFiles:
             try:
                 made = await asyncio.to_thread(make_renditions, original, SIDES, self._watermark)
             except UnsafeImage as exc:
-                raise PublishError(
-                    f"{media.file_name}: {exc}",
-                    kind="file",
-                    unpublishable=media.media_id,
-                    reason=exc.reason,
-                ) from exc
+                raise unpublishable(media, str(exc), exc.reason) from exc
             except WatermarkUnreadable as exc:
                 raise PublishError(str(exc), kind="setup") from exc
             del original
@@ -244,12 +239,8 @@ class PublicFiles:
                 try:
                     size, sha256 = await asyncio.to_thread(_strip_and_sum, temp)
                 except NotMp4 as exc:
-                    raise PublishError(
-                        f"{media.file_name}: not a readable video ({exc})",
-                        kind="file",
-                        unpublishable=media.media_id,
-                        reason="unpublishable.video",
-                    ) from exc
+                    problem = f"not a readable video ({exc})"
+                    raise unpublishable(media, problem, "unpublishable.video") from exc
                 await asyncio.to_thread(os.replace, temp, cached)
             finally:
                 await asyncio.to_thread(temp.unlink, missing_ok=True)
@@ -268,18 +259,20 @@ class PublicFiles:
         try:
             data = await asyncio.to_thread(clean, original)
         except UncleanableDocument as exc:
-            raise PublishError(
-                f"{media.file_name}: {exc}",
-                kind="file",
-                unpublishable=media.media_id,
-                reason=exc.reason,
-            ) from exc
+            raise unpublishable(media, str(exc), exc.reason) from exc
         await asyncio.to_thread(_store, cached, data)
         return data
 
 
 # A poster is shown at the video's width on the page: two sizes are enough.
 POSTER_SIDES = (1280, 640)
+
+
+def unpublishable(media: ArticleMedia, problem: str, reason: str) -> PublishError:
+    """The error for a file no target can ever make public: set aside, not retried."""
+    return PublishError(
+        f"{media.file_name}: {problem}", kind="file", unpublishable=media.media_id, reason=reason
+    )
 
 
 def recipe(watermark: Watermark | None) -> str:

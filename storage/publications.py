@@ -27,6 +27,7 @@ from bot.publication import (
     WORKING,
 )
 from storage import values as to_value
+from storage.media_rows import leave_out
 from storage.models import Event, Item, Media, Publication
 
 # What a target's new status is called in the item's history.
@@ -220,26 +221,9 @@ class PublicationStore:
             label = media.file_name or f"#{media.position}"
             if media.refused is not None:
                 return SetAside(row.item_id, label, newly=False)
-            media.refused = reason
-            media.dropped = True
             item = await session.get(Item, row.item_id)
             assert item is not None  # foreign key
-            if item.cover_media_id == media.id:
-                item.cover_media_id = None
-            item.updated_at = now
-            session.add(
-                Event(
-                    item_id=item.id,
-                    actor_id=None,
-                    actor_name=SYSTEM_NAME,
-                    actor_role=SYSTEM_ROLE,
-                    action="media_unpublishable",
-                    from_state=item.state,
-                    to_state=item.state,
-                    note=f"#{media.position} {media.kind}: {reason}",
-                    created_at=now,
-                )
-            )
+            leave_out(session, item, media, reason, "media_unpublishable", now)
             return SetAside(row.item_id, label, newly=True)
 
     async def all_done(self, item_id: int) -> bool:

@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
 from bot.outgoing import Kind, Message, card_redraws
-from storage.models import Card, Event, Item, Media
+from storage.media_rows import leave_out
+from storage.models import Card, Item, Media
 from storage.outgoing import add
 
 DUPLICATE = "intake.refused.duplicate"
@@ -79,25 +79,7 @@ async def _refuse(
 ) -> tuple[int, ...]:
     item = await session.get(Item, media.item_id)
     assert item is not None  # foreign key
-    media.refused = reason
-    media.dropped = True
-    if item.cover_media_id == media.id:
-        item.cover_media_id = None
-    # The item changed (a file less): buttons drawn before are stale now.
-    item.updated_at = now
-    session.add(
-        Event(
-            item_id=item.id,
-            actor_id=None,
-            actor_name=SYSTEM_NAME,
-            actor_role=SYSTEM_ROLE,
-            action="media_refused",
-            from_state=item.state,
-            to_state=item.state,
-            note=f"#{media.position} {media.kind}: {reason}",
-            created_at=now,
-        )
-    )
+    leave_out(session, item, media, reason, "media_refused", now)
     cards = {
         card.chat_id: card.audience
         for card in await session.scalars(select(Card).where(Card.item_id == item.id))
