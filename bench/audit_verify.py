@@ -34,8 +34,8 @@ def _fill(url: str, events: int) -> float:
     import sqlalchemy as sa
 
     from storage.audit import ChainStore
+    from storage.column_types import UTCDateTime
     from storage.db import create_engine, upgrade_database_async
-    from storage.models import UTCDateTime
 
     async def go() -> float:
         await upgrade_database_async(url)

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.audit_chain import FIELDS, GENESIS, Anchor, ChainCheck, Finding, Link, link
-from storage.models import UTCDateTime
+from storage.column_types import UTCDateTime
 
 PAGE = 5000
 # Any fixed number: the one lock all sealers of this database take.
