@@ -18,8 +18,10 @@ from datetime import datetime
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
 from bot.reminders import Stage
-from storage.models import Item
+from bot.report import ESCALATED, REMINDED
+from storage.models import Event, Item
 from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, condition
 
 # Literal, so that the statements match the partial indexes' conditions exactly.
@@ -72,4 +74,19 @@ async def mark_sent(session: AsyncSession, visit: Owed, now: datetime) -> bool:
         .values({marker: now})
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    marked = bool(getattr(result, "rowcount", 0) == 1)
+    if marked:
+        # The supervision record: the monthly report counts reminders and escalations.
+        session.add(
+            Event(
+                item_id=visit.item_id,
+                actor_id=None,
+                actor_name=SYSTEM_NAME,
+                actor_role=SYSTEM_ROLE,
+                action=REMINDED if visit.stage is Stage.REMIND else ESCALATED,
+                from_state=visit.state,
+                to_state=visit.state,
+                created_at=now,
+            )
+        )
+    return marked

@@ -78,6 +78,13 @@ async def test_reminder_then_escalation_at_the_working_minute_exactly_once(
         assert not answer.show_alert
         db = await snapshot(database_url)
         assert db.item(code).state == "editing"
+        # The history keeps both, once each, for the monthly report.
+        marks = [
+            (e.action, e.to_state)
+            for e in db.events_of(code)
+            if e.action in ("step_reminded", "step_escalated")
+        ]
+        assert marks == [("step_reminded", "submitted"), ("step_escalated", "submitted")]
         # A new step visit: the editors' reminder comes at its own time (13.00), once.
         o.clock.advance(minutes=59)
         await reminder_sweep(o.h)
