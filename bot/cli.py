@@ -318,6 +318,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "health": lambda: cmd_health(settings),
         "blobs": lambda: _blobs(settings),
         "audit": lambda: _audit(settings),
+        "report": lambda: _report(settings, args.month, args.language, args.out),
         "backup": lambda: _backup(settings, args.dest),
         "restore": lambda: _restore(settings, args.archive, args.force),
     }
@@ -329,6 +330,25 @@ def _audit(settings: Settings) -> int:
 
     configure(secrets=_secrets(settings))
     return cmd_audit_verify(settings)
+
+
+def _report(settings: Settings, month: str | None, language: str | None, out: Path | None) -> int:
+    from zoneinfo import ZoneInfo
+
+    from bot.cli_report import cmd_report
+    from bot.report import Month
+    from bot.services import utc_now
+
+    zone = ZoneInfo(settings.timezone)
+    now = utc_now()
+    try:
+        chosen = Month.parse(month) if month else Month.of(now, zone).previous()
+    except ValueError as error:
+        raise OperatorError(str(error), code=2) from None
+    if chosen.bounds(zone)[0] > now:
+        raise OperatorError(f"{chosen} has not begun yet: there is nothing to report", code=2)
+    configure(secrets=_secrets(settings))
+    return cmd_report(settings, chosen, language or settings.default_language, out)
 
 
 def _blobs(settings: Settings) -> int:

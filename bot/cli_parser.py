@@ -108,6 +108,23 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         description="Read the whole history in order and name the first event that was "
         "edited, deleted or moved since it was recorded; exit 1 if there is one.",
     )
+    report = command(
+        "report",
+        "Write a month's SOP report: charts (PNG), a PDF for the archive and a spreadsheet",
+        "Items handed over per section and outcome, working time per step against its "
+        "standard, late steps, reminders and escalations, publication per target. Written "
+        "to <data dir>/reports/<month>/; the summary is printed.",
+    )
+    report.add_argument(
+        "--month",
+        help="the month as YYYY-MM, e.g. 2026-11 (default: the month before this one)",
+    )
+    report.add_argument(
+        "--language",
+        choices=["id", "en"],
+        help="the report's language (default: WARTA_DEFAULT_LANGUAGE)",
+    )
+    report.add_argument("--out", type=Path, help="another folder for the files")
     backup = command(
         "backup",
         "Write one archive of the database, the media originals and the website",

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # Telegram allows a bot about 20 messages a minute in one group; the rate limiter
     # queues anything beyond. Raise only for a Bot API server without that limit.
     group_messages_per_minute: int = Field(default=20, gt=0)
+    # Printed at the top of every page of the monthly report (README "Reports").
+    office_name: str = "DPMPTSP dan Tenaga Kerja Kota Pangkalpinang"
+    sop_number: str = "SOP.WASDA 006/DPMPSTP& NAKER"
     # The office's working time, which the SOP's time standards count (README "Working
     # time"): its week, an optional break, which of Indonesia's holiday categories close
     # it ("public", "government" = cuti bersama), and days closed or opened by decree.

@@ -156,3 +156,5 @@ def configure(level: str = "INFO", secrets: list[str] | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # fpdf2's font subsetting logs every glyph it keeps (the monthly report's PDF).
+    logging.getLogger("fontTools").setLevel(logging.WARNING)

@@ -73,7 +73,7 @@ class Month:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 2000 <= self.year <= 9999:
-            raise ValueError(f"no such month: {self.year}-{self.month}")
+            raise ValueError(f"no such month: {self.year}-{self.month} (write it as 2026-11)")
 
     @classmethod
     def parse(cls, text: str) -> Month:
