@@ -29,6 +29,7 @@ from bot.people import PeopleService
 from bot.services import Services, blobs_for, utc_now
 from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
+from bot.usecases.report import MonthlyReports
 from handlers import register
 from handlers.announce import SWEEP_JOB
 from handlers.chain import CHAIN_EVERY, CHAIN_JOB, chain_sweep
@@ -98,6 +99,14 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             calendar,
             supervisor=settings.supervisor_chat,
             any_hour=settings.remind_outside_hours,
+        ),
+        reports=MonthlyReports(
+            sessions,
+            steps,
+            Translator(settings.default_language),
+            folder=settings.data_dir / "reports",
+            office=settings.office_name,
+            sop=settings.sop_number,
         ),
     )
     return services

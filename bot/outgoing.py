@@ -33,6 +33,7 @@ class Kind(StrEnum):
     DIGEST = "digest"  # a team group's morning digest of its queue, drawn when sent
     HISTORY = "history"  # the item's history, drawn when sent (a button or /riwayat)
     FULL_TEXT = "fulltext"  # the item's whole title and text, in as many messages as needed
+    REPORT = "report"  # a month's SOP report (``params``: month), made when it goes
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot import timefmt
 from bot.i18n import Translator
-from bot.report import Decision, LateVisit, MonthlyReport, Outcome, StepFigures
+from bot.report import Decision, LateVisit, Month, MonthlyReport, Outcome, StepFigures
 
 Cell = str | int | float | timedelta | datetime | None
 
@@ -31,8 +31,9 @@ class Table:
     note: str | None = None
 
 
-def month_name(report: MonthlyReport, t: Translator, language: str) -> str:
-    return t(f"report.month.{report.month.month}", language) + f" {report.month.year}"
+def month_name_of(month: Month, t: Translator, language: str) -> str:
+    """``November 2026`` in the reader's language."""
+    return t(f"report.month.{month.month}", language) + f" {month.year}"
 
 
 def share(part: int, whole: int) -> float | None:
@@ -49,7 +50,7 @@ class ReportTables:
         self.zone = zone
 
     def month_label(self) -> str:
-        return month_name(self.report, self._t, self._language)
+        return month_name_of(self.report.month, self._t, self._language)
 
     def t(self, key: str, **params: object) -> str:
         return self._t(key, self._language, **params)
@@ -236,7 +237,7 @@ class ReportTables:
         lines = [
             self.t(
                 "report.summary.title",
-                month=escape(month_name(report, self._t, self._language)),
+                month=escape(self.month_label()),
             ),
         ]
         if not report.complete:

@@ -17,6 +17,7 @@ from bot.items import ItemService
 from bot.people import PeopleService
 from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
+from bot.usecases.report import MonthlyReports
 from storage.blob_stores import blob_store
 from storage.blobs import BlobStore
 
@@ -53,6 +54,8 @@ class Services:
     engine: AsyncEngine | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.
     reminders: ReminderSweep | None = None
+    # The monthly SOP report (/laporan); None in tests without one.
+    reports: MonthlyReports | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def now(self) -> datetime:

@@ -24,6 +24,7 @@ from handlers import (
     prompts,
     publishing,
     queue,
+    reports,
     start,
     taps,
 )
@@ -59,6 +60,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("riwayat", "status", "history"), history.history),
     (("antrian", "queue"), queue.show_queue),
     (("wakil", "deputy"), deputies.deputies),
+    (("laporan", "report"), reports.monthly_report),
     (("turunkan", "takedown"), publishing.takedown),
     (("batal", "cancel"), prompts.cancel),
     (("undang", "invite"), admin.invite),

@@ -38,6 +38,7 @@ from handlers.announce import (
 from handlers.cards import full_text_parts, history_text, live_media
 from handlers.common import WartaContext
 from handlers.reminders import send_digest, send_reminder
+from handlers.reports import send_report
 from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
 from storage.outgoing import DROPPED, SENT, Finished, OutgoingStore, PlacedCard, Queued
@@ -318,6 +319,8 @@ class Sender:
             count = max(1, len(live_media(item)))
         elif item is not None and row.kind is Kind.FULL_TEXT:
             count = len(full_text_parts(item))
+        elif row.kind is Kind.REPORT:
+            count = 3  # the summary and two albums
         delay = self._pace.delay(row.chat_id, self._monotonic(), count, new=row.new)
         if delay > 0:
             self.waits += 1
@@ -384,6 +387,9 @@ class Sender:
             }
             text = services.t(row.key or "", language, **{k: esc(v) for k, v in params.items()})
             return self._went(row, await _sent(send_text(context, chat_id, text)))
+        if row.kind is Kind.REPORT:
+            month = row.params.get("month", "")
+            return self._went(row, await send_report(context, chat_id, month, language, calls))
         if row.kind is Kind.DIGEST:
             # None: nothing waits in that group this morning; nothing to send.
             return self._went(row, bool(await send_digest(context, chat_id, language)))

@@ -46,8 +46,8 @@ from handlers.tap_guard import Tapped, on_tap
 BASE_COMMANDS = ("bantuan", "bahasa")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.OFFICER: ("baru", "draf"),
-    Role.OFFICIAL: ("turunkan", "wakil"),
-    Role.ADMIN: ("undang", "orang", "wakil"),
+    Role.OFFICIAL: ("turunkan", "wakil", "laporan"),
+    Role.ADMIN: ("undang", "orang", "wakil", "laporan"),
 }
 MEMBER_COMMANDS = ("antrian", "riwayat", "batal")
 GROUP_COMMANDS = ("bantuan", "antrian", "riwayat", "batal", "ikat")
