@@ -29,10 +29,17 @@ from bot.people import PeopleService
 from bot.services import Services, blobs_for, utc_now
 from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
-from bot.usecases.report import MonthlyReports
+from bot.wiring_records import month_archives, month_reports
 from handlers import register
 from handlers.announce import SWEEP_JOB
-from handlers.chain import CHAIN_EVERY, CHAIN_JOB, chain_sweep
+from handlers.chain import (
+    ARCHIVE_EVERY,
+    ARCHIVE_JOB,
+    CHAIN_EVERY,
+    CHAIN_JOB,
+    chain_sweep,
+    month_archive,
+)
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
 from handlers.deadlines import (
     REMINDER_JOB,
@@ -72,6 +79,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     zone = ZoneInfo(settings.timezone)
     calendar = office_calendar(settings)
     steps = StepClock(settings.time_standards, calendar)
+    blobs = blobs_for(settings)
+    reports = month_reports(settings, sessions)
     services = Services(
         settings=settings,
         people=PeopleService(
@@ -88,7 +97,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         ),
         drafts=DraftService(sessions, steps, settings.code_prefix, zone),
         chats=ChatService(sessions),
-        blobs=blobs_for(settings),
+        blobs=blobs,
         t=Translator(settings.default_language),
         zone=zone,
         engine=engine,
@@ -100,14 +109,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             supervisor=settings.supervisor_chat,
             any_hour=settings.remind_outside_hours,
         ),
-        reports=MonthlyReports(
-            sessions,
-            steps,
-            Translator(settings.default_language),
-            folder=settings.data_dir / "reports",
-            office=settings.office_name,
-            sop=settings.sop_number,
-        ),
+        reports=reports,
+        archives=month_archives(settings, sessions, blobs, reports),
     )
     return services
 
@@ -186,6 +189,10 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         )
         # The history's hash chain: new events chained, and the day's head posted.
         app.job_queue.run_repeating(chain_sweep, interval=CHAIN_EVERY, first=1, name=CHAIN_JOB)
+        # Last month's archive, once, when the office opens after the month ends.
+        app.job_queue.run_repeating(
+            month_archive, interval=ARCHIVE_EVERY, first=ARCHIVE_EVERY, name=ARCHIVE_JOB
+        )
         # Reminders and escalations owed while warta was down go out on the first run.
         app.job_queue.run_repeating(
             reminder_sweep,

@@ -17,6 +17,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.cli_doctor import cmd_doctor, local_link_warnings, write_problem
 from bot.cli_parser import build_parser
@@ -31,6 +32,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.heartbeat import heartbeat_state
 from bot.logs import configure
 from bot.publication import OPEN, UNCERTAIN
+from bot.report import Month
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +321,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "blobs": lambda: _blobs(settings),
         "audit": lambda: _audit(settings),
         "report": lambda: _report(settings, args.month, args.language, args.out),
+        "archive": lambda: _archive(settings, args),
         "backup": lambda: _backup(settings, args.dest),
         "restore": lambda: _restore(settings, args.archive, args.force),
     }
@@ -333,10 +336,28 @@ def _audit(settings: Settings) -> int:
 
 
 def _report(settings: Settings, month: str | None, language: str | None, out: Path | None) -> int:
-    from zoneinfo import ZoneInfo
-
     from bot.cli_report import cmd_report
-    from bot.report import Month
+
+    chosen = _month_or_last(settings, month)
+    configure(secrets=_secrets(settings))
+    return cmd_report(settings, chosen, language or settings.default_language, out)
+
+
+def _archive(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_archive import cmd_archive, cmd_archive_verify
+
+    if args.action == "verify":
+        if args.file is None or args.month or args.out:
+            raise OperatorError("write: warta archive verify FILE", code=2)
+        return cmd_archive_verify(args.file)
+    if args.file is not None:
+        raise OperatorError("write: warta archive [--month YYYY-MM] [--out FILE]", code=2)
+    configure(secrets=_secrets(settings))
+    return cmd_archive(settings, _month_or_last(settings, args.month), args.out)
+
+
+def _month_or_last(settings: Settings, month: str | None) -> Month:
+    """The month named, or the one before this one; an operator's sentence otherwise."""
     from bot.services import utc_now
 
     zone = ZoneInfo(settings.timezone)
@@ -347,8 +368,7 @@ def _report(settings: Settings, month: str | None, language: str | None, out: Pa
         raise OperatorError(str(error), code=2) from None
     if chosen.bounds(zone)[0] > now:
         raise OperatorError(f"{chosen} has not begun yet: there is nothing to report", code=2)
-    configure(secrets=_secrets(settings))
-    return cmd_report(settings, chosen, language or settings.default_language, out)
+    return chosen
 
 
 def _blobs(settings: Settings) -> int:

@@ -125,6 +125,21 @@ def build_parser(version: str) -> argparse.ArgumentParser:
         help="the report's language (default: WARTA_DEFAULT_LANGUAGE)",
     )
     report.add_argument("--out", type=Path, help="another folder for the files")
+    archive = command(
+        "archive",
+        "Write a month's archive (one ZIP) or check one",
+        "The ZIP holds every item active in the month with its originals, public copies, "
+        "data and history, the month's report, and SHA256SUMS for `sha256sum -c`. Written to "
+        "<data dir>/archive/arsip-<month>.zip; the running bot writes each month's after it ends.",
+    )
+    archive.add_argument(
+        "action", nargs="?", choices=["verify"], help="verify: check FILE against its SHA256SUMS"
+    )
+    archive.add_argument("file", nargs="?", type=Path, help="the ZIP to check (with verify)")
+    archive.add_argument(
+        "--month", help="the month as YYYY-MM (default: the month before this one)"
+    )
+    archive.add_argument("--out", type=Path, help="another file name for the ZIP")
     backup = command(
         "backup",
         "Write one archive of the database, the media originals and the website",

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from bot.config import Settings
-from bot.i18n import Translator
 from bot.report import Month
 from bot.services import utc_now
 from bot.usecases.report import ReportFiles
@@ -15,28 +14,17 @@ from bot.usecases.report import ReportFiles
 _TAG = re.compile(r"<[^>]+>")
 
 
-def report_folder(settings: Settings) -> Path:
-    return settings.data_dir / "reports"
-
-
 def cmd_report(settings: Settings, month: Month, language: str, out: Path | None) -> int:
     """Write the month's charts, PDF and spreadsheet; print where, and the summary."""
-    from bot.office_calendar import office_calendar
-    from bot.standards import StepClock
-    from bot.usecases.report import MonthlyReports
+    from bot.wiring_records import month_reports
     from storage.db import create_engine, make_sessions
 
     async def make() -> ReportFiles:
         engine = create_engine(settings.effective_database_url)
         try:
-            reports = MonthlyReports(
-                make_sessions(engine),
-                StepClock(settings.time_standards, office_calendar(settings)),
-                Translator(settings.default_language),
-                folder=out or report_folder(settings),
-                office=settings.office_name,
-                sop=settings.sop_number,
-            )
+            reports = month_reports(settings, make_sessions(engine))
+            if out is not None:
+                reports.folder = out
             return await reports.make(month, utc_now(), language)
         finally:
             await engine.dispose()

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
 from bot.standards import StepClock
+from bot.usecases.archive import MonthArchives
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
 from storage.blob_stores import blob_store
@@ -56,6 +57,8 @@ class Services:
     reminders: ReminderSweep | None = None
     # The monthly SOP report (/laporan); None in tests without one.
     reports: MonthlyReports | None = None
+    # The monthly archive, written by a timer after each month ends.
+    archives: MonthArchives | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def now(self) -> datetime:

@@ -1,6 +1,7 @@
-"""The timer that keeps the history's hash chain (:mod:`bot.usecases.chain`): every
-minute it chains the new events; once a day it posts the chain's head to the log group,
-where a rewrite of the database cannot reach it."""
+"""The supervision record's timers. Every minute the history's hash chain
+(:mod:`bot.usecases.chain`) takes in the new events, and once a day its head goes to
+the log group, where a rewrite of the database cannot reach it. After a month ends, its
+archive (:mod:`bot.usecases.archive`) is written once and the log group told."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 
 from bot.outgoing import Kind, Message
 from bot.purposes import Purpose
+from bot.usecases.archive import archive_due
 from bot.usecases.chain import keep_chain
 from handlers.common import WartaContext
 from storage.audit import ChainStore
@@ -16,6 +18,8 @@ log = logging.getLogger(__name__)
 
 CHAIN_JOB = "chain-sweep"
 CHAIN_EVERY = 60  # seconds
+ARCHIVE_JOB = "month-archive"
+ARCHIVE_EVERY = 15 * 60  # seconds
 
 
 async def chain_sweep(context: WartaContext) -> None:
@@ -35,5 +39,37 @@ async def chain_sweep(context: WartaContext) -> None:
         return
     params = {"day": anchor.day, "count": str(anchor.count), "hash": anchor.hash}
     notice = Message(chat_id, Kind.NOTICE, None, key="audit.head", params=params)
+    await context.sender.store.enqueue([notice], services.now())
+    context.sender.wake(context, [chat_id])
+
+
+async def month_archive(context: WartaContext) -> None:
+    services = context.services
+    archives = services.archives
+    if archives is None:
+        return
+    month = archive_due(archives, services.steps.calendar, services.now())
+    if month is None:
+        return
+    written = await archives.write(month, services.now())
+    log.info(
+        "month archive month=%s items=%d files=%d bytes=%d path=%s",
+        month,
+        written.items,
+        written.files,
+        written.size,
+        written.path,
+    )
+    chat_id = await services.chats.chat_for(Purpose.LOG)
+    if chat_id is None:
+        return
+    params = {
+        "month": str(month),
+        "items": str(written.items),
+        "files": str(written.files),
+        "size": f"{written.size / 1024 / 1024:.1f}",
+        "file": written.path.name,
+    }
+    notice = Message(chat_id, Kind.NOTICE, None, key="archive.written", params=params)
     await context.sender.store.enqueue([notice], services.now())
     context.sender.wake(context, [chat_id])

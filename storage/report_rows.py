@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.report import HistoryEvent, ItemRecord, PublicationRecord
@@ -32,8 +32,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-async def month_records(session: AsyncSession, start: datetime, end: datetime) -> list[ItemRecord]:
-    """The records of every item active in ``[start, end)``, oldest first."""
+def active_in(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The condition on ``items`` of being active in ``[start, end)`` (module docstring)."""
     active = select(Event.item_id).where(
         Event.item_id.is_not(None), Event.created_at >= start, Event.created_at < end
     )
@@ -43,16 +43,19 @@ async def month_records(session: AsyncSession, start: datetime, end: datetime) -
         Event.from_state != Event.to_state,
         Event.to_state.in_(_FINISHED),
     )
+    return or_(
+        Item.id.in_(active),
+        and_(Item.created_at < end, Item.id.not_in(finished_before)),
+    )
+
+
+async def month_records(session: AsyncSession, start: datetime, end: datetime) -> list[ItemRecord]:
+    """The records of every item active in ``[start, end)``, oldest first."""
     rows = (
         await session.execute(
             select(Item.id, Item.code, Item.title, Item.section, Item.created_at, Person.full_name)
             .join(Person, Person.id == Item.officer_id)
-            .where(
-                or_(
-                    Item.id.in_(active),
-                    and_(Item.created_at < end, Item.id.not_in(finished_before)),
-                )
-            )
+            .where(active_in(start, end))
             .order_by(Item.id)
         )
     ).all()

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -65,6 +66,10 @@ class MonthlyReports:
         self.folder = folder
         self._office = office
         self._sop = sop
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._steps.calendar.zone
 
     async def figures(self, month: Month, now: datetime) -> MonthlyReport:
         calendar = self._steps.calendar

@@ -135,6 +135,9 @@ def sample_params(language: str) -> dict[str, object]:
         "pages": 14,
         "given": "November",
         "example": "2026-11",
+        "items": 1250,
+        "files": 5400,
+        "size": "20480.5",
     }
 
 

@@ -1,0 +1,110 @@
+"""The month's archive as others will check it, without warta (pure).
+
+The archive is one ZIP holding one folder. Inside it, ``SHA256SUMS`` lists the SHA-256
+of every other file in the format of coreutils' ``sha256sum``, so that
+``sha256sum -c SHA256SUMS`` checks it on any Linux machine (and ``shasum -a 256 -c`` on a
+Mac); ``manifest.json`` says what the month was, what the files are, and where the
+month sits in the history's hash chain; ``BACA-SAYA.txt`` explains both in Indonesian
+and English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SUMS = "SHA256SUMS"
+MANIFEST = "manifest.json"
+README = "BACA-SAYA.txt"
+_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+def folder_name(month: str) -> str:
+    return f"arsip-{month}"
+
+
+def sums_line(sha256: str, path: str) -> str:
+    if "\n" in path or "\\" in path:
+        raise ValueError(f"a file name the checksum list cannot hold: {path!r}")
+    return f"{sha256}  {path}\n"
+
+
+def read_sums(text: str) -> dict[str, str]:
+    """``SHA256SUMS`` as path → hash; :class:`ValueError` names the first bad line."""
+    listed: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            raise ValueError(f"{SUMS} line {number} is not '<sha256>  <file>'")
+        listed[match.group(2)] = match.group(1)
+    return listed
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    what: str  # changed / missing / unlisted
+
+    def __str__(self) -> str:
+        return {
+            "changed": f"{self.path}: its content differs from its SHA-256 in {SUMS}",
+            "missing": f"{self.path}: listed in {SUMS} but not in the archive",
+            "unlisted": f"{self.path}: in the archive but not listed in {SUMS}",
+        }[self.what]
+
+
+def compare(listed: Mapping[str, str], found: Mapping[str, str]) -> list[Problem]:
+    """What differs between the list and the files found (path → SHA-256), by path."""
+    problems = [
+        Problem(path, "missing" if path not in found else "changed")
+        for path, digest in listed.items()
+        if found.get(path) != digest
+    ]
+    problems += [Problem(path, "unlisted") for path in found if path not in listed]
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def readme(*, month: str, office: str, sop: str, items: int, files: int) -> str:
+    folder = folder_name(month)
+    return f"""ARSIP BULANAN — {month}
+{office}
+{sop}
+
+Arsip ini berisi semua naskah yang aktif pada bulan {month}: berkas asli dari petugas
+(folder asli/), salinan yang ditayangkan untuk publik (folder publik/), data naskah
+(naskah.json) dan seluruh riwayatnya (riwayat.json), serta laporan SOP bulan itu
+(folder laporan/). Jumlah: {items} naskah, {files} berkas.
+
+Cara memeriksa keutuhan arsip (tanpa warta):
+
+    unzip {folder}.zip
+    cd {folder}
+    sha256sum -c {SUMS}
+
+Setiap baris harus berakhir dengan "OK" (di Mac: shasum -a 256 -c {SUMS}).
+{MANIFEST} mencatat hash rantai riwayat untuk peristiwa pertama dan terakhir bulan ini;
+bandingkan dengan keluaran "warta audit verify" dan catatan kepala rantai di grup log.
+
+MONTHLY ARCHIVE — {month}
+
+This archive holds every item active in {month}: the officers' original files (asli/),
+the public copies as published (publik/), each item's data (naskah.json) and whole
+history (riwayat.json), and the month's SOP report (laporan/).
+
+To check it without warta: unzip it, enter {folder}/ and run "sha256sum -c {SUMS}";
+every line must end in "OK". {MANIFEST} records the history's hash chain at the
+month's first and last events, to compare with "warta audit verify" and the chain heads
+posted to the log group.
+"""
+
+
+def member_path(name: str, root: str) -> str | None:
+    """A ZIP member's path inside the archive's folder; None for folders and anything
+    outside it (which :func:`compare` reports as unlisted under its full name)."""
+    if name.endswith("/"):
+        return None
+    prefix = f"{root}/"
+    return name[len(prefix) :] if name.startswith(prefix) else f"../{name}"

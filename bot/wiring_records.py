@@ -1,0 +1,44 @@
+"""Builds the supervision record's use cases from the settings: the monthly report and
+the monthly archive (one place for the bot, the command line and the scheduled job)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.office_calendar import office_calendar
+from bot.standards import StepClock
+from bot.usecases.archive import MonthArchives
+from bot.usecases.report import MonthlyReports
+from publisher.archive_copies import ArchiveCopies
+from publisher.wiring import public_files
+from storage.blobs import BlobStore
+
+
+def month_reports(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> MonthlyReports:
+    return MonthlyReports(
+        sessions,
+        StepClock(settings.time_standards, office_calendar(settings)),
+        Translator(settings.default_language),
+        folder=settings.data_dir / "reports",
+        office=settings.office_name,
+        sop=settings.sop_number,
+    )
+
+
+def month_archives(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    blobs: BlobStore,
+    reports: MonthlyReports | None = None,
+) -> MonthArchives:
+    return MonthArchives(
+        sessions,
+        blobs,
+        reports or month_reports(settings, sessions),
+        ArchiveCopies(public_files(settings, blobs)),
+        folder=settings.data_dir / "archive",
+        office=settings.office_name,
+        sop=settings.sop_number,
+    )
