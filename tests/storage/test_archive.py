@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import subprocess
+import tracemalloc
 import zipfile
 from functools import partial
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.archive_check import check_archive
@@ -272,3 +274,55 @@ async def test_the_bot_writes_last_months_archive_once_when_the_office_opens(
     assert archive_due(month_archives, calendar, at(12, 1, "08:00")) is None
     with zipfile.ZipFile(written.path) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2026, 12, 1, 7, 45, 0)}
+
+
+async def _peak_with_original(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path, mib: int
+) -> tuple[int, Path, str]:
+    """The traced memory's peak while archiving November with one original of ``mib``
+    MiB on PKP-2026-0004 (the report's own drawing is in both)."""
+    blobs = LocalBlobStore(tmp_path / "media")
+    source = tmp_path / "video.mp4"
+    with source.open("wb") as out:
+        for _ in range(mib):
+            out.write(os.urandom(1024 * 1024))
+    ref = await blobs.put_file(source)
+    async with sessions.begin() as session:
+        await session.execute(delete(Media).where(Media.item_id == 4))
+        session.add(
+            Media(
+                item_id=4,
+                kind="video",
+                telegram_file_id="v",
+                telegram_unique_id="v",
+                file_name="rapat.mp4",
+                mime_type="video/mp4",
+                size=ref.size,
+                sha256=ref.sha256,
+                blob_key=ref.key,
+                received_at=at(11, 30, "08:30"),
+            )
+        )
+    month_archives = archives(sessions, blobs, tmp_path)
+    tracemalloc.start()
+    try:
+        written = await month_archives.write(NOVEMBER, NOW, tmp_path / f"{mib}.zip")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, written.path, ref.sha256
+
+
+async def test_a_large_original_goes_in_without_being_held_in_memory(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    await _store(sessions, list(ITEMS))
+    await _peak_with_original(sessions, tmp_path, 1)  # fonts and charts warmed up once
+    small, _, _ = await _peak_with_original(sessions, tmp_path, 1)
+    large, path, digest = await _peak_with_original(sessions, tmp_path, 64)
+    # 63 MiB more in the month, at most a chunk or two more in memory.
+    assert large - small < 4 * 1024 * 1024, f"{small=} {large=}"
+    checked = check_archive(path)
+    assert checked.ok
+    entry = next(f for f in checked.manifest["files"] if f["path"].endswith("asli/01-rapat.mp4"))
+    assert (entry["sha256"], entry["size"]) == (digest, 64 * 1024 * 1024)
