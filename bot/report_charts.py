@@ -38,8 +38,10 @@ def _png(figure: Figure) -> bytes:
     return out.getvalue()
 
 
-def _figure() -> Figure:
-    figure = Figure(figsize=_SIZE, layout="constrained")
+def _figure(rows: int = 5) -> Figure:
+    """As wide as always, as high as its rows need (a lone bar is not a wall)."""
+    height = min(_SIZE[1], 1.7 + 0.5 * max(rows, 1))
+    figure = Figure(figsize=(_SIZE[0], height), layout="constrained")
     figure.set_facecolor("white")
     return figure
 
@@ -85,18 +87,18 @@ def steps_chart(tables: ReportTables, standard_hours: dict[str, float]) -> bytes
     )
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", alpha=0.3)
-    _legend_below(axes, markerscale=0.4)
+    _legend_below(figure, axes, markerscale=0.4)
     return _png(figure)
 
 
-def _legend_below(axes: Axes, markerscale: float = 1.0) -> None:
-    """Under the chart, in one row: never over a bar."""
+def _legend_below(figure: Figure, axes: Axes, markerscale: float = 1.0) -> None:
+    """Under the chart and its axis label, in one row: never over a bar (the figure's
+    layout makes room for it)."""
     handles, labels = axes.get_legend_handles_labels()
-    axes.legend(
+    figure.legend(
         handles,
         labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.18),
+        loc="outside lower center",
         ncol=max(1, len(labels)),
         fontsize=8,
         frameon=False,
@@ -109,7 +111,7 @@ def sections_chart(tables: ReportTables) -> bytes:
     report = tables.report
     sections = list(reversed(report.sections))
     labels = [section.section or tables.t("report.no_section") for section in sections]
-    figure = _figure()
+    figure = _figure(len(sections))
     axes = figure.add_subplot()
     rows = list(range(len(sections)))
     left = [0] * len(sections)
@@ -119,6 +121,7 @@ def sections_chart(tables: ReportTables) -> bytes:
             rows,
             counts,
             left=left,
+            height=0.6,
             color=colour,
             label=tables.t(f"report.outcome.{outcome.value}"),
         )
@@ -134,5 +137,5 @@ def sections_chart(tables: ReportTables) -> bytes:
     axes.grid(axis="x", alpha=0.3)
     if not sections:
         axes.text(0.5, 0.5, tables.t("report.pdf.empty"), ha="center", transform=axes.transAxes)
-    _legend_below(axes)
+    _legend_below(figure, axes)
     return _png(figure)

@@ -8,6 +8,7 @@ label comes from the catalogs, in the reader's language.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -56,7 +57,22 @@ class ReportTables:
         return self._t(key, self._language, **params)
 
     def duration(self, delta: timedelta | None) -> str:
-        return "—" if delta is None else timefmt.duration(delta, self._t, self._language)
+        """Working time in hours and minutes: a working day is not 24 hours, so the
+        report never turns hours into days."""
+        if delta is None:
+            return "—"
+        minutes = max(0, math.ceil(delta.total_seconds() / 60))
+        hours, rest = divmod(minutes, 60)
+        parts = [self.t("time.hours", n=hours)] if hours else []
+        if rest or not parts:
+            parts.append(self.t("time.minutes", n=rest))
+        return " ".join(parts)
+
+    def standard(self, step: StepFigures) -> str:
+        """A standard as the SOP states it: working days, then hours and minutes."""
+        days = [self.t("time.days", n=step.standard.days)] if step.standard.days else []
+        rest = timedelta(minutes=step.standard.minutes)
+        return " ".join([*days, self.duration(rest)] if rest or not days else days)
 
     def all(self) -> tuple[Table, ...]:
         return (
@@ -117,7 +133,7 @@ class ReportTables:
             tuple(
                 (
                     self.step_label(step),
-                    self.duration(_span(step)),
+                    self.standard(step),
                     step.visits,
                     step.median,
                     step.p90,
@@ -269,7 +285,7 @@ class ReportTables:
                     p90=self.duration(step.p90),
                     within=step.within,
                     visits=step.visits,
-                    standard=self.duration(_span(step)),
+                    standard=self.standard(step),
                 )
             )
         lines.append(
@@ -296,8 +312,3 @@ class ReportTables:
     def targets_label(self, name: str) -> str:
         key = f"target.{name}"
         return self.t(key) if self._t.has(key) else name
-
-
-def _span(step: StepFigures) -> timedelta:
-    """The standard as a length, for the summary (a working day reads as "1 hr")."""
-    return timedelta(days=step.standard.days, minutes=step.standard.minutes)

@@ -29,7 +29,7 @@ from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
 from storage.audit import ChainStore
-from storage.blobs import LocalBlobStore
+from storage.blobs import BlobStore, LocalBlobStore
 from storage.models import Event, Media, Publication
 from tests.fakebotapi.samples import sample_jpeg, sample_pdf
 from tests.storage.test_report_rows import _store
@@ -41,7 +41,7 @@ ROOT = "arsip-2026-11"
 
 
 async def _with_files(
-    sessions: async_sessionmaker[AsyncSession], blobs: LocalBlobStore
+    sessions: async_sessionmaker[AsyncSession], blobs: BlobStore
 ) -> dict[str, bytes]:
     """PKP-2026-0001 gets a phone photo (with GPS) and a PDF with its author; its site
     target is marked published."""
@@ -80,7 +80,7 @@ async def _with_files(
 
 
 def archives(
-    sessions: async_sessionmaker[AsyncSession], blobs: LocalBlobStore, tmp: Path
+    sessions: async_sessionmaker[AsyncSession], blobs: BlobStore, tmp: Path
 ) -> MonthArchives:
     reports = MonthlyReports(
         sessions,
