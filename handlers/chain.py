@@ -6,6 +6,7 @@ archive (:mod:`bot.usecases.archive`) is written once and the log group told."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from bot.outgoing import Kind, Message
 from bot.purposes import Purpose
@@ -13,6 +14,7 @@ from bot.usecases.archive import archive_due
 from bot.usecases.chain import keep_chain
 from handlers.common import WartaContext
 from storage.audit import ChainStore
+from storage.blobs import BlobStoreError
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,11 @@ CHAIN_JOB = "chain-sweep"
 CHAIN_EVERY = 60  # seconds
 ARCHIVE_JOB = "month-archive"
 ARCHIVE_EVERY = 15 * 60  # seconds
+# After a failed archive (a full disk, the media store out of reach) the next try waits
+# this long, so the log group hears of it hourly, not every quarter of an hour.
+ARCHIVE_RETRY = timedelta(hours=1)
+# Month → when its archive last failed, in this process.
+_failed: dict[str, datetime] = {}
 
 
 async def chain_sweep(context: WartaContext) -> None:
@@ -48,10 +55,22 @@ async def month_archive(context: WartaContext) -> None:
     archives = services.archives
     if archives is None:
         return
-    month = archive_due(archives, services.steps.calendar, services.now())
-    if month is None:
+    now = services.now()
+    month = archive_due(archives, services.steps.calendar, now)
+    if month is None or now - _failed.get(str(month), now - ARCHIVE_RETRY) < ARCHIVE_RETRY:
         return
-    written = await archives.write(month, services.now())
+    if not await archives.recorded_before_end(month):
+        return  # the month before warta was installed
+    try:
+        written = await archives.write(month, now)
+    except (OSError, BlobStoreError) as error:
+        _failed[str(month)] = now
+        log.warning("month archive %s not written: %s; tried again in an hour", month, error)
+        await _tell_log_group(
+            context, "archive.failed", {"month": str(month), "error": str(error)[:300]}
+        )
+        return
+    _failed.pop(str(month), None)
     log.info(
         "month archive month=%s items=%d files=%d bytes=%d path=%s",
         month,
@@ -60,9 +79,6 @@ async def month_archive(context: WartaContext) -> None:
         written.size,
         written.path,
     )
-    chat_id = await services.chats.chat_for(Purpose.LOG)
-    if chat_id is None:
-        return
     params = {
         "month": str(month),
         "items": str(written.items),
@@ -70,6 +86,14 @@ async def month_archive(context: WartaContext) -> None:
         "size": f"{written.size / 1024 / 1024:.1f}",
         "file": written.path.name,
     }
-    notice = Message(chat_id, Kind.NOTICE, None, key="archive.written", params=params)
+    await _tell_log_group(context, "archive.written", params)
+
+
+async def _tell_log_group(context: WartaContext, key: str, params: dict[str, str]) -> None:
+    services = context.services
+    chat_id = await services.chats.chat_for(Purpose.LOG)
+    if chat_id is None:
+        return
+    notice = Message(chat_id, Kind.NOTICE, None, key=key, params=params)
     await context.sender.store.enqueue([notice], services.now())
     context.sender.wake(context, [chat_id])

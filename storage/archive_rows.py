@@ -139,3 +139,11 @@ async def month_items(
             ]
         for archived in found:
             yield archived
+
+
+async def history_before(session: AsyncSession, end: datetime) -> bool:
+    """Whether anything at all was recorded before ``end`` (a month before warta was
+    installed has nothing to archive)."""
+    return (
+        await session.scalar(select(Event.id).where(Event.created_at < end).limit(1))
+    ) is not None

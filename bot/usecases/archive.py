@@ -15,8 +15,9 @@ import hashlib
 import json
 import os
 import re
+import uuid
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,7 +29,13 @@ from bot.archive_manifest import MANIFEST, README, SUMS, folder_name, readme, su
 from bot.report import Month
 from bot.usecases.report import MonthlyReports
 from bot.working_time import OfficeCalendar
-from storage.archive_rows import ArchivedItem, MonthChain, month_chain, month_items
+from storage.archive_rows import (
+    ArchivedItem,
+    MonthChain,
+    history_before,
+    month_chain,
+    month_items,
+)
 from storage.blobs import BlobNotFoundError, BlobStore
 
 CHUNK = 1024 * 1024
@@ -146,6 +153,10 @@ class MonthArchives:
         self._office = office
         self._sop = sop
 
+    async def recorded_before_end(self, month: Month) -> bool:
+        async with self._sessions() as session:
+            return await history_before(session, month.bounds(self._reports.zone)[1])
+
     def path_for(self, month: Month) -> Path:
         return self.folder / f"{folder_name(str(month))}.zip"
 
@@ -158,17 +169,35 @@ class MonthArchives:
             raise MonthNotOver(str(month))
         path = target or self.path_for(month)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
         report = await self._reports.make(month, now)
         async with self._sessions() as session:
             chain = await month_chain(session, start, end)
+        try:
+            written = await self._write_zip(partial, month, now, report.files, chain)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        os.replace(partial, path)
+        return replace(written, path=path, size=path.stat().st_size)
+
+    async def _write_zip(
+        self,
+        partial: Path,
+        month: Month,
+        now: datetime,
+        report_files: tuple[Path, ...],
+        chain: MonthChain,
+    ) -> ArchiveWritten:
+        zone = self._reports.zone
+        start, end = month.bounds(zone)
         run = asyncio.to_thread
         with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
             local = now.astimezone(zone)
             stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
             out = _Zip(archive, folder_name(str(month)), stamp)
             count = 0
-            for report_file in report.files:
+            for report_file in report_files:
                 compress = report_file.suffix != ".png"
                 await run(
                     out.add_file, f"laporan/{report_file.name}", report_file, compress=compress
@@ -198,8 +227,7 @@ class MonthArchives:
             await run(out.add_bytes, MANIFEST, _json(manifest))
             sums = "".join(sums_line(entry.sha256, entry.path) for entry in out.entries)
             archive.writestr(out.info(SUMS, compress=True), sums.encode("utf-8"))
-        os.replace(partial, path)
-        return ArchiveWritten(path, count, len(out.entries) + 1, path.stat().st_size, chain)
+        return ArchiveWritten(partial, count, len(out.entries) + 1, 0, chain)
 
     async def _item(self, out: _Zip, archived: ArchivedItem) -> None:
         item = archived.item

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +44,9 @@ class ReportFiles:
 
 def _write(path: Path, content: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    # Its own temporary name: two people asking for the same month at once each write
+    # their own, and the last rename wins with a whole file.
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
     partial.write_bytes(content)
     os.replace(partial, path)
     return path

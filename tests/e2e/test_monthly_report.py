@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bot.archive_check import check_archive
 from tests.e2e.harness import FakeBotAPI
 from tests.e2e.office import Office, card, code_in, running_office, snapshot, to_official
 
@@ -92,3 +93,45 @@ async def test_who_may_ask_and_which_months(
         summary = o.admin.chat.find("Laporan SOP — Oktober 2026").text or ""
         assert "Diserahkan: 0 naskah" in summary
         assert "laporan-sop-2026-10.pdf" in uploads(fake_bot_api, o.admin.id)
+
+
+async def run_archive_job(o: Office) -> None:
+    """Run the month-archive timer once, as the job queue does every quarter hour."""
+    job = o.h.app.job_queue.get_jobs_by_name("month-archive")[0]
+    await job.run(o.h.app)
+    await o.h.settle()
+
+
+async def test_the_bot_archives_last_month_once_and_says_so(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database_url: str
+) -> None:
+    async with running_office(fake_bot_api, tmp_path, database_url) as o:
+        await published_item(o)
+        folder = Path(o.h.settings.data_dir) / "archive"
+        # October ended before warta was installed: nothing to archive; November runs.
+        await run_archive_job(o)
+        assert not folder.exists() and not o.log_group.find_all("Arsip bulan")
+
+        # Tuesday 1 December 06.00: the month is over, the office not open yet.
+        o.clock.advance(days=4, hours=21)
+        await run_archive_job(o)
+        assert not o.log_group.find_all("Arsip bulan")
+        # A file where the archive folder should be: the log group hears why, once.
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.write_text("not a folder")
+        o.clock.advance(hours=2)  # 08.00
+        await run_archive_job(o)
+        [failed] = o.log_group.find_all("Arsip bulan 2026-11 belum dapat ditulis")
+        assert "Dicoba lagi dalam satu jam" in (failed.text or "")
+        folder.unlink()
+        o.clock.advance(minutes=30)
+        await run_archive_job(o)
+        assert not folder.exists()  # waits the hour
+        o.clock.advance(minutes=31)
+        await run_archive_job(o)
+        [done] = o.log_group.find_all("Arsip bulan 2026-11 selesai")
+        assert "arsip-2026-11.zip, 1 naskah" in (done.text or "")
+        assert check_archive(folder / "arsip-2026-11.zip").ok
+        o.clock.advance(minutes=15)
+        await run_archive_job(o)
+        assert len(o.log_group.find_all("Arsip bulan 2026-11 selesai")) == 1
