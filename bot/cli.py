@@ -31,8 +31,8 @@ from bot.cli_token import (
 from bot.config import ConfigError, Settings, load_settings
 from bot.heartbeat import heartbeat_state
 from bot.logs import configure
+from bot.months import Month
 from bot.publication import OPEN, UNCERTAIN
-from bot.report import Month
 
 log = logging.getLogger(__name__)
 

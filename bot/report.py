@@ -25,14 +25,14 @@ The rules, in one place:
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from bot.months import Month
+from bot.report_records import HistoryEvent, ItemRecord
 from bot.standards import TimeStandards
 from bot.workflow import Action, State
 from bot.working_time import OfficeCalendar, WorkSpan
@@ -46,8 +46,6 @@ ESCALATED = "step_escalated"
 # What the outbox writes when a target has the post, or no longer has it.
 TARGET_PUBLISHED = "target_published"
 TARGET_REMOVED = "target_removed"
-
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
 class Outcome(StrEnum):
@@ -64,95 +62,6 @@ _OUTCOME_OF_STATE = {
     State.REJECTED: Outcome.REJECTED,
     State.WITHDRAWN: Outcome.WITHDRAWN,
 }
-
-
-@dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    month: int
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 2000 <= self.year <= 9999:
-            raise ValueError(f"no such month: {self.year}-{self.month} (write it as 2026-11)")
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        """``"2026-11"``; :class:`ValueError` otherwise."""
-        found = _MONTH.match(text)
-        if found is None:
-            raise ValueError(f"cannot read {text!r} as a month (write it as 2026-11)")
-        return cls(int(found[1]), int(found[2]))
-
-    @classmethod
-    def of(cls, moment: datetime, zone: ZoneInfo) -> Month:
-        local = moment.astimezone(zone)
-        return cls(local.year, local.month)
-
-    def previous(self) -> Month:
-        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
-
-    def next(self) -> Month:
-        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
-
-    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        """The month's first instant and the next month's, in the office's zone."""
-        start = datetime(self.year, self.month, 1, tzinfo=zone)
-        following = self.next()
-        return start, datetime(following.year, following.month, 1, tzinfo=zone)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-
-# --- what the report reads -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryEvent:
-    at: datetime
-    action: str
-    from_state: str | None = None
-    to_state: str | None = None
-    actor_name: str | None = None
-    actor_role: str | None = None
-    note: str | None = None
-
-    @property
-    def moves(self) -> bool:
-        return (
-            self.from_state is not None
-            and self.to_state is not None
-            and self.from_state != self.to_state
-        )
-
-
-@dataclass(frozen=True)
-class PublicationRecord:
-    """One target of an item: when publishing it was decided, and the attempts made."""
-
-    target: str
-    created_at: datetime
-    attempts: int = 1
-
-
-@dataclass(frozen=True)
-class ItemRecord:
-    item_id: int
-    code: str
-    title: str | None
-    section: str | None
-    officer_name: str
-    created_at: datetime
-    events: tuple[HistoryEvent, ...] = ()
-    publications: tuple[PublicationRecord, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return self.title or self.code
 
 
 # --- what the report says -------------------------------------------------------------

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from bot import timefmt
 from bot.i18n import Translator
-from bot.report import Decision, LateVisit, Month, MonthlyReport, Outcome, StepFigures
+from bot.months import Month
+from bot.report import Decision, LateVisit, MonthlyReport, Outcome, StepFigures
 
 Cell = str | int | float | timedelta | datetime | None
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from telegram import InputMediaDocument, InputMediaPhoto, Message, Update
 
+from bot.months import Month
 from bot.outgoing import Kind
 from bot.outgoing import Message as Outgoing
 from bot.people import roles_of
-from bot.report import Month
 from bot.report_tables import month_name_of
 from bot.text import esc
 from bot.workflow import Role

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.report import HistoryEvent, ItemRecord, PublicationRecord
+from bot.report_records import HistoryEvent, ItemRecord, PublicationRecord
 from bot.workflow import FINAL_STATES, State
 from storage.models import Event, Item, Person, Publication
 

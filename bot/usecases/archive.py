@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import values
 from bot.archive_manifest import MANIFEST, README, SUMS, folder_name, readme, sums_line
-from bot.report import Month
+from bot.months import Month
 from bot.usecases.report import MonthlyReports
 from bot.working_time import OfficeCalendar
 from storage.archive_rows import (

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import DEFAULT_LANGUAGE, Translator
-from bot.report import Month, MonthlyReport, monthly_report
+from bot.months import Month
+from bot.report import MonthlyReport, monthly_report
 from bot.report_tables import ReportTables
 from bot.standards import StepClock
 from storage.report_rows import month_records

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.archive_check import check_archive
 from bot.cli import main
 from bot.i18n import Translator
-from bot.report import Month
+from bot.months import Month
 from bot.standards import StepClock, TimeStandards
 from bot.usecases.archive import MonthArchives, MonthNotOver, archive_due
 from bot.usecases.report import MonthlyReports

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
-from bot.report import HistoryEvent, ItemRecord, Month, monthly_report
+from bot.months import Month
+from bot.report import monthly_report
+from bot.report_records import HistoryEvent, ItemRecord
 from bot.standards import TimeStandards
 from bot.workflow import State
 from storage.models import Event, Item, Person, Publication

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.report import HistoryEvent, ItemRecord, PublicationRecord
+from bot.report_records import HistoryEvent, ItemRecord, PublicationRecord
 from bot.working_time import OfficeCalendar, office_week
 
 WIB = ZoneInfo("Asia/Jakarta")

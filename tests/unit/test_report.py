@@ -6,14 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.report import (
-    LateVisit,
-    Month,
-    MonthlyReport,
-    Outcome,
-    TargetFigures,
-    monthly_report,
-)
+from bot.months import Month
+from bot.report import LateVisit, MonthlyReport, Outcome, TargetFigures, monthly_report
 from bot.standards import TimeStandards
 from bot.workflow import State
 from tests.unit.report_month import CALENDAR, ITEMS, WIB, at

@@ -13,7 +13,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.i18n import Translator
-from bot.report import Month, monthly_report
+from bot.months import Month
+from bot.report import monthly_report
 from bot.standards import StepClock, TimeStandards
 from bot.usecases.report import MonthlyReports, ReportFiles
 from tests.unit.report_month import CALENDAR, ITEMS, at
