@@ -20,14 +20,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.chats import ChatService
 from bot.config import Settings
+from bot.core.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
+from bot.core.i18n import Translator
+from bot.core.standards import StepClock
 from bot.drafts import DraftService
-from bot.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
-from bot.i18n import Translator
 from bot.items import ItemService
 from bot.office_calendar import office_calendar
 from bot.people import PeopleService
 from bot.services import Services, blobs_for, utc_now
-from bot.standards import StepClock
 from bot.usecases.remind import ReminderSweep
 from bot.wiring_records import month_archives, month_reports
 from handlers import register
@@ -127,7 +127,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .local_mode(settings.telegram_local_mode)
         .context_types(ContextTypes(context=WartaContext))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        # A 429 makes only its own call wait; pacing per chat is the sender's (bot.pace).
+        # A 429 makes only its own call wait; pacing per chat is the sender's (bot.core.pace).
         .rate_limiter(RetryAfterLimiter())
         .connect_timeout(10)
         .read_timeout(30)

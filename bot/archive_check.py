@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.archive_manifest import MANIFEST, SUMS, Problem, compare, member_path, read_sums
+from bot.core.archive_manifest import MANIFEST, SUMS, Problem, compare, member_path, read_sums
 
 CHUNK = 1024 * 1024
 

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import values
-from bot.people import roles_of
+from bot.core import values
 
-# Re-exported: chats are bound for a purpose; the enum itself is pure (bot.purposes).
-from bot.purposes import Purpose as Purpose
-from bot.purposes import purpose_for_role as purpose_for_role
-from bot.values import Person
-from bot.workflow import Role, WorkflowError
+# Re-exported: chats are bound for a purpose; the enum itself is pure (bot.core.purposes).
+from bot.core.purposes import Purpose as Purpose
+from bot.core.purposes import purpose_for_role as purpose_for_role
+from bot.core.values import Person
+from bot.core.workflow import Role, WorkflowError
+from bot.people import roles_of
 from storage import values as to_value
 from storage.models import Card, Event, Outgoing, Prompt, TeamChat
 from storage.outgoing import UNFINISHED

@@ -29,10 +29,10 @@ from bot.cli_token import (
     unreachable_message,
 )
 from bot.config import ConfigError, Settings, load_settings
-from bot.heartbeat import heartbeat_state
+from bot.core.heartbeat import heartbeat_state
+from bot.core.months import Month
+from bot.core.publication import OPEN, UNCERTAIN
 from bot.logs import configure
-from bot.months import Month
-from bot.publication import OPEN, UNCERTAIN
 
 log = logging.getLogger(__name__)
 

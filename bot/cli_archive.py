@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.archive_check import ArchiveCheck, NotAnArchive, check_archive
 from bot.config import Settings
-from bot.months import Month
+from bot.core.months import Month
 from bot.usecases.archive import ArchiveWritten
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from bot.config import Settings
-from bot.months import Month
+from bot.core.months import Month
 from bot.services import utc_now
 from bot.usecases.report import ReportFiles
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.standards import StepStandard, TimeStandards
-from bot.working_time import office_week
+from bot.core.standards import StepStandard, TimeStandards
+from bot.core.working_time import office_week
 
 DEFAULT_CATEGORIES = ("Berita", "Pengumuman", "Kegiatan", "Layanan Publik")
 # The largest file a self-hosted Bot API server hands over (Telegram's own file limit).

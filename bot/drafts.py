@@ -17,15 +17,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.standards import StepClock
+from bot.core.text import split_title_body
+from bot.core.values import Event, Item, Media, Person
+from bot.core.workflow import Action, Role, State, WorkflowError, transition
 from bot.item_changes import enter_step
 from bot.items import actor_of, view_of
 from bot.move_log import log_move
 from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.people import roles_of
-from bot.standards import StepClock
-from bot.text import split_title_body
-from bot.values import Event, Item, Media, Person
-from bot.workflow import Action, Role, State, WorkflowError, transition
 from storage import values
 from storage.card_facts import CardSpot
 from storage.models import Card, CodeCounter

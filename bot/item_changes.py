@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import values
+from bot.core import values
+from bot.core.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
+from bot.core.standards import StepClock
+from bot.core.workflow import Action, State, Transition, WorkflowError
 from bot.moves import MAX_ALT_LENGTH, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
-from bot.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
-from bot.standards import StepClock
-from bot.workflow import Action, State, Transition, WorkflowError
 from storage.models import Item, Publication
 
 

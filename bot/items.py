@@ -1,6 +1,6 @@
 """Use cases on submissions: drafts, received files, and every move through the SOP.
 
-Each public method is one transaction: it loads the item, asks :mod:`bot.workflow`
+Each public method is one transaction: it loads the item, asks :mod:`bot.core.workflow`
 whether the move is allowed, applies it, appends an event and commits — or changes
 nothing. A stale version (someone else moved the item first) raises
 :class:`StaleItem` carrying the event that won, so the loser can be told who acted.
@@ -21,19 +21,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.deputies import Away, deputy_may_help
-from bot.item_changes import apply_edit, enter_step, in_trouble, write_outbox
-from bot.move_log import log_done, log_move, log_stale
-from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
-from bot.people import roles_of
-from bot.publication import (
+from bot.core.deputies import Away, deputy_may_help
+from bot.core.publication import (
     DONE,
     OUTBOX_EVENTS,
     UNCERTAIN,
 )
-from bot.standards import StepClock
-from bot.values import Event, Item, Person
-from bot.workflow import (
+from bot.core.standards import StepClock
+from bot.core.values import Event, Item, Person
+from bot.core.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
     Action,
@@ -45,6 +41,10 @@ from bot.workflow import (
     WorkflowError,
     transition,
 )
+from bot.item_changes import apply_edit, enter_step, in_trouble, write_outbox
+from bot.move_log import log_done, log_move, log_stale
+from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
+from bot.people import roles_of
 from storage import values
 from storage.absences import deputising
 from storage.card_facts import CardFacts

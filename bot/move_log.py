@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from bot.core.workflow import SYSTEM_ACTOR, Action
 from bot.logs import MOVES, elapsed_ms, kv
 from bot.moves import SYSTEM_ROLE, Outcome, StaleItem
-from bot.workflow import SYSTEM_ACTOR, Action
 
 moves_log = logging.getLogger(MOVES)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.values import Event, Item, Person
-from bot.workflow import Transition
+from bot.core.values import Event, Item, Person
+from bot.core.workflow import Transition
 from storage.card_facts import CardFacts
 
 MAX_TITLE_LENGTH = 300

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.config import Settings
-from bot.working_time import OfficeCalendar, office_week
+from bot.core.working_time import OfficeCalendar, office_week
 
 # A day closed by the office itself has no national name; cards and digests say so in
 # the reader's language.

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.values import Invite, Person
-from bot.workflow import Role, WorkflowError, roles_from
+from bot.core.values import Invite, Person
+from bot.core.workflow import Role, WorkflowError, roles_from
 from storage import values
 from storage.absences import deputy_candidates
 from storage.loading import WITH_ROLES

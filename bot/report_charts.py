@@ -16,8 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.report import Outcome
-from bot.report_tables import ReportTables
+from bot.core.report import Outcome
+from bot.core.report_tables import ReportTables
 
 # Colour-blind-safe (Okabe-Ito), one per outcome, in the order of ``Outcome``.
 _OUTCOME_COLOURS = ("#009E73", "#CC79A7", "#D55E00", "#999999", "#56B4E9")

@@ -16,8 +16,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from bot import timefmt
-from bot.report_tables import Cell, ReportTables, Table
+from bot.core import timefmt
+from bot.core.report_tables import Cell, ReportTables, Table
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FAMILY = "DejaVu"

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.report_tables import Cell, ReportTables
+from bot.core.report_tables import Cell, ReportTables
 
 # Characters Excel does not allow in a sheet's name, and its length limit.
 _NOT_IN_NAME = re.compile(r"[\[\]:*?/\\]")

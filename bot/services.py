@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.chats import ChatService
 from bot.config import Settings
+from bot.core.i18n import Translator
+from bot.core.standards import StepClock
 from bot.drafts import DraftService
-from bot.i18n import Translator
 from bot.items import ItemService
 from bot.people import PeopleService
-from bot.standards import StepClock
 from bot.usecases.archive import MonthArchives
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports

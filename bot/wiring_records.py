@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.core.i18n import Translator
+from bot.core.standards import StepClock
 from bot.office_calendar import office_calendar
-from bot.standards import StepClock
 from bot.usecases.archive import MonthArchives
 from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies

@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot.outgoing import Kind
-from bot.outgoing import Message as Outgoing
+from bot.core.outgoing import Kind
+from bot.core.outgoing import Message as Outgoing
+from bot.core.purposes import Purpose
+from bot.core.text import TEXT_LIMIT, esc, utf16_len
+from bot.core.values import Invite, Person
+from bot.core.workflow import Role, WorkflowError, summarize_roles
 from bot.people import roles_of
-from bot.purposes import Purpose
-from bot.text import TEXT_LIMIT, esc, utf16_len
-from bot.values import Invite, Person
-from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,
@@ -133,7 +133,7 @@ async def _make_invite(
 
 def invite_text(created: Invite, context: WartaContext, language: str) -> str:
     services = context.services
-    from bot import timefmt
+    from bot.core import timefmt
 
     link = f"https://t.me/{context.bot.username}?start={created.token}"
     role = services.t(f"role.{created.role}", language)

@@ -17,14 +17,14 @@ from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Messa
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.core.notices import starts_outbox
+from bot.core.outgoing import card_redraws
+from bot.core.post import compose
+from bot.core.purposes import Purpose
+from bot.core.text import esc
+from bot.core.values import Event, Item, Media, Person
+from bot.core.workflow import Action
 from bot.moves import Outcome
-from bot.notices import starts_outbox
-from bot.outgoing import card_redraws
-from bot.post import compose
-from bot.purposes import Purpose
-from bot.text import esc
-from bot.values import Event, Item, Media, Person
-from bot.workflow import Action
 from handlers.card_menus import menu_keyboard
 from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
-from bot.text import CALLBACK_DATA_LIMIT
-from bot.workflow import Action
+from bot.core.text import CALLBACK_DATA_LIMIT
+from bot.core.workflow import Action
 
 # verb -> how many arguments it takes. Arguments are integers, except ``act``/``ok``
 # whose first argument is a workflow action, and ``inv``/``bind``/``lang``/``rol``

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot import timefmt
+from bot.core import timefmt
+from bot.core.values import Item
+from bot.core.when import quick_choices
+from bot.core.workflow import Action
 from bot.services import Services
-from bot.values import Item
-from bot.when import quick_choices
-from bot.workflow import Action
 from handlers.buttons import button
 from handlers.cards import category_keyboard, media_keyboard
 

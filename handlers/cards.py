@@ -1,6 +1,6 @@
 """The living card of an item, as each audience sees it, and its buttons.
 
-Buttons come from :func:`bot.workflow.allowed_actions` for the audience's role, so a card
+Buttons come from :func:`bot.core.workflow.allowed_actions` for the audience's role, so a card
 never offers a move the SOP refuses; the person who taps is checked again on the tap.
 """
 
@@ -12,14 +12,14 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import timefmt
-from bot.i18n import Translator
+from bot.core import timefmt
+from bot.core.i18n import Translator
+from bot.core.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
+from bot.core.text import TEXT_LIMIT, esc, excerpt, split_for_messages, truncate, utf16_len
+from bot.core.values import Event, Item, Media, Person, Publication
+from bot.core.workflow import Action, Actor, Role, State, allowed_actions
 from bot.items import view_of
-from bot.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.services import Services
-from bot.text import TEXT_LIMIT, esc, excerpt, split_for_messages, truncate, utf16_len
-from bot.values import Event, Item, Media, Person, Publication
-from bot.workflow import Action, Actor, Role, State, allowed_actions
 from handlers.buttons import button
 
 # Characters per message of an item's whole text: room left for the HTML escaping.

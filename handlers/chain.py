@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.outgoing import Kind, Message
-from bot.purposes import Purpose
+from bot.core.outgoing import Kind, Message
+from bot.core.purposes import Purpose
 from bot.usecases.archive import archive_due
 from bot.usecases.chain import keep_chain
 from handlers.common import WartaContext

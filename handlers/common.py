@@ -17,12 +17,12 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as Outgoing
+from bot.core.text import truncate
+from bot.core.values import Person
+from bot.core.workflow import Role
 from bot.people import TelegramUser, roles_of
 from bot.services import Services
-from bot.text import truncate
-from bot.values import Person
-from bot.workflow import Role
 from publisher.files import PublicFiles
 from publisher.outbox import Outbox
 from storage.card_facts import CardFacts

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import timefmt
-from bot.deputies import Away, Period, Reason, Start, may_record
+from bot.core import timefmt
+from bot.core.deputies import Away, Period, Reason, Start, may_record
+from bot.core.text import esc
+from bot.core.workflow import Role, WorkflowError
 from bot.people import roles_of
-from bot.text import esc
 from bot.usecases.deputies import absences_from, cancel_absence, record_absence
-from bot.workflow import Role, WorkflowError
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,

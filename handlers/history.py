@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.outgoing import Kind
+from bot.core.outgoing import Message as Outgoing
+from bot.core.text import esc
+from bot.core.values import Item, Person
+from bot.core.workflow import may_follow
 from bot.items import actor_of
-from bot.outgoing import Kind
-from bot.outgoing import Message as Outgoing
-from bot.text import esc
-from bot.values import Item, Person
-from bot.workflow import may_follow
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
 
 

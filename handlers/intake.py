@@ -26,13 +26,13 @@ import logging
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot.core.outgoing import Kind
+from bot.core.outgoing import Message as Outgoing
+from bot.core.text import esc
+from bot.core.values import Media, Person
+from bot.core.workflow import Role, WorkflowError
 from bot.drafts import DraftUpdate, IncomingMedia
-from bot.outgoing import Kind
-from bot.outgoing import Message as Outgoing
-from bot.text import esc
 from bot.usecases.originals import keep_original, refuse_original
-from bot.values import Media, Person
-from bot.workflow import Role, WorkflowError
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.outgoing import Kind
-from bot.outgoing import Message as Outgoing
+from bot.core.outgoing import Kind
+from bot.core.outgoing import Message as Outgoing
+from bot.core.queue import card_audience
+from bot.core.workflow import State, WorkflowError
 from bot.people import roles_of
-from bot.queue import card_audience
-from bot.workflow import State, WorkflowError
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain
 from handlers.queue import viewer_of

@@ -2,7 +2,7 @@
 
 PTB's ``AIORateLimiter`` stops *every* call of the bot while one chat's ``retry_after``
 runs, so one busy group made every officer wait. Pacing is the sender's job
-(``bot.pace``, per chat); this limiter only retries a call that was refused with 429,
+(``bot.core.pace``, per chat); this limiter only retries a call that was refused with 429,
 after the time Telegram asked for, a few times, and lets every other call go at once.
 """
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from babel.dates import get_day_names
 from telegram import Update
 
-from bot import timefmt
+from bot.core import timefmt
+from bot.core.values import Person
+from bot.core.when import WhenError
+from bot.core.workflow import Action, WorkflowError
 from bot.moves import Edit, Outcome, StaleItem
-from bot.values import Person
-from bot.when import WhenError
-from bot.workflow import Action, WorkflowError
 from handlers.common import WartaContext
 
 OWN_ADDITIONS = ("add_media", "edit_text")

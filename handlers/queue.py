@@ -7,12 +7,12 @@ from datetime import timedelta
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
-from bot import timefmt
+from bot.core import timefmt
+from bot.core.queue import Line, Step, Viewer
+from bot.core.text import esc, excerpt
+from bot.core.workflow import Role, State
 from bot.people import roles_of
-from bot.queue import Line, Step, Viewer
-from bot.text import esc, excerpt
 from bot.usecases.queue import queue_for
-from bot.workflow import Role, State
 from handlers.buttons import button
 from handlers.cards import STATE_ICON
 from handlers.common import WartaContext, acting_person, language_of, reply

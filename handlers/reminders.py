@@ -12,12 +12,12 @@ from datetime import timedelta
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from bot import timefmt
-from bot.queue import Viewer
-from bot.reminders import NEXT_MOVE, Stage, holder_purpose
-from bot.text import esc
+from bot.core import timefmt
+from bot.core.queue import Viewer
+from bot.core.reminders import NEXT_MOVE, Stage, holder_purpose
+from bot.core.text import esc
+from bot.core.workflow import State
 from bot.usecases.queue import queue_for
-from bot.workflow import State
 from handlers.buttons import button
 from handlers.cards import STATE_ICON
 from handlers.common import WartaContext, guarded

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from telegram import InputMediaDocument, InputMediaPhoto, Message, Update
 
-from bot.months import Month
-from bot.outgoing import Kind
-from bot.outgoing import Message as Outgoing
+from bot.core.months import Month
+from bot.core.outgoing import Kind
+from bot.core.outgoing import Message as Outgoing
+from bot.core.report_tables import month_name_of
+from bot.core.text import esc
+from bot.core.workflow import Role
 from bot.people import roles_of
-from bot.report_tables import month_name_of
-from bot.text import esc
-from bot.workflow import Role
 from handlers.announce import Calls, send_text
 from handlers.common import WartaContext, acting_person, guarded, language_of, reply
 

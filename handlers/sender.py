@@ -3,7 +3,7 @@
 Update handlers only commit rows (with their move) and :func:`wake` the sender, naming
 the chats and handing over what the move read; they never wait for a message to another
 chat, nor for a rate limit, and neither do the sweeps. Each chat with work gets its own
-task, which sends that chat's rows in order, paced by ``bot.pace`` (a busy group waits
+task, which sends that chat's rows in order, paced by ``bot.core.pace`` (a busy group waits
 for its own minute, nobody else does). One commit per message records how the last one
 went and claims the next before its call; a call that fails leaves the row ``failed``
 (and holds back that item's later rows in that chat), to be tried again by the next
@@ -22,10 +22,10 @@ from functools import partial
 
 from telegram.error import TelegramError
 
-from bot.outgoing import Kind, Message
-from bot.pace import Pace, Window
-from bot.text import esc, excerpt
-from bot.workflow import State
+from bot.core.outgoing import Kind, Message
+from bot.core.pace import Pace, Window
+from bot.core.text import esc, excerpt
+from bot.core.workflow import State
 from handlers.announce import (
     Calls,
     chat_language,

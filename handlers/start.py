@@ -25,10 +25,10 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.core.text import esc
+from bot.core.values import Person
+from bot.core.workflow import Role, WorkflowError, summarize_roles
 from bot.people import roles_of
-from bot.text import esc
-from bot.values import Person
-from bot.workflow import Role, WorkflowError, summarize_roles
 from handlers.buttons import button
 from handlers.common import (
     WartaContext,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.values import Item, Person
+from bot.core.workflow import Action, WorkflowError
 from bot.moves import Edit, Outcome, StaleItem
-from bot.values import Item, Person
-from bot.workflow import Action, WorkflowError
 from handlers.announce import announce
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain, perform, stale_text

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.values import Item, Person
+from bot.core.workflow import Action
 from bot.usecases.tap_move import tap_move
-from bot.values import Item, Person
-from bot.workflow import Action
 from handlers.announce import announce
 from handlers.buttons import decode
 from handlers.card_menus import confirm_menu

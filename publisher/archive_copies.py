@@ -6,7 +6,7 @@ public is named with the reason instead.
 
 from __future__ import annotations
 
-from bot import values
+from bot.core import values
 from bot.usecases.archive import NoPublicCopy, PublicCopy
 from publisher.articles import article_of
 from publisher.files import PublicFiles

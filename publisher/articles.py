@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from bot.values import Item, Media
+from bot.core.values import Item, Media
 from publisher.model import Article, ArticleMedia, MediaKind, make_slug
 
 _KIND: dict[str, MediaKind] = {

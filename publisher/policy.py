@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.publication import PENDING
+from bot.core.publication import PENDING
 
 # Publishing order: the websites first, so the channel and the webhook can carry the
 # article's web address.

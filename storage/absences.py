@@ -1,4 +1,4 @@
-"""Absences of officials, read as :class:`bot.deputies.Away` values."""
+"""Absences of officials, read as :class:`bot.core.deputies.Away` values."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.deputies import Away, Reason
-from bot.workflow import Role
+from bot.core.deputies import Away, Reason
+from bot.core.workflow import Role
 from storage.models import Absence, Person, RoleGrant
 
 _Official = aliased(Person)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import values
+from bot.core import values
 from storage.models import Event, Item, Person
 from storage.report_rows import active_in
 from storage.values import item as item_value

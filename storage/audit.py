@@ -1,4 +1,4 @@
-"""The history's hash chain in the database (rules in :mod:`bot.audit_chain`).
+"""The history's hash chain in the database (rules in :mod:`bot.core.audit_chain`).
 
 Moves write their events as before, unchained; :func:`seal` links every event not yet
 chained, in the order of its id, after the last chained one. One sealer runs at a time
@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.audit_chain import FIELDS, GENESIS, Anchor, ChainCheck, Finding, Link, link
+from bot.core.audit_chain import FIELDS, GENESIS, Anchor, ChainCheck, Finding, Link, link
 from storage.column_types import UTCDateTime
 
 PAGE = 5000

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.publication import OUTBOX_EVENTS
-from bot.values import Event, Item, Person
+from bot.core.publication import OUTBOX_EVENTS
+from bot.core.values import Event, Item, Person
 from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
 from storage.models import Card, Outgoing

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.purposes import Purpose
+from bot.core.purposes import Purpose
 from storage.models import DailyMark, TeamChat
 
 

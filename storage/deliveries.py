@@ -1,6 +1,6 @@
 """Writing what a move (or the outbox) must send, in the same transaction as the cause.
 
-``bot.notices`` decides who hears what, ``bot.outgoing`` turns that into messages; this
+``bot.core.notices`` decides who hears what, ``bot.core.outgoing`` turns that into messages; this
 module reads the facts those decisions need (``storage.reach``) and writes the rows
 (``storage.outgoing``), so the move and its messages commit together or not at all.
 """
@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.notices import delivery, settled_by_the_move
-from bot.outgoing import (
+from bot.core.notices import delivery, settled_by_the_move
+from bot.core.outgoing import (
     Kind,
     Message,
     Plan,
@@ -26,8 +26,8 @@ from bot.outgoing import (
     completes_state,
     done_notices,
 )
-from bot.text import excerpt
-from bot.workflow import Action, State
+from bot.core.text import excerpt
+from bot.core.workflow import Action, State
 from storage.card_facts import CardSpot
 from storage.models import Item, Person
 from storage.outgoing import add, unfinished

@@ -1,7 +1,7 @@
 """The sender's rows: written with the move that needs them, claimed, sent, finished.
 
 Two halves. Inside a caller's transaction (a move, the outbox's news), :func:`add`
-writes the planned messages (``bot.outgoing``; see ``storage.deliveries``). Outside,
+writes the planned messages (``bot.core.outgoing``; see ``storage.deliveries``). Outside,
 :class:`OutgoingStore` serves the sender one row at a time, in order per chat and item,
 as values (:class:`Queued`), never ORM rows.
 
@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outgoing import Kind, Message
+from bot.core.outgoing import Kind, Message
 from storage.models import Card, Item, Outgoing
 
 PENDING = "pending"

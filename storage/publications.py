@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import values
-from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
-from bot.publication import (
+from bot.core import values
+from bot.core.publication import (
     CANCELLED,
     DONE,
     PENDING,
@@ -26,6 +25,7 @@ from bot.publication import (
     UNCERTAIN,
     WORKING,
 )
+from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
 from storage import values as to_value
 from storage.media_rows import leave_out
 from storage.models import Event, Item, Media, Publication

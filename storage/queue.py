@@ -7,8 +7,8 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.queue import Waiting
-from bot.workflow import State
+from bot.core.queue import Waiting
+from bot.core.workflow import State
 from storage.models import Item, Person
 
 

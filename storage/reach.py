@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outgoing import Reach
-from bot.purposes import Purpose
-from bot.workflow import Role
+from bot.core.outgoing import Reach
+from bot.core.purposes import Purpose
+from bot.core.workflow import Role
 from storage.card_facts import CardSpot
 from storage.models import Absence, Card, Item, Person, RoleGrant, TeamChat
 

@@ -18,9 +18,9 @@ from datetime import datetime
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.reminders import Stage
+from bot.core.report import ESCALATED, REMINDED
 from bot.moves import SYSTEM_NAME, SYSTEM_ROLE
-from bot.reminders import Stage
-from bot.report import ESCALATED, REMINDED
 from storage.models import Event, Item
 from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, condition
 

@@ -1,4 +1,4 @@
-"""The records a month's report reads (rules in :mod:`bot.report`), as values.
+"""The records a month's report reads (rules in :mod:`bot.core.report`), as values.
 
 An item belongs to a month's report when something happened to it in the month, or when
 it was open at any time of the month: created before the month's end and not finished
@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.report_records import HistoryEvent, ItemRecord, PublicationRecord
-from bot.workflow import FINAL_STATES, State
+from bot.core.report_records import HistoryEvent, ItemRecord, PublicationRecord
+from bot.core.workflow import FINAL_STATES, State
 from storage.models import Event, Item, Person, Publication
 
 # A published item can still be taken down, but that is an event of its own month.

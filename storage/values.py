@@ -1,4 +1,4 @@
-"""Rows to values (:mod:`bot.values`): what leaves a unit of work.
+"""Rows to values (:mod:`bot.core.values`): what leaves a unit of work.
 
 Each mapper reads only what the row has loaded: a relationship a query chose not to
 load (an officer's roles on a card) is left out, never fetched behind the caller's back.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from bot import values
-from bot.workflow import roles_from
+from bot.core import values
+from bot.core.workflow import roles_from
 from storage import models
 
 

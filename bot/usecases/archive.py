@@ -1,5 +1,5 @@
 """Write a month's archive: one ZIP anyone can check with ``sha256sum -c`` (layout and
-checks in :mod:`bot.archive_manifest`).
+checks in :mod:`bot.core.archive_manifest`).
 
 Items are read a batch at a time and every file goes into the ZIP in chunks while its
 SHA-256 is computed, so a month of videos needs no more memory than a quiet one. The ZIP
@@ -24,11 +24,11 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import values
-from bot.archive_manifest import MANIFEST, README, SUMS, folder_name, readme, sums_line
-from bot.months import Month
+from bot.core import values
+from bot.core.archive_manifest import MANIFEST, README, SUMS, folder_name, readme, sums_line
+from bot.core.months import Month
+from bot.core.working_time import OfficeCalendar
 from bot.usecases.report import MonthlyReports
-from bot.working_time import OfficeCalendar
 from storage.archive_rows import (
     ArchivedItem,
     MonthChain,

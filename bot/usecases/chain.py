@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from bot.audit_chain import Anchor
+from bot.core.audit_chain import Anchor
 
 _LINE = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d+) ([0-9a-f]{64})")
 

@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import timefmt
-from bot.deputies import Away, Period, Reason, Start, period_end, start_day, validate
-from bot.outgoing import Kind, Message
-from bot.working_time import OfficeCalendar
+from bot.core import timefmt
+from bot.core.deputies import Away, Period, Reason, Start, period_end, start_day, validate
+from bot.core.outgoing import Kind, Message
+from bot.core.working_time import OfficeCalendar
 from storage.absences import cancel, record, upcoming
 from storage.models import Person
 from storage.outgoing import add

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outgoing import Kind, Message, card_redraws
+from bot.core.outgoing import Kind, Message, card_redraws
 from storage.media_rows import leave_out
 from storage.models import Card, Item, Media
 from storage.outgoing import add

@@ -1,4 +1,4 @@
-"""What waits for a viewer: one read, the queue decided by the core (``bot.queue``)."""
+"""What waits for a viewer: one read, the queue decided by the core (``bot.core.queue``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.queue import Step, Viewer, build_queue
-from bot.standards import StepClock
-from bot.workflow import Role, State
+from bot.core.queue import Step, Viewer, build_queue
+from bot.core.standards import StepClock
+from bot.core.workflow import Role, State
 from storage.absences import deputising
 from storage.queue import read_waiting
 

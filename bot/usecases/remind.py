@@ -19,10 +19,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outgoing import Kind, Message
-from bot.reminders import Absent, reminder_messages
-from bot.workflow import State
-from bot.working_time import OfficeCalendar
+from bot.core.outgoing import Kind, Message
+from bot.core.reminders import Absent, reminder_messages
+from bot.core.workflow import State
+from bot.core.working_time import OfficeCalendar
 from storage.absences import away_on
 from storage.daily import done_on, mark_done, team_chats
 from storage.outgoing import add

@@ -1,5 +1,5 @@
 """Make a month's supervision report: read the month's records once, compute the figures
-(:mod:`bot.report`), and write the charts, the PDF and the spreadsheet.
+(:mod:`bot.core.report`), and write the charts, the PDF and the spreadsheet.
 
 Drawing and writing take a second or two of CPU, so they run in a worker thread: the
 bot keeps answering taps while a report is made. Files are written under a temporary
@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import DEFAULT_LANGUAGE, Translator
-from bot.months import Month
-from bot.report import MonthlyReport, monthly_report
-from bot.report_tables import ReportTables
-from bot.standards import StepClock
+from bot.core.i18n import DEFAULT_LANGUAGE, Translator
+from bot.core.months import Month
+from bot.core.report import MonthlyReport, monthly_report
+from bot.core.report_tables import ReportTables
+from bot.core.standards import StepClock
 from storage.report_rows import month_records
 
 

@@ -4,7 +4,7 @@ One article becomes, in this order: its photos and videos as an album (Telegram 
 10 per album, so more make several albums; a single one is a plain photo or video) with
 the caption on the first item, the rest of a long text as follow-up messages, then the
 documents as their own album. An article without photos or videos is a text message,
-followed by its documents. The caption is :func:`bot.post.compose`, the same text the
+followed by its documents. The caption is :func:`bot.core.post.compose`, the same text the
 editor approved in the preview, plus a "read more" link ("Selengkapnya") to the website
 copy when there is one.
 

@@ -1,6 +1,6 @@
 """How one article is laid out as channel messages, before anything is sent.
 
-The caption is :func:`bot.post.compose`, the same text the editor approved in the
+The caption is :func:`bot.core.post.compose`, the same text the editor approved in the
 preview, with a "read more" link to the website copy added where it fits. Photos and
 videos go out as albums of at most ten (Telegram's limit), documents as albums of
 their own. Nothing here talks to Telegram, so the layout can be read and tested alone.
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Literal
 
-from bot.i18n import Translator
-from bot.post import compose
-from bot.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
+from bot.core.i18n import Translator
+from bot.core.post import compose
+from bot.core.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
 from publisher.model import Article
 
 #: Most items Telegram accepts in one album (sendMediaGroup takes 2-10).

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.core.i18n import DEFAULT_LANGUAGE, Translator
 from publisher.channel.errors import says
 from publisher.model import PublishError
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot, Message
 from telegram.error import TelegramError
 
-from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.core.i18n import DEFAULT_LANGUAGE, Translator
 from publisher.channel.errors import publish_error
 from publisher.channel.layout import Upload, albums, post_texts, read_more_label
 from publisher.channel.posting import Poster

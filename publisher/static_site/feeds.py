@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from publisher.static_site.record import Post, write_if_changed
 from publisher.static_site.views import PostView, PostViews, SiteInfo, category_folder, rfc3339
 

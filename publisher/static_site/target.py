@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from bot.i18n import DEFAULT_LANGUAGE, Translator
+from bot.core.i18n import DEFAULT_LANGUAGE, Translator
 from publisher.files import PublicFiles, is_image, is_mp4
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from markupsafe import Markup
 
-from bot.timefmt import zone_label
+from bot.core.timefmt import zone_label
 from publisher.html import excerpt, text_to_html
 from publisher.static_site.record import Post, PostMedia
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.post import compose
+from bot.core.post import compose
 from tests.e2e.harness import (
     CallbackAnswer,
     ChatView,

@@ -16,7 +16,7 @@ import pytest
 from telegram import Bot
 
 from bot.config import Settings
-from bot.text import utf16_len
+from bot.core.text import utf16_len
 from publisher.channel import (
     TAKEDOWN_NOTICE,
     TelegramChannel,

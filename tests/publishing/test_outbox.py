@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import values
 from bot.config import load_settings
+from bot.core import values
+from bot.core.standards import StepClock, TimeStandards
+from bot.core.workflow import Action, WorkflowError
 from bot.items import ItemService
 from bot.office_calendar import office_calendar
-from bot.standards import StepClock, TimeStandards
-from bot.workflow import Action, WorkflowError
 from publisher.model import Article, CannotTell, PublishedRef, PublishError
 from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy

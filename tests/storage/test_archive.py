@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.archive_check import check_archive
 from bot.cli import main
-from bot.i18n import Translator
-from bot.months import Month
-from bot.standards import StepClock, TimeStandards
+from bot.core.i18n import Translator
+from bot.core.months import Month
+from bot.core.standards import StepClock, TimeStandards
 from bot.usecases.archive import MonthArchives, MonthNotOver, archive_due
 from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies

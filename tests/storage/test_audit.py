@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.audit_chain import Anchor
 from bot.cli import main
+from bot.core.audit_chain import Anchor
 from bot.usecases.chain import keep_chain, read_anchors
 from storage import audit
 from storage.audit import ChainStore

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outgoing import Kind, Message
+from bot.core.outgoing import Kind, Message
 from storage.models import Card, Item, Person
 from storage.outgoing import (
     FAILED,

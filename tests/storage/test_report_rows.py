@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
-from bot.months import Month
-from bot.report import monthly_report
-from bot.report_records import HistoryEvent, ItemRecord
-from bot.standards import TimeStandards
-from bot.workflow import State
+from bot.core.months import Month
+from bot.core.report import monthly_report
+from bot.core.report_records import HistoryEvent, ItemRecord
+from bot.core.standards import TimeStandards
+from bot.core.workflow import State
 from storage.models import Event, Item, Person, Publication
 from storage.report_rows import month_records
 from tests.unit.report_month import CALENDAR, ITEMS, at, item, move

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.publication import PUBLISHED, REMOVED
-from bot.reminders import Stage
-from bot.workflow import State
+from bot.core.publication import PUBLISHED, REMOVED
+from bot.core.reminders import Stage
+from bot.core.workflow import State
 from storage.models import Item, Person
 from storage.reminders import mark_sent, owed
 from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, NOTICE_OWED, UNDELIVERED

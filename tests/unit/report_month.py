@@ -22,8 +22,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.report_records import HistoryEvent, ItemRecord, PublicationRecord
-from bot.working_time import OfficeCalendar, office_week
+from bot.core.report_records import HistoryEvent, ItemRecord, PublicationRecord
+from bot.core.working_time import OfficeCalendar, office_week
 
 WIB = ZoneInfo("Asia/Jakarta")
 HOLIDAY = date(2026, 11, 10)

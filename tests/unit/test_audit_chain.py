@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
-from bot.audit_chain import GENESIS, Anchor, ChainCheck, Link, canonical, link, values_of
+from bot.core.audit_chain import GENESIS, Anchor, ChainCheck, Link, canonical, link, values_of
 
 START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 

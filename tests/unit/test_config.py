@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_CATEGORIES, ConfigError, Settings, load_settings
-from bot.standards import StepStandard, TimeStandards
-from bot.working_time import WorkSpan
+from bot.core.standards import StepStandard, TimeStandards
+from bot.core.working_time import WorkSpan
 
 TOKEN = "7012345678:AAH-sEcReT_t0ken-value-XYZ"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.deputies import (
+from bot.core.deputies import (
     Away,
     Period,
     Reason,
@@ -16,10 +16,10 @@ from bot.deputies import (
     period_end,
     start_day,
 )
-from bot.outgoing import Reach
-from bot.purposes import Purpose
-from bot.reminders import Absent, Stage, reminder_messages
-from bot.workflow import Role, State, WorkflowError
+from bot.core.outgoing import Reach
+from bot.core.purposes import Purpose
+from bot.core.reminders import Absent, Stage, reminder_messages
+from bot.core.workflow import Role, State, WorkflowError
 
 THURSDAY = date(2026, 11, 26)
 

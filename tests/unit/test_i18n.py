@@ -1,4 +1,4 @@
-"""The translation catalogs and the ``Translator`` in ``bot.i18n``.
+"""The translation catalogs and the ``Translator`` in ``bot.core.i18n``.
 
 The catalogs are checked against each other (same keys, same placeholders), against
 the code (every key the code asks for exists, literal or built from an enum), and
@@ -17,9 +17,9 @@ from typing import get_args
 
 import pytest
 
-from bot import i18n
 from bot.chats import Purpose
-from bot.i18n import (
+from bot.core import i18n
+from bot.core.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     Translator,
@@ -27,8 +27,8 @@ from bot.i18n import (
     normalize_language,
     placeholders,
 )
-from bot.publication import OUTBOX_EVENTS
-from bot.workflow import Action, Role, State
+from bot.core.publication import OUTBOX_EVENTS
+from bot.core.workflow import Action, Role, State
 from handlers import start
 from handlers.cards import _MOVE_BUTTONS
 from handlers.prompts import ITEM_PROMPTS

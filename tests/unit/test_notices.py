@@ -1,10 +1,10 @@
-"""Table tests for what must happen after a move (``bot.notices``): pure, no Telegram."""
+"""Table tests for what must happen after a move (``bot.core.notices``): pure, no Telegram."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.notices import (
+from bot.core.notices import (
     Audience,
     Delivery,
     HandOver,
@@ -14,9 +14,9 @@ from bot.notices import (
     settled_by_the_move,
     starts_outbox,
 )
-from bot.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
-from bot.purposes import Purpose
-from bot.workflow import Action, State
+from bot.core.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
+from bot.core.purposes import Purpose
+from bot.core.workflow import Action, State
 
 DELIVERIES = [
     # A new draft: nobody else hears of it yet.

@@ -1,11 +1,11 @@
-"""Which messages a move writes (``bot.outgoing``): pure table tests."""
+"""Which messages a move writes (``bot.core.outgoing``): pure table tests."""
 
 from __future__ import annotations
 
-from bot.notices import delivery
-from bot.outgoing import Kind, Message, Reach, after_move, card_redraws, done_notices
-from bot.purposes import Purpose
-from bot.workflow import Action, State
+from bot.core.notices import delivery
+from bot.core.outgoing import Kind, Message, Reach, after_move, card_redraws, done_notices
+from bot.core.purposes import Purpose
+from bot.core.workflow import Action, State
 
 OFFICER, IT, EDITORS, OFFICIALS, PUBLISHERS, LOG, ADMIN = 11, -1, -2, -3, -4, -9, 99
 FACTS = {"code": "PKP-2026-0001", "title": "Kerja bakti", "name": "Budi", "note": ""}

@@ -1,10 +1,10 @@
-"""Telegram's limits as sliding windows (``bot.pace``): pure, with made-up clock readings."""
+"""Telegram's limits as sliding windows (``bot.core.pace``): pure, with made-up clock readings."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.pace import Pace, Window
+from bot.core.pace import Pace, Window
 
 GROUP, PRIVATE = -100123, 4242
 

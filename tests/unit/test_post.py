@@ -1,4 +1,4 @@
-"""The public form of an item, ``bot.post.compose``: Telegram HTML within Telegram's limits."""
+"""The public form of an item, ``bot.core.post.compose``: Telegram HTML within Telegram's limits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from bot.post import PublicPost, compose
-from bot.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
+from bot.core.post import PublicPost, compose
+from bot.core.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
 
 TITLE = "Pelayanan perizinan tetap buka"
 BODY = "Kantor DPMPTSP tetap melayani\n\npada hari Sabtu pukul 08.00 – 12.00."

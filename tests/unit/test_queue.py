@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.purposes import Purpose
-from bot.queue import QUEUE_STEPS, Viewer, Waiting, build_queue, card_audience
-from bot.standards import StepClock, TimeStandards
-from bot.workflow import Role, State
-from bot.working_time import OfficeCalendar, office_week
+from bot.core.purposes import Purpose
+from bot.core.queue import QUEUE_STEPS, Viewer, Waiting, build_queue, card_audience
+from bot.core.standards import StepClock, TimeStandards
+from bot.core.workflow import Role, State
+from bot.core.working_time import OfficeCalendar, office_week
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 26, 13, 0, tzinfo=WIB)  # Thursday

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.months import Month
-from bot.report import LateVisit, MonthlyReport, Outcome, TargetFigures, monthly_report
-from bot.standards import TimeStandards
-from bot.workflow import State
+from bot.core.months import Month
+from bot.core.report import LateVisit, MonthlyReport, Outcome, TargetFigures, monthly_report
+from bot.core.standards import TimeStandards
+from bot.core.workflow import State
 from tests.unit.report_month import CALENDAR, ITEMS, WIB, at
 
 NOVEMBER = Month(2026, 11)

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.i18n import Translator
-from bot.months import Month
-from bot.report import monthly_report
-from bot.standards import StepClock, TimeStandards
+from bot.core.i18n import Translator
+from bot.core.months import Month
+from bot.core.report import monthly_report
+from bot.core.standards import StepClock, TimeStandards
 from bot.usecases.report import MonthlyReports, ReportFiles
 from tests.unit.report_month import CALENDAR, ITEMS, at
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.standards import Deadlines, StepClock, StepStandard, TimeStandards
-from bot.workflow import State
-from bot.working_time import OfficeCalendar, WorkSpan, office_week
+from bot.core.standards import Deadlines, StepClock, StepStandard, TimeStandards
+from bot.core.workflow import State
+from bot.core.working_time import OfficeCalendar, WorkSpan, office_week
 
 WIB = ZoneInfo("Asia/Jakarta")
 OFFICE = OfficeCalendar(

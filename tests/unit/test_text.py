@@ -1,4 +1,4 @@
-"""Length-aware text helpers in ``bot.text``, measured the way Telegram measures."""
+"""Length-aware text helpers in ``bot.core.text``, measured the way Telegram measures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.text import (
+from bot.core.text import (
     CALLBACK_DATA_LIMIT,
     CAPTION_LIMIT,
     ELLIPSIS,

@@ -1,4 +1,4 @@
-"""Office-style times in ``bot.timefmt``: local zone, Indonesian and English wording."""
+"""Office-style times in ``bot.core.timefmt``: local zone, Indonesian and English wording."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import timefmt
-from bot.i18n import Translator
+from bot.core import timefmt
+from bot.core.i18n import Translator
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Thursday 26 November 2026, 10.15 in Jakarta (UTC+7).

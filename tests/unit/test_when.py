@@ -1,4 +1,4 @@
-"""Reading when a publisher wants an item out: ``bot.when``.
+"""Reading when a publisher wants an item out: ``bot.core.when``.
 
 Unless a test says otherwise, "now" is Thursday 26 November 2026, 10.15 WIB
 (03.15 UTC), and the office is in Jakarta.
@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import timefmt, when, when_reading
-from bot.when import QuickChoice, WhenError, parse_when, quick_choices, resolve_quick
+from bot.core import timefmt, when, when_reading
+from bot.core.when import QuickChoice, WhenError, parse_when, quick_choices, resolve_quick
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")

@@ -1,4 +1,4 @@
-"""The SOP WASDA 006 rules in ``bot.workflow``, checked against a hand-written table.
+"""The SOP WASDA 006 rules in ``bot.core.workflow``, checked against a hand-written table.
 
 The expectations below are spelled out from ``SOP.md`` and the "workflow" section of
 ``DESIGN.md``; they never read ``RULES``, so a wrong rule in the code makes a test fail.
@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from bot.workflow import (
+from bot.core.workflow import (
     CONTENT_ACTIONS,
     FINAL_STATES,
     MAX_REASON_LENGTH,

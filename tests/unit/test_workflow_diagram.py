@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import bot.workflow
-from bot.workflow import RULES, Action, Role, Rule, State
-from bot.workflow_diagram import fenced, mermaid
+import bot.core.workflow
+from bot.core.workflow import RULES, Action, Role, Rule, State
+from bot.core.workflow_diagram import fenced, mermaid
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,10 +19,10 @@ def _diagram_in(text: str) -> str:
 
 
 def test_the_readme_diagram_is_made_from_the_rules() -> None:
-    # On failure: paste the output of `.venv/bin/python -m bot.workflow_diagram`.
+    # On failure: paste the output of `.venv/bin/python -m bot.core.workflow_diagram`.
     assert _diagram_in((ROOT / "README.md").read_text(encoding="utf-8")) == fenced()
     # The module keeps no hand-drawn copy that could drift.
-    assert "```mermaid" not in (bot.workflow.__doc__ or "")
+    assert "```mermaid" not in (bot.core.workflow.__doc__ or "")
 
 
 def test_every_rule_and_every_state_is_drawn() -> None:

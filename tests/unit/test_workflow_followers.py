@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.workflow import HANDOVER_STATES, Actor, Role, State, holder_role, may_follow
+from bot.core.workflow import HANDOVER_STATES, Actor, Role, State, holder_role, may_follow
 
 OFFICER_ID = 7
 

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_settings
-from bot.office_calendar import office_calendar
-from bot.working_time import (
+from bot.core.working_time import (
     NoWorkingTime,
     OfficeCalendar,
     WorkSpan,
     office_week,
     parse_week,
 )
+from bot.office_calendar import office_calendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 WEEK = "Mon-Thu 07:30-16:00, Fri 07:30-16:30"

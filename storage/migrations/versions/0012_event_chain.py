@@ -5,7 +5,7 @@ Revises: 0011_media_alt
 Create Date: 2026-12-07 12:50:00
 
 ``events.seq``: the event's place in the office's one chain (1, 2, 3…); ``prev_hash``
-and ``hash``: the SHA-256 links (:mod:`bot.audit_chain`). New events are chained by the
+and ``hash``: the SHA-256 links (:mod:`bot.core.audit_chain`). New events are chained by the
 bot within a minute (:func:`storage.audit.seal`); the events already here are chained
 now, in the order of their ids.
 """

@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.publication import CANCELLED, DONE, REMOVED
-from bot.purposes import Purpose, purpose_for_role
-from bot.workflow import HANDOVER_STATES, Action, State, holder_role
+from bot.core.publication import CANCELLED, DONE, REMOVED
+from bot.core.purposes import Purpose, purpose_for_role
+from bot.core.workflow import HANDOVER_STATES, Action, State, holder_role
 
 
 class Audience(StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.text import CAPTION_LIMIT, TEXT_LIMIT, esc, split_for_messages, utf16_len
+from bot.core.text import CAPTION_LIMIT, TEXT_LIMIT, esc, split_for_messages, utf16_len
 
 
 @dataclass(frozen=True)

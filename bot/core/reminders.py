@@ -1,6 +1,6 @@
 """Reminders and escalations: what the time standards make warta say, and to whom.
 
-Pure decisions, returned as messages for the sender (``bot.outgoing``):
+Pure decisions, returned as messages for the sender (``bot.core.outgoing``):
 
 - At a step's reminder point, whoever holds it is reminded: the officer in private for
   a draft, otherwise the step's team group or, with none bound, its holders in
@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.deputies import Away
-from bot.outgoing import Kind, Message, Reach
-from bot.purposes import Purpose, purpose_for_role
-from bot.workflow import Action, State, holder_role
+from bot.core.deputies import Away
+from bot.core.outgoing import Kind, Message, Reach
+from bot.core.purposes import Purpose, purpose_for_role
+from bot.core.workflow import Action, State, holder_role
 
 
 class Stage(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.workflow import Role
+from bot.core.workflow import Role
 
 
 class Purpose(StrEnum):

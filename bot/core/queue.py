@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.purposes import Purpose
-from bot.reminders import holder_purpose
-from bot.standards import StepClock
-from bot.workflow import Role, State
+from bot.core.purposes import Purpose
+from bot.core.reminders import holder_purpose
+from bot.core.standards import StepClock
+from bot.core.workflow import Role, State
 
 QUEUE_STEPS = (State.COLLECTING, State.SUBMITTED, State.EDITING, State.REVIEW, State.APPROVED)
 _SEE_ALL = frozenset({Role.OFFICIAL, Role.ADMIN})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.when_reading import (
+from bot.core.when_reading import (
     MAX_TEXT_LENGTH,
     WhenError,
     clock_text,

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-LOCALES_DIR = Path(__file__).parent / "locales"
+# The catalogs stay beside the package data of ``bot`` (pyproject: package-data).
+LOCALES_DIR = Path(__file__).parent.parent / "locales"
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 

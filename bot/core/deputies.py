@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.workflow import Role, WorkflowError
+from bot.core.workflow import Role, WorkflowError
 
 
 class Reason(StrEnum):

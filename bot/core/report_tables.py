@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot import timefmt
-from bot.i18n import Translator
-from bot.months import Month
-from bot.report import Decision, LateVisit, MonthlyReport, Outcome, StepFigures
+from bot.core import timefmt
+from bot.core.i18n import Translator
+from bot.core.months import Month
+from bot.core.report import Decision, LateVisit, MonthlyReport, Outcome, StepFigures
 
 Cell = str | int | float | timedelta | datetime | None
 

@@ -1,4 +1,4 @@
-"""What the monthly report reads (:mod:`bot.report`): each item's history and targets,
+"""What the monthly report reads (:mod:`bot.core.report`): each item's history and targets,
 as plain values the storage maps its rows to."""
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from bot.workflow import State
-from bot.working_time import OfficeCalendar, WorkSpan
+from bot.core.workflow import State
+from bot.core.working_time import OfficeCalendar, WorkSpan
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.workflow import Role
+from bot.core.workflow import Role
 
 
 @dataclass(frozen=True)

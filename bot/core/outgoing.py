@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bot.notices import Audience, Delivery, Show
-from bot.purposes import Purpose
+from bot.core.notices import Audience, Delivery, Show
+from bot.core.purposes import Purpose
 
 
 class Kind(StrEnum):

@@ -1,17 +1,17 @@
 """The hand-over chain as a Mermaid state diagram, made from the rules themselves.
 
-The README and :mod:`bot.workflow` show this diagram; a test compares both copies with
+The README and :mod:`bot.core.workflow` show this diagram; a test compares both copies with
 :func:`mermaid`, so a rule added to ``RULES`` cannot be missing from the picture people
-read. Print it with ``python -m bot.workflow_diagram``.
+read. Print it with ``python -m bot.core.workflow_diagram``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.standards import TimeStandards
-from bot.workflow import FINAL_STATES, RULES, Action, Role, Rule, State
-from bot.working_time import WorkSpan
+from bot.core.standards import TimeStandards
+from bot.core.workflow import FINAL_STATES, RULES, Action, Role, Rule, State
+from bot.core.working_time import WorkSpan
 
 # What each move reads like after its role ("official approves").
 _PHRASES: dict[Action, str] = {

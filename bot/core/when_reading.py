@@ -1,4 +1,4 @@
-"""Reading a typed moment: the words, numbers and phrases of :mod:`bot.when`.
+"""Reading a typed moment: the words, numbers and phrases of :mod:`bot.core.when`.
 
 Turns ``besok jam 9 pagi``, ``Senin depan 08.00``, ``27/11 14.30`` or ``2 jam lagi``
 into what they say (a clock time, a day, a weekday, a span from now), before any

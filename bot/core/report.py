@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.months import Month
-from bot.report_records import HistoryEvent, ItemRecord
-from bot.standards import TimeStandards
-from bot.workflow import Action, State
-from bot.working_time import OfficeCalendar, WorkSpan
+from bot.core.months import Month
+from bot.core.report_records import HistoryEvent, ItemRecord
+from bot.core.standards import TimeStandards
+from bot.core.workflow import Action, State
+from bot.core.working_time import OfficeCalendar, WorkSpan
 
 # The steps that have a time standard, in the SOP's order (its steps 1 to 5).
 STEPS: tuple[State, ...] = TimeStandards.steps()

@@ -4,7 +4,7 @@ Every rule about who may move an item where lives here, and nowhere else: handle
 build their buttons from :func:`allowed_actions` and call :func:`transition`, so a
 button can never offer a move the rules refuse. No Telegram, no SQLAlchemy.
 
-The diagram of these rules is drawn from them by :mod:`bot.workflow_diagram` (shown in
+The diagram of these rules is drawn from them by :mod:`bot.core.workflow_diagram` (shown in
 the README).
 """
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 
 _PATTERNS = {
     "id": ("EEEE, d MMM y HH.mm", "EEE, d MMM HH.mm", "HH.mm"),
