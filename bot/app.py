@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.chats import ChatService
 from bot.config import Settings
 from bot.core.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
-from bot.drafts import DraftService
-from bot.items import ItemService
 from bot.office_calendar import office_calendar
-from bot.people import PeopleService
 from bot.services import Services, blobs_for, utc_now
+from bot.usecases.chats import ChatService
+from bot.usecases.drafts import DraftService
+from bot.usecases.items import ItemService
+from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.wiring_records import month_archives, month_reports
 from handlers import register

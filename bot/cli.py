@@ -220,8 +220,8 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
 
 def cmd_admin_link(settings: Settings, force: bool) -> int:
     """Print a fresh one-time link that makes whoever opens it an admin."""
-    from bot.people import PeopleService
     from bot.services import utc_now
+    from bot.usecases.people import PeopleService
     from storage.db import create_engine, make_sessions
 
     token = settings.token()

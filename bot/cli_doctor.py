@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from bot.cli_token import check_token
 from bot.config import Settings
 from bot.core.heartbeat import heartbeat_state
-from bot.people import PeopleService
+from bot.usecases.people import PeopleService
 
 if TYPE_CHECKING:
     from telegram import Bot

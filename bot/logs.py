@@ -5,8 +5,9 @@ Two dedicated loggers write one line per thing that happened, at INFO (each exam
 one line, wrapped here):
 
 - ``warta.moves`` (:data:`MOVES`): every move of an item through the SOP, written only
-  after its transaction committed (``bot.items``, ``bot.drafts``), and every refused or
-  stale attempt (also the taps ``handlers.taps`` turns away before any transaction)::
+  after its transaction committed (``bot.usecases.items``, ``bot.usecases.drafts``), and
+  every refused or stale attempt (also the taps ``handlers.taps`` turns away before any
+  transaction)::
 
       move item=PKP-2026-0001 action=approve actor=2004 role=official from=review
            to=approved version=5 outcome=ok duration_ms=12

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.chats import ChatService
 from bot.config import Settings
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
-from bot.drafts import DraftService
-from bot.items import ItemService
-from bot.people import PeopleService
 from bot.usecases.archive import MonthArchives
+from bot.usecases.chats import ChatService
+from bot.usecases.drafts import DraftService
+from bot.usecases.items import ItemService
+from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
 from storage.blob_stores import blob_store

@@ -11,7 +11,7 @@ from bot.core.purposes import Purpose
 from bot.core.text import TEXT_LIMIT, esc, utf16_len
 from bot.core.values import Invite, Person
 from bot.core.workflow import Role, WorkflowError, summarize_roles
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,

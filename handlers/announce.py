@@ -24,7 +24,7 @@ from bot.core.purposes import Purpose
 from bot.core.text import esc
 from bot.core.values import Event, Item, Media, Person
 from bot.core.workflow import Action
-from bot.moves import Outcome
+from bot.usecases.moves import Outcome
 from handlers.card_menus import menu_keyboard
 from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded

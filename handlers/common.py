@@ -21,8 +21,8 @@ from bot.core.outgoing import Message as Outgoing
 from bot.core.text import truncate
 from bot.core.values import Person
 from bot.core.workflow import Role
-from bot.people import TelegramUser, roles_of
 from bot.services import Services
+from bot.usecases.people import TelegramUser, roles_of
 from publisher.files import PublicFiles
 from publisher.outbox import Outbox
 from storage.card_facts import CardFacts

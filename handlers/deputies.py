@@ -14,8 +14,8 @@ from bot.core import timefmt
 from bot.core.deputies import Away, Period, Reason, Start, may_record
 from bot.core.text import esc
 from bot.core.workflow import Role, WorkflowError
-from bot.people import roles_of
 from bot.usecases.deputies import absences_from, cancel_absence, record_absence
+from bot.usecases.people import roles_of
 from handlers.buttons import Tap, button
 from handlers.common import (
     WartaContext,

@@ -9,7 +9,7 @@ from bot.core.outgoing import Message as Outgoing
 from bot.core.text import esc
 from bot.core.values import Item, Person
 from bot.core.workflow import may_follow
-from bot.items import actor_of
+from bot.usecases.items import actor_of
 from handlers.common import WartaContext, acting_person, is_private, language_of, reply
 
 

@@ -31,7 +31,7 @@ from bot.core.outgoing import Message as Outgoing
 from bot.core.text import esc
 from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
-from bot.drafts import DraftUpdate, IncomingMedia
+from bot.usecases.drafts import DraftUpdate, IncomingMedia
 from bot.usecases.originals import keep_original, refuse_original
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply

@@ -9,7 +9,7 @@ from bot.core.outgoing import Kind
 from bot.core.outgoing import Message as Outgoing
 from bot.core.queue import card_audience
 from bot.core.workflow import State, WorkflowError
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain
 from handlers.queue import viewer_of

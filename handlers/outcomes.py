@@ -11,7 +11,7 @@ from bot.core import timefmt
 from bot.core.values import Person
 from bot.core.when import WhenError
 from bot.core.workflow import Action, WorkflowError
-from bot.moves import Edit, Outcome, StaleItem
+from bot.usecases.moves import Edit, Outcome, StaleItem
 from handlers.common import WartaContext
 
 OWN_ADDITIONS = ("add_media", "edit_text")

@@ -20,13 +20,13 @@ from collections.abc import Awaitable, Callable
 from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
-from bot.chats import PendingPrompt
 from bot.core import timefmt
 from bot.core.text import esc
 from bot.core.values import Item, Person
 from bot.core.when import WhenError, parse_when
 from bot.core.workflow import Action, WorkflowError
-from bot.moves import Edit, StaleItem
+from bot.usecases.chats import PendingPrompt
+from bot.usecases.moves import Edit, StaleItem
 from handlers.announce import announce
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text

@@ -21,8 +21,8 @@ from bot.core.purposes import Purpose
 from bot.core.text import esc, excerpt
 from bot.core.when import WhenError, resolve_quick
 from bot.core.workflow import Action, State, WorkflowError, transition
-from bot.items import actor_of, view_of
-from bot.moves import Edit, StaleItem
+from bot.usecases.items import actor_of, view_of
+from bot.usecases.moves import Edit, StaleItem
 from handlers.announce import announce, refresh_cards, targets
 from handlers.card_menus import SCHEDULE_MENU
 from handlers.common import (

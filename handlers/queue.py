@@ -11,7 +11,7 @@ from bot.core import timefmt
 from bot.core.queue import Line, Step, Viewer
 from bot.core.text import esc, excerpt
 from bot.core.workflow import Role, State
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from bot.usecases.queue import queue_for
 from handlers.buttons import button
 from handlers.cards import STATE_ICON

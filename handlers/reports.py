@@ -20,7 +20,7 @@ from bot.core.outgoing import Message as Outgoing
 from bot.core.report_tables import month_name_of
 from bot.core.text import esc
 from bot.core.workflow import Role
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from handlers.announce import Calls, send_text
 from handlers.common import WartaContext, acting_person, guarded, language_of, reply
 

@@ -28,7 +28,7 @@ from telegram.error import TelegramError
 from bot.core.text import esc
 from bot.core.values import Person
 from bot.core.workflow import Role, WorkflowError, summarize_roles
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from handlers.buttons import button
 from handlers.common import (
     WartaContext,

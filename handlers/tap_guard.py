@@ -24,10 +24,10 @@ from telegram import CallbackQuery, Update
 
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, Role, WorkflowError, may_follow, needs_reason, transition
-from bot.items import actor_of, view_of
-from bot.move_log import log_stale
-from bot.moves import StaleItem
-from bot.people import roles_of
+from bot.usecases.items import actor_of, view_of
+from bot.usecases.move_log import log_stale
+from bot.usecases.moves import StaleItem
+from bot.usecases.people import roles_of
 from bot.usecases.tap_move import log_refusal
 from handlers.buttons import VERBS, Tap, decode
 from handlers.common import WartaContext, acting_person, answer_tap, language_of

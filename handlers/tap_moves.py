@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, WorkflowError
-from bot.moves import Edit, Outcome, StaleItem
+from bot.usecases.moves import Edit, Outcome, StaleItem
 from handlers.announce import announce
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain, perform, stale_text

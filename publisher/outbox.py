@@ -1,6 +1,6 @@
 """The outbox worker: drives every publication row to its target, once.
 
-Rows are written by the move that publishes or takes an item down (``bot.items``), in
+Rows are written by the move that publishes or takes an item down (``bot.usecases.items``), in
 the same transaction, so an approved item is never lost between the database and the
 targets. The worker is triggered by PTB's job queue (APScheduler), right after a move
 and every few seconds; it reads due rows and handles them one at a time:

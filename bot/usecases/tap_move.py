@@ -18,10 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, WorkflowError, may_follow, needs_reason
-from bot.items import ItemService, actor_of
-from bot.move_log import log_done, log_move, log_stale
-from bot.moves import Outcome, StaleItem
-from bot.people import PeopleService, TelegramUser
+from bot.usecases.items import ItemService, actor_of
+from bot.usecases.move_log import log_done, log_move, log_stale
+from bot.usecases.moves import Outcome, StaleItem
+from bot.usecases.people import PeopleService, TelegramUser
 from storage import values
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
 from storage.models import Item as ItemRow

@@ -19,8 +19,8 @@ from bot.config import load_settings
 from bot.core import values
 from bot.core.standards import StepClock, TimeStandards
 from bot.core.workflow import Action, WorkflowError
-from bot.items import ItemService
 from bot.office_calendar import office_calendar
+from bot.usecases.items import ItemService
 from publisher.model import Article, CannotTell, PublishedRef, PublishError
 from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy
@@ -355,7 +355,7 @@ async def test_publisher_retry_makes_a_failing_target_due_now(world: World) -> N
 
 
 async def test_schedule_and_system_publish(world: World) -> None:
-    from bot.moves import Edit
+    from bot.usecases.moves import Edit
 
     publisher = await world.person(PUBLISHER_ID)
     at = START + timedelta(hours=5)

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from bot.chats import Purpose
 from bot.core.deputies import Period, Reason, Start
 from bot.core.text import CALLBACK_DATA_LIMIT
 from bot.core.workflow import Action, Role
+from bot.usecases.chats import Purpose
 from handlers.buttons import VERBS, Tap, button, decode, encode
 
 BIG = 2**53  # the largest id a JavaScript client (and Telegram's own ids) keep exact

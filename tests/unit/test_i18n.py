@@ -17,7 +17,6 @@ from typing import get_args
 
 import pytest
 
-from bot.chats import Purpose
 from bot.core import i18n
 from bot.core.i18n import (
     DEFAULT_LANGUAGE,
@@ -29,6 +28,7 @@ from bot.core.i18n import (
 )
 from bot.core.publication import OUTBOX_EVENTS
 from bot.core.workflow import Action, Role, State
+from bot.usecases.chats import Purpose
 from handlers import start
 from handlers.cards import _MOVE_BUTTONS
 from handlers.prompts import ITEM_PROMPTS

@@ -630,7 +630,7 @@ def apply_content(view: ItemView, action: Action) -> ItemView:
     """What a content action does to the parts the rules look at.
 
     The officer's first text line and the editor's title both give the item a title,
-    and a title is text (``bot.items.view_of``).
+    and a title is text (``bot.usecases.items.view_of``).
     """
     if action is A.ADD_MEDIA:
         return replace(view, media_count=view.media_count + 1)

@@ -41,10 +41,10 @@ from bot.core.workflow import (
     WorkflowError,
     transition,
 )
-from bot.item_changes import apply_edit, enter_step, in_trouble, write_outbox
-from bot.move_log import log_done, log_move, log_stale
-from bot.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
-from bot.people import roles_of
+from bot.usecases.item_changes import apply_edit, enter_step, in_trouble, write_outbox
+from bot.usecases.move_log import log_done, log_move, log_stale
+from bot.usecases.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
+from bot.usecases.people import roles_of
 from storage import values
 from storage.absences import deputising
 from storage.card_facts import CardFacts

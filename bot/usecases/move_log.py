@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.core.workflow import SYSTEM_ACTOR, Action
 from bot.logs import MOVES, elapsed_ms, kv
-from bot.moves import SYSTEM_ROLE, Outcome, StaleItem
+from bot.usecases.moves import SYSTEM_ROLE, Outcome, StaleItem
 
 moves_log = logging.getLogger(MOVES)
 

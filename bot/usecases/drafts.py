@@ -2,8 +2,8 @@
 
 Files and text from the officer land in their open draft (one is opened when needed),
 each addition recorded as an event; originals are attached once downloaded. Like
-:mod:`bot.items`, each public method is one transaction, and each new draft and each
-addition is logged on ``warta.moves`` once committed (:func:`bot.items.log_move`).
+:mod:`bot.usecases.items`, each public method is one transaction, and each new draft and each
+addition is logged on ``warta.moves`` once committed (:func:`bot.usecases.items.log_move`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from bot.core.standards import StepClock
 from bot.core.text import split_title_body
 from bot.core.values import Event, Item, Media, Person
 from bot.core.workflow import Action, Role, State, WorkflowError, transition
-from bot.item_changes import enter_step
-from bot.items import actor_of, view_of
-from bot.move_log import log_move
-from bot.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
-from bot.people import roles_of
+from bot.usecases.item_changes import enter_step
+from bot.usecases.items import actor_of, view_of
+from bot.usecases.move_log import log_move
+from bot.usecases.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
+from bot.usecases.people import roles_of
 from storage import values
 from storage.card_facts import CardSpot
 from storage.models import Card, CodeCounter

@@ -19,7 +19,7 @@ from bot.core.purposes import Purpose as Purpose
 from bot.core.purposes import purpose_for_role as purpose_for_role
 from bot.core.values import Person
 from bot.core.workflow import Role, WorkflowError
-from bot.people import roles_of
+from bot.usecases.people import roles_of
 from storage import values as to_value
 from storage.models import Card, Event, Outgoing, Prompt, TeamChat
 from storage.outgoing import UNFINISHED

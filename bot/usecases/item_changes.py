@@ -10,7 +10,7 @@ from bot.core import values
 from bot.core.publication import CANCELLED, PENDING, PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.core.standards import StepClock
 from bot.core.workflow import Action, State, Transition, WorkflowError
-from bot.moves import MAX_ALT_LENGTH, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
+from bot.usecases.moves import MAX_ALT_LENGTH, MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Edit
 from storage.models import Item, Publication
 
 
