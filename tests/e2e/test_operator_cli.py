@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import bot.cli
-import bot.cli_token
+import bot.cli.token
 from bot.cli import main
 from tests.e2e.harness import DEFAULT_TOKEN, FakeBotAPI, Harness
 
@@ -51,7 +51,7 @@ async def run(*argv: str) -> int:
 def _terminal(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> None:
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     typed = iter(answers)
-    monkeypatch.setattr(bot.cli_token.getpass, "getpass", lambda prompt="": next(typed))
+    monkeypatch.setattr(bot.cli.token.getpass, "getpass", lambda prompt="": next(typed))
 
 
 async def test_prompt_refuses_a_malformed_and_an_unknown_token_before_saving(

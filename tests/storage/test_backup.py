@@ -32,7 +32,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bot.cli_backup import cmd_backup, cmd_restore
+from bot.cli.backup import cmd_backup, cmd_restore
 from bot.config import Settings
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cli_doctor import cmd_doctor, local_link_warnings, write_problem
-from bot.cli_parser import build_parser
-from bot.cli_token import (
+from bot.cli.doctor import cmd_doctor, local_link_warnings, write_problem
+from bot.cli.parser import build_parser
+from bot.cli.token import (
     START_TRIES,
     ask_for_token,
     check_token,
@@ -329,14 +329,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit(settings: Settings) -> int:
-    from bot.cli_audit import cmd_audit_verify
+    from bot.cli.audit import cmd_audit_verify
 
     configure(secrets=_secrets(settings))
     return cmd_audit_verify(settings)
 
 
 def _report(settings: Settings, month: str | None, language: str | None, out: Path | None) -> int:
-    from bot.cli_report import cmd_report
+    from bot.cli.report import cmd_report
 
     chosen = _month_or_last(settings, month)
     configure(secrets=_secrets(settings))
@@ -344,7 +344,7 @@ def _report(settings: Settings, month: str | None, language: str | None, out: Pa
 
 
 def _archive(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli_archive import cmd_archive, cmd_archive_verify
+    from bot.cli.archive import cmd_archive, cmd_archive_verify
 
     if args.action == "verify":
         if args.file is None or args.month or args.out:
@@ -372,21 +372,21 @@ def _month_or_last(settings: Settings, month: str | None) -> Month:
 
 
 def _blobs(settings: Settings) -> int:
-    from bot.cli_blobs import cmd_blobs_migrate
+    from bot.cli.blobs import cmd_blobs_migrate
 
     configure(secrets=_secrets(settings))
     return cmd_blobs_migrate(settings)
 
 
 def _backup(settings: Settings, dest: Path) -> int:
-    from bot.cli_backup import cmd_backup
+    from bot.cli.backup import cmd_backup
 
     configure(secrets=_secrets(settings))
     return cmd_backup(settings, dest)
 
 
 def _restore(settings: Settings, archive: Path, force: bool) -> int:
-    from bot.cli_backup import cmd_restore
+    from bot.cli.backup import cmd_restore
 
     configure(secrets=_secrets(settings))
     return cmd_restore(settings, archive, force)

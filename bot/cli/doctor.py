@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bot.cli_token import check_token
+from bot.cli.token import check_token
 from bot.config import Settings
 from bot.core.heartbeat import heartbeat_state
 from bot.usecases.people import PeopleService
