@@ -24,24 +24,17 @@ from telegram.error import TelegramError
 
 from bot.core.outgoing import Kind, Message
 from bot.core.pace import Pace, Window
-from bot.core.text import esc, excerpt
-from bot.core.workflow import State
 from handlers.announce import (
     Calls,
     chat_language,
     draw_card,
-    links_text,
-    send_media,
-    send_preview,
-    send_text,
 )
-from handlers.cards import full_text_parts, history_text, live_media
+from handlers.cards import full_text_parts, live_media
 from handlers.common import WartaContext
-from handlers.reminders import send_digest, send_reminder
-from handlers.reports import send_report
+from handlers.deliver import execute
 from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
-from storage.outgoing import DROPPED, SENT, Finished, OutgoingStore, PlacedCard, Queued
+from storage.outgoing import Finished, OutgoingStore, Queued
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +323,7 @@ class Sender:
         calls = Calls(skip=row.calls_done)
         try:
             language = await self._language(context, row.chat_id, facts, languages)
-            finished = await self._execute(context, row, facts, language, calls)
+            finished = await execute(context, row, facts, language, calls)
         except TelegramError as error:
             await self.store.fail(row.id, f"{type(error).__name__}: {error}", calls.done)
             log.warning(
@@ -368,99 +361,6 @@ class Sender:
             language = await chat_language(context, chat_id)
         languages[chat_id] = language
         return language
-
-    async def _execute(
-        self,
-        context: WartaContext,
-        row: Queued,
-        facts: CardFacts | None,
-        language: str,
-        calls: Calls,
-    ) -> Finished:
-        """Make the row's call(s); returns how it went."""
-        services = context.services
-        chat_id = row.chat_id
-        if row.kind is Kind.NOTICE:
-            params = {
-                k: services.t(v, language) if k in row.translate else v
-                for k, v in row.params.items()
-            }
-            text = services.t(row.key or "", language, **{k: esc(v) for k, v in params.items()})
-            return self._went(row, await _sent(send_text(context, chat_id, text)))
-        if row.kind is Kind.REPORT:
-            month = row.params.get("month", "")
-            return self._went(row, await send_report(context, chat_id, month, language, calls))
-        if row.kind is Kind.DIGEST:
-            # None: nothing waits in that group this morning; nothing to send.
-            return self._went(row, bool(await send_digest(context, chat_id, language)))
-        if facts is None:
-            return self._went(row, False)  # the item is gone (a restored backup)
-        item = facts.item
-        if row.kind is Kind.CARD:
-            return await self._card(context, row, facts, language)
-        if row.kind is Kind.FILES:
-            await send_media(context, chat_id, live_media(item), calls=calls)
-            return self._went(row, True)
-        if row.kind is Kind.PREVIEW:
-            await send_preview(context, chat_id, item, calls)
-            return self._went(row, True)
-        if row.kind is Kind.HISTORY:
-            events = await services.items.history(item.id)
-            text = history_text(item, events, language, services)
-            return self._went(row, await _sent(send_text(context, chat_id, text)))
-        if row.kind is Kind.FULL_TEXT:
-            for part in full_text_parts(item):
-                await calls(partial(send_text, context, chat_id, esc(part)))
-            return self._went(row, True)
-        if row.kind is Kind.REMINDER:
-            state, stage = row.params.get("state", ""), row.params.get("stage", "")
-            # None: the step was left before this went; there is nothing to remind of.
-            went = await send_reminder(context, chat_id, facts, state, stage, language)
-            return self._went(row, bool(went))
-        # Kind.DONE
-        removal = item.state == State.UNPUBLISHED.value
-        key = "notify.removed_everywhere" if removal else "notify.published"
-        text = services.t(key, language, code=esc(item.code), title=esc(excerpt(item.title, 80)))
-        links = "" if removal else links_text(context, item, language)
-        return self._went(
-            row,
-            await _sent(send_text(context, chat_id, text + ("\n" + links if links else ""))),
-        )
-
-    async def _card(
-        self, context: WartaContext, row: Queued, facts: CardFacts, language: str
-    ) -> Finished:
-        audience = row.audience or "officer"
-        existing = facts.cards.get(row.chat_id)
-        spot = await draw_card(
-            context,
-            facts.item,
-            row.chat_id,
-            audience,
-            language,
-            facts.officer,
-            facts.last_event,
-            existing,
-            repost=row.repost,
-            menu=row.params.get("menu"),
-        )
-        if spot is None:
-            return self._went(row, False)
-        chat_id, message_id = spot
-        if existing == CardSpot(message_id, audience) and chat_id == row.chat_id:
-            return self._went(row, True)
-        facts.cards.pop(row.chat_id, None)
-        facts.cards[chat_id] = CardSpot(message_id, audience)
-        placed = PlacedCard(facts.item.id, chat_id, message_id, audience)
-        return Finished(row.id, SENT, card=placed)
-
-    @staticmethod
-    def _went(row: Queued, sent: bool) -> Finished:
-        return Finished(row.id, SENT if sent else DROPPED)
-
-
-async def _sent(call: Awaitable[object]) -> bool:
-    return await call is not None
 
 
 def wake(context: WartaContext) -> None:

@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
-# The sender draws every card; announce holds the drawing it calls.
-DRAWERS = {"sender.py", "announce.py"}
+# The sender draws every card (sender.py, and deliver.py: how each row it sends
+# looks); announce holds the drawing it calls.
+DRAWERS = {"sender.py", "deliver.py", "announce.py"}
 CARD_CALLS = {"draw_card", "edit_message_text", "edit_message_reply_markup"}
 
 
