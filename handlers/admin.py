@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.core.outgoing import Kind
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.purposes import Purpose
 from bot.core.text import TEXT_LIMIT, esc, utf16_len
 from bot.core.values import Invite, Person
@@ -277,11 +277,11 @@ async def tap_role(update: Update, context: WartaContext, tapped: Tapped) -> Non
 async def _tell_person(context: WartaContext, person: Person, tap: Tap) -> None:
     """Let the person know their part changed, in their own language."""
     if tap.verb == "rvk":
-        told = Outgoing(person.id, Kind.NOTICE, key="people.told_revoked_all")
+        told = OutgoingMessage(person.id, Kind.NOTICE, key="people.told_revoked_all")
     else:
         key = "people.told_granted" if tap.int_arg(2) else "people.told_revoked"
         role = {"role": f"role.{tap.str_arg(1)}"}  # translated in their language
-        told = Outgoing(person.id, Kind.NOTICE, key=key, params=role, translate=("role",))
+        told = OutgoingMessage(person.id, Kind.NOTICE, key=key, params=role, translate=("role",))
     await context.sender.send(context, [told])
 
 

@@ -17,7 +17,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import truncate
 from bot.core.values import Person
 from bot.core.workflow import Role
@@ -53,7 +53,7 @@ class SenderPort(Protocol):
 
     async def sweep(self, context: WartaContext) -> None: ...
 
-    async def send(self, context: WartaContext, messages: Sequence[Outgoing]) -> None: ...
+    async def send(self, context: WartaContext, messages: Sequence[OutgoingMessage]) -> None: ...
 
     async def show_card(
         self,

@@ -25,14 +25,28 @@ async def on_error(update: object, context: WartaContext) -> None:
         # Polling on a weak network is weather, not a bug: PTB retries by itself.
         log.warning("network trouble while polling: %s", error)
         return
+    t = context.services.t
+    office = context.services.settings.default_language
     if isinstance(error, DeliveryTrouble):
         # Telegram refused or dropped one message: one line, no traceback; the sweep
         # sends it again.
-        summary = f"⚠️ warta error: {error}"
+        summary = t(
+            "log.delivery_trouble",
+            office,
+            what=error.what,
+            chat=error.row.chat_id,
+            error=str(error.cause),
+        )
     else:
         log.error("unexpected error while handling an update", exc_info=error)
+        # The technical part stays as Python wrote it: it is for whoever fixes it.
         detail = "".join(traceback.format_exception(error)) if error else "?"
-        summary = f"⚠️ warta error: {type(error).__name__}: {error}\n\n{detail[-3000:]}"
+        summary = t(
+            "log.unexpected",
+            office,
+            error=f"{type(error).__name__}: {error}",
+            detail=detail[-3000:],
+        )
     token = context.services.settings.telegram_token
     if token is not None:
         summary = summary.replace(token.get_secret_value(), "***")
@@ -42,7 +56,6 @@ async def on_error(update: object, context: WartaContext) -> None:
         log.exception("could not report the error to the log chat")
     if not isinstance(update, Update):
         return
-    t = context.services.t
     language = language_of(None, context, update)
     text = t("error.unexpected", language)
     try:

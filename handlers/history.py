@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.outgoing import Kind
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import esc
 from bot.core.values import Item, Person
 from bot.core.workflow import may_follow
@@ -45,7 +45,7 @@ async def history(update: Update, context: WartaContext) -> None:
     if chat is None:
         return
     # Drawn when it goes, in this chat's turn; the officer's own card follows it.
-    rows = [Outgoing(chat.id, Kind.HISTORY, item.id)]
+    rows = [OutgoingMessage(chat.id, Kind.HISTORY, item.id)]
     if is_private(update) and item.officer_id == person.id:
-        rows.append(Outgoing(chat.id, Kind.CARD, item.id, "officer", repost=True))
+        rows.append(OutgoingMessage(chat.id, Kind.CARD, item.id, "officer", repost=True))
     await context.sender.send(context, rows)

@@ -27,7 +27,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.core.outgoing import Kind
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import esc
 from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
@@ -157,11 +157,15 @@ async def download(context: WartaContext, media: Media) -> bool:
         log.warning("download of media %s failed: %s", media.id, type(error).__name__)
         attempts = await services.drafts.note_download_failure(media.id)
         if attempts == REPORT_DOWNLOAD_AFTER:
-            await tell_log_chat(
-                context,
-                f"⚠️ media {media.id} (item {media.item_id}) still not downloaded after "
-                f"{attempts} tries: {type(error).__name__}. Retrying every minute.",
+            text = services.t(
+                "log.download_stuck",
+                services.settings.default_language,
+                media=media.id,
+                item=media.item_id,
+                attempts=attempts,
+                error=type(error).__name__,
             )
+            await tell_log_chat(context, text)
         return False
     chats = await keep_original(
         services.sessions, media.id, ref.key, ref.size, ref.sha256, checked.mime, services.now()
@@ -271,10 +275,10 @@ async def list_drafts(update: Update, context: WartaContext) -> None:
     current = await services.drafts.current_draft(person)
     await reply(update, services.t("draft.list", language, n=len(items)))
     # The cards, then which one is open, in this order: all of it in the chat's turn.
-    rows = [Outgoing(person.id, Kind.CARD, i.id, "officer", repost=True) for i in items]
+    rows = [OutgoingMessage(person.id, Kind.CARD, i.id, "officer", repost=True) for i in items]
     if current is not None:
         params = {"code": current.code}  # escaped by the sender, as every notice's
-        rows.append(Outgoing(person.id, Kind.NOTICE, key="draft.current", params=params))
+        rows.append(OutgoingMessage(person.id, Kind.NOTICE, key="draft.current", params=params))
     await context.sender.send(context, rows)
 
 

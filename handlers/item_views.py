@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.outgoing import Kind
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.queue import card_audience
 from bot.core.workflow import State, WorkflowError
 from bot.usecases.people import roles_of
@@ -40,7 +40,7 @@ async def open_card(update: Update, context: WartaContext, tapped: Tapped) -> No
 async def history(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``his:<item>``: what happened to the item, in order."""
     await answer_tap(tapped.query)
-    history = Outgoing(tapped.chat_id, Kind.HISTORY, tapped.item.id)
+    history = OutgoingMessage(tapped.chat_id, Kind.HISTORY, tapped.item.id)
     await context.sender.send(context, [history])
 
 
@@ -48,7 +48,7 @@ async def history(update: Update, context: WartaContext, tapped: Tapped) -> None
 async def full_text(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``full:<item>``: the whole title and text, in as many messages as it takes."""
     await answer_tap(tapped.query)
-    whole = Outgoing(tapped.chat_id, Kind.FULL_TEXT, tapped.item.id)
+    whole = OutgoingMessage(tapped.chat_id, Kind.FULL_TEXT, tapped.item.id)
     await context.sender.send(context, [whole])
 
 
@@ -56,7 +56,7 @@ async def full_text(update: Update, context: WartaContext, tapped: Tapped) -> No
 async def preview(update: Update, context: WartaContext, tapped: Tapped) -> None:
     """``pre:<item>``: the post as it will be published."""
     await answer_tap(tapped.query, context.services.t("preview.sending", tapped.language))
-    preview = Outgoing(tapped.chat_id, Kind.PREVIEW, tapped.item.id)
+    preview = OutgoingMessage(tapped.chat_id, Kind.PREVIEW, tapped.item.id)
     await context.sender.send(context, [preview])
 
 

@@ -16,7 +16,7 @@ from telegram import InputMediaDocument, InputMediaPhoto, Message, Update
 
 from bot.core.months import Month
 from bot.core.outgoing import Kind
-from bot.core.outgoing import Message as Outgoing
+from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.report_tables import month_name_of
 from bot.core.text import esc
 from bot.core.workflow import Role
@@ -57,7 +57,7 @@ async def monthly_report(update: Update, context: WartaContext) -> None:
         return
     await reply(update, t("report.making", language, month=month_name_of(month, t, language)))
     await context.sender.send(
-        context, [Outgoing(chat.id, Kind.REPORT, params={"month": str(month)})]
+        context, [OutgoingMessage(chat.id, Kind.REPORT, params={"month": str(month)})]
     )
 
 

@@ -50,8 +50,8 @@ class DeliveryTrouble(Exception):
     """A message could not be sent this time; it is tried again at the next sweep."""
 
     def __init__(self, row: Queued, error: BaseException, code: str | None) -> None:
-        what = row.kind.value + (f" {code}" if code else "")
-        super().__init__(f"{what} to chat {row.chat_id} not sent ({error}); retried later")
+        self.what = row.kind.value + (f" {code}" if code else "")
+        super().__init__(f"{self.what} to chat {row.chat_id} not sent ({error}); retried later")
         self.row = row
         self.cause = error
 

@@ -7,7 +7,7 @@ public is named with the reason instead.
 from __future__ import annotations
 
 from bot.core import values
-from bot.usecases.archive import NoPublicCopy, PublicCopy
+from bot.core.archive_manifest import NoPublicCopy, PublicCopy
 from publisher.articles import article_of
 from publisher.files import PublicFiles
 from publisher.model import PublishError

@@ -34,9 +34,9 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.core.logline import PUBLISH, elapsed_ms, kv
 from bot.core.publication import PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.core.values import Publication
-from bot.logs import PUBLISH, elapsed_ms, kv
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url

@@ -18,7 +18,7 @@ from bot.core.publication import OUTBOX_EVENTS
 from bot.core.values import Event, Item, Person
 from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
-from storage.models import Card, Outgoing
+from storage.models import Card, OutgoingRow
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
@@ -52,8 +52,8 @@ async def read_card_facts(
         # The rows first: whatever they ask to show was committed before the item is read.
         rows = frozenset(
             await session.scalars(
-                select(Outgoing.id).where(
-                    Outgoing.item_id == item_id, Outgoing.status.in_(UNFINISHED)
+                select(OutgoingRow.id).where(
+                    OutgoingRow.item_id == item_id, OutgoingRow.status.in_(UNFINISHED)
                 )
             )
         )

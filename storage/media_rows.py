@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.usecases.moves import SYSTEM_NAME, SYSTEM_ROLE
+from bot.core.workflow import SYSTEM_NAME, SYSTEM_ROLE
 from storage.models import Event, Item, Media
 
 

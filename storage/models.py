@@ -321,7 +321,7 @@ class Prompt(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Outgoing(Base):
+class OutgoingRow(Base):
     """A message a move (or the outbox) must send, waiting for the sender.
 
     Written in the same transaction as what caused it, so it cannot be lost; the sender

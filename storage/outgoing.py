@@ -23,15 +23,16 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.outgoing import Kind, Message
-from storage.models import Card, Item, Outgoing
+from storage.models import Card, Item, OutgoingRow
 
-PENDING = "pending"
+# Waiting for the sender (the stored value keeps its first name, "pending").
+WAITING = "pending"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 SUPERSEDED = "superseded"
 DROPPED = "dropped"
-UNFINISHED = (PENDING, SENDING, FAILED)
+UNFINISHED = (WAITING, SENDING, FAILED)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class Queued:
         return self.kind is not Kind.CARD or self.repost
 
 
-def _queued(row: Outgoing) -> Queued:
+def _queued(row: OutgoingRow) -> Queued:
     payload = json.loads(row.payload) if row.payload else {}
     return Queued(
         id=row.id,
@@ -116,7 +117,7 @@ async def add(session: AsyncSession, messages: Iterable[Message], now: datetime)
             "repost": m.repost,
             "payload": _payload(m),
             "completes": m.completes,
-            "status": PENDING,
+            "status": WAITING,
             "attempts": 0,
             "created_at": now,
         }
@@ -124,7 +125,7 @@ async def add(session: AsyncSession, messages: Iterable[Message], now: datetime)
     ]
     if not rows:
         return ()
-    table = Outgoing.metadata.tables[Outgoing.__tablename__]
+    table = OutgoingRow.metadata.tables[OutgoingRow.__tablename__]
     # One INSERT … VALUES (…), (…) RETURNING id for all of them ("insertmanyvalues").
     result = await session.execute(insert(table).returning(table.c.id), rows)
     return tuple(result.scalars())
@@ -142,11 +143,11 @@ def _payload(m: Message) -> str | None:
 async def unfinished(session: AsyncSession, item_id: int, completes: str) -> bool:
     """Whether rows that complete ``completes`` for the item are still to go."""
     found = await session.scalar(
-        select(Outgoing.id)
+        select(OutgoingRow.id)
         .where(
-            Outgoing.item_id == item_id,
-            Outgoing.completes == completes,
-            Outgoing.status.in_(UNFINISHED),
+            OutgoingRow.item_id == item_id,
+            OutgoingRow.completes == completes,
+            OutgoingRow.status.in_(UNFINISHED),
         )
         .limit(1)
     )
@@ -169,7 +170,7 @@ class OutgoingStore:
     async def chats_with_work(self) -> list[int]:
         async with self._sessions() as session:
             result = await session.scalars(
-                select(Outgoing.chat_id).where(Outgoing.status == PENDING).distinct()
+                select(OutgoingRow.chat_id).where(OutgoingRow.status == WAITING).distinct()
             )
             return list(result)
 
@@ -201,9 +202,9 @@ class OutgoingStore:
         sender took it first."""
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(Outgoing)
-                .where(Outgoing.id == row_id, Outgoing.status == PENDING)
-                .values(status=SENDING, attempts=Outgoing.attempts + 1)
+                update(OutgoingRow)
+                .where(OutgoingRow.id == row_id, OutgoingRow.status == WAITING)
+                .values(status=SENDING, attempts=OutgoingRow.attempts + 1)
             )
             return bool(getattr(result, "rowcount", 0) == 1)
 
@@ -222,7 +223,7 @@ class OutgoingStore:
         later rows in that chat, so nothing arrives out of order). ``calls_done``: of a
         message that takes several calls, how many went; the next try skips those."""
         async with self._sessions.begin() as session:
-            row = await session.get(Outgoing, row_id)
+            row = await session.get(OutgoingRow, row_id)
             if row is None:
                 return
             row.status = FAILED
@@ -235,7 +236,7 @@ class OutgoingStore:
     async def retry_failed(self) -> int:
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(Outgoing).where(Outgoing.status == FAILED).values(status=PENDING)
+                update(OutgoingRow).where(OutgoingRow.status == FAILED).values(status=WAITING)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -244,8 +245,8 @@ class OutgoingStore:
         async with self._sessions.begin() as session:
             rows = list(
                 await session.scalars(
-                    select(Outgoing).where(
-                        Outgoing.status == FAILED, Outgoing.created_at < older_than
+                    select(OutgoingRow).where(
+                        OutgoingRow.status == FAILED, OutgoingRow.created_at < older_than
                     )
                 )
             )
@@ -262,7 +263,7 @@ class OutgoingStore:
         may not have reached Telegram; a repeat is better than a loss)."""
         async with self._sessions.begin() as session:
             result = await session.execute(
-                update(Outgoing).where(Outgoing.status == SENDING).values(status=PENDING)
+                update(OutgoingRow).where(OutgoingRow.status == SENDING).values(status=WAITING)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -271,10 +272,10 @@ class OutgoingStore:
         in the events; these rows only served the sending)."""
         async with self._sessions.begin() as session:
             result = await session.execute(
-                delete(Outgoing).where(
-                    Outgoing.status.not_in(UNFINISHED),
+                delete(OutgoingRow).where(
+                    OutgoingRow.status.not_in(UNFINISHED),
                     # A superseded redraw never went: it counts from when it was written.
-                    func.coalesce(Outgoing.done_at, Outgoing.created_at) < older_than,
+                    func.coalesce(OutgoingRow.done_at, OutgoingRow.created_at) < older_than,
                 )
             )
             return int(getattr(result, "rowcount", 0) or 0)
@@ -282,18 +283,18 @@ class OutgoingStore:
     async def counts(self) -> dict[str, int]:
         async with self._sessions() as session:
             result = await session.execute(
-                select(Outgoing.status, func.count()).group_by(Outgoing.status)
+                select(OutgoingRow.status, func.count()).group_by(OutgoingRow.status)
             )
             return {status: int(n) for status, n in result}
 
 
-async def _next(session: AsyncSession, chat_id: int) -> Outgoing | None:
+async def _next(session: AsyncSession, chat_id: int) -> OutgoingRow | None:
     """See :meth:`OutgoingStore.next_for` (inside the caller's transaction)."""
     rows = list(
         await session.scalars(
-            select(Outgoing)
-            .where(Outgoing.chat_id == chat_id, Outgoing.status.in_(UNFINISHED))
-            .order_by(Outgoing.id)
+            select(OutgoingRow)
+            .where(OutgoingRow.chat_id == chat_id, OutgoingRow.status.in_(UNFINISHED))
+            .order_by(OutgoingRow.id)
         )
     )
     blocked: set[int | None] = set()
@@ -301,7 +302,7 @@ async def _next(session: AsyncSession, chat_id: int) -> Outgoing | None:
         lane = row.item_id
         if lane in blocked:
             continue
-        if row.status != PENDING:
+        if row.status != WAITING:
             blocked.add(lane)
             continue
         if row.kind == Kind.CARD.value and lane is not None:
@@ -309,7 +310,7 @@ async def _next(session: AsyncSession, chat_id: int) -> Outgoing | None:
                 (
                     r
                     for r in rows[index + 1 :]
-                    if r.item_id == lane and r.kind == Kind.CARD.value and r.status == PENDING
+                    if r.item_id == lane and r.kind == Kind.CARD.value and r.status == WAITING
                 ),
                 None,
             )
@@ -327,7 +328,7 @@ async def _next(session: AsyncSession, chat_id: int) -> Outgoing | None:
 
 
 async def _finish(session: AsyncSession, finished: Finished, now: datetime) -> None:
-    row = await session.get(Outgoing, finished.row_id)
+    row = await session.get(OutgoingRow, finished.row_id)
     if row is None:
         return
     row.status = finished.status
@@ -356,7 +357,7 @@ async def _finish(session: AsyncSession, finished: Finished, now: datetime) -> N
     await _complete(session, row)
 
 
-async def _complete(session: AsyncSession, row: Outgoing) -> None:
+async def _complete(session: AsyncSession, row: OutgoingRow) -> None:
     """The last row completing something has gone: record it on the item."""
     if row.completes is None or row.item_id is None:
         return

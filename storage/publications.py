@@ -25,7 +25,7 @@ from bot.core.publication import (
     UNCERTAIN,
     WORKING,
 )
-from bot.usecases.moves import SYSTEM_NAME, SYSTEM_ROLE
+from bot.core.workflow import SYSTEM_NAME, SYSTEM_ROLE
 from storage import values as to_value
 from storage.media_rows import leave_out
 from storage.models import Event, Item, Media, Publication

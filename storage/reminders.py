@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.reminders import Stage
 from bot.core.report import ESCALATED, REMINDED
-from bot.usecases.moves import SYSTEM_NAME, SYSTEM_ROLE
+from bot.core.workflow import SYSTEM_NAME, SYSTEM_ROLE
 from storage.models import Event, Item
 from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, condition
 

@@ -13,11 +13,27 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 README = "BACA-SAYA.txt"
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+@dataclass(frozen=True)
+class PublicCopy:
+    """A file as the public got it: in memory, or on disk when it may be large."""
+
+    file_name: str
+    content: bytes | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class NoPublicCopy:
+    media_id: int
+    reason: str
 
 
 def folder_name(month: str) -> str:

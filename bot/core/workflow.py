@@ -250,6 +250,9 @@ def may_follow(actor: Actor, officer_id: int) -> bool:
 # The scheduler publishing at the chosen time (or at once with auto-publish) acts as a
 # publisher; its events name the system, not a person.
 SYSTEM_ACTOR = Actor(person_id=0, roles=frozenset({Role.PUBLISHER}))
+# How events name the system (the scheduler, the sweeps) when it acts on its own.
+SYSTEM_NAME = "warta"
+SYSTEM_ROLE = "system"
 
 
 def needs_reason(action: Action) -> bool:

@@ -25,7 +25,16 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core import values
-from bot.core.archive_manifest import MANIFEST, README, SUMS, folder_name, readme, sums_line
+from bot.core.archive_manifest import (
+    MANIFEST,
+    README,
+    SUMS,
+    NoPublicCopy,
+    PublicCopy,
+    folder_name,
+    readme,
+    sums_line,
+)
 from bot.core.months import Month
 from bot.core.working_time import OfficeCalendar
 from bot.usecases.report import MonthlyReports
@@ -44,21 +53,6 @@ _UNSAFE = re.compile(r"[^\w.\-]+")
 
 class MonthNotOver(ValueError):
     """Only a month that has ended is archived."""
-
-
-@dataclass(frozen=True)
-class PublicCopy:
-    """A file as the public got it: in memory, or on disk when it may be large."""
-
-    file_name: str
-    content: bytes | None = None
-    path: Path | None = None
-
-
-@dataclass(frozen=True)
-class NoPublicCopy:
-    media_id: int
-    reason: str
 
 
 class PublicCopies(Protocol):

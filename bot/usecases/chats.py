@@ -21,7 +21,7 @@ from bot.core.values import Person
 from bot.core.workflow import Role, WorkflowError
 from bot.usecases.people import roles_of
 from storage import values as to_value
-from storage.models import Card, Event, Outgoing, Prompt, TeamChat
+from storage.models import Card, Event, OutgoingRow, Prompt, TeamChat
 from storage.outgoing import UNFINISHED
 from storage.prompts import forget_prompt
 
@@ -103,8 +103,8 @@ class ChatService:
                 update(Prompt).where(Prompt.chat_id == old_id).values(chat_id=new_id)
             )
             await session.execute(
-                update(Outgoing)
-                .where(Outgoing.chat_id == old_id, Outgoing.status.in_(UNFINISHED))
+                update(OutgoingRow)
+                .where(OutgoingRow.chat_id == old_id, OutgoingRow.status.in_(UNFINISHED))
                 .values(chat_id=new_id)
             )
 

@@ -32,6 +32,8 @@ from bot.core.values import Event, Item, Person
 from bot.core.workflow import (
     FINAL_STATES,
     SYSTEM_ACTOR,
+    SYSTEM_NAME,
+    SYSTEM_ROLE,
     Action,
     Actor,
     ItemView,
@@ -43,7 +45,7 @@ from bot.core.workflow import (
 )
 from bot.usecases.item_changes import apply_edit, enter_step, in_trouble, write_outbox
 from bot.usecases.move_log import log_done, log_move, log_stale
-from bot.usecases.moves import SYSTEM_NAME, SYSTEM_ROLE, Edit, Outcome, StaleItem
+from bot.usecases.moves import Edit, Outcome, StaleItem
 from bot.usecases.people import roles_of
 from storage import values
 from storage.absences import deputising

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot.core.workflow import SYSTEM_ACTOR, Action
-from bot.logs import MOVES, elapsed_ms, kv
-from bot.usecases.moves import SYSTEM_ROLE, Outcome, StaleItem
+from bot.core.logline import MOVES, elapsed_ms, kv
+from bot.core.workflow import SYSTEM_ACTOR, SYSTEM_ROLE, Action
+from bot.usecases.moves import Outcome, StaleItem
 
 moves_log = logging.getLogger(MOVES)
 

@@ -14,9 +14,6 @@ MAX_TITLE_LENGTH = 300
 MAX_BODY_LENGTH = 20_000
 # A photo's description: a sentence or two (the column holds 300).
 MAX_ALT_LENGTH = 300
-# How events name the scheduler when it publishes on its own (SOP step 7).
-SYSTEM_NAME = "warta"
-SYSTEM_ROLE = "system"
 
 
 class StaleItem(Exception):

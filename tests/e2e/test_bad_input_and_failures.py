@@ -468,7 +468,7 @@ async def test_double_tap_on_a_menu_button_is_quiet(
         assert not any(a.show_alert for a in answers), answers
         assert "Kembali" in str(card(o.web_group, code).button_texts)
         assert errors == []
-        assert not o.log_group.has("warta error")
+        assert not o.log_group.has("Gangguan warta")
 
 
 # --------------------------------------------------------------------------------------
@@ -530,7 +530,7 @@ async def test_unexpected_failure_is_reported_politely_and_leaves_no_half_move(
         assert str(error_code) not in (answer.text or "")
 
         # The log group: the technical report, without the bot token.
-        report = o.log_group.find("warta error")
+        report = o.log_group.find("Gangguan warta")
         detail = description.split(": ")[1 if error_code == 400 else 0]
         assert detail.lower() in report.text.lower(), report.text
         for message in _all_bot_messages(fake_bot_api):
@@ -677,5 +677,5 @@ async def test_a_forged_button_with_a_huge_number_is_answered_politely(
         answer = CallbackAnswer.from_record(fake_bot_api.callback_queries[query])
         assert answer.answered and "Tombol ini sudah tidak berlaku" in (answer.text or "")
         assert o.h.take_handler_errors()[before:] == []
-        assert not o.log_group.has("warta error")
+        assert not o.log_group.has("Gangguan warta")
         assert (await snapshot(database_url)).item(code).state == "collecting"

@@ -198,7 +198,7 @@ async def test_interrupted_hand_over_is_delivered_by_the_sweep(
         assert answer.answered and not answer.show_alert
         assert "Di Tim IT" in card(o.officer.chat, code).text
         assert o.h.take_handler_errors()
-        assert o.log_group.has("warta error")
+        assert o.log_group.has("Gangguan warta")
         assert not o.it_group.find_all(code)
         item = (await snapshot(database_url)).items[0]
         assert item.state == "submitted" and item.delivered_state != "submitted"

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy.orm import SessionTransaction
 
-from bot.logs import MOVES, PUBLISH
+from bot.core.logline import MOVES, PUBLISH
 from storage.models import Item
 from tests.e2e.harness import DEFAULT_TOKEN, CallbackAnswer, FakeBotAPI, sample_jpeg
 from tests.e2e.office import Office, card, code_in, publish_sweep, running_office, snapshot

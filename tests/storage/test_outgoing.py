@@ -12,9 +12,9 @@ from bot.core.outgoing import Kind, Message
 from storage.models import Card, Item, Person
 from storage.outgoing import (
     FAILED,
-    PENDING,
     SENT,
     SUPERSEDED,
+    WAITING,
     Finished,
     OutgoingStore,
     PlacedCard,
@@ -113,7 +113,7 @@ async def test_two_waiting_redraws_of_one_card_become_one(sessions: Sessions) ->
     assert row is not None
     # The last redraw goes, posted anew (an earlier one asked for that), with its menu.
     assert row.repost and row.params == {"menu": "media"}
-    assert await store.counts() == {SUPERSEDED: 2, PENDING: 1}
+    assert await store.counts() == {SUPERSEDED: 2, WAITING: 1}
     await send(store, GROUP)
     async with sessions() as session:
         item = await session.get(Item, a)
@@ -178,10 +178,10 @@ async def test_rows_that_went_are_forgotten_after_a_while_and_waiting_ones_never
         NOW,
     )
     await send(store, GROUP)
-    assert await store.counts() == {SENT: 1, SUPERSEDED: 1, PENDING: 1}
+    assert await store.counts() == {SENT: 1, SUPERSEDED: 1, WAITING: 1}
     assert await store.prune(NOW - timedelta(days=7)) == 0
     assert await store.prune(NOW + timedelta(days=8)) == 2
-    assert await store.counts() == {PENDING: 1}
+    assert await store.counts() == {WAITING: 1}
 
 
 async def test_take_records_the_last_row_and_claims_the_next_in_one_commit(

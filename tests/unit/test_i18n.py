@@ -136,6 +136,10 @@ def sample_params(language: str) -> dict[str, object]:
         "given": "November",
         "example": "2026-11",
         "items": 1250,
+        "chat": -1001234567890,
+        "detail": "Traceback (most recent call last): ...",
+        "media": 12345,
+        "item": 678,
         "files": 5400,
         "size": "20480.5",
     }
