@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
-from bot.core.heartbeat import HEARTBEAT_EVERY, HEARTBEAT_FILE, mark_stopped
+from bot.core.heartbeat import mark_stopped
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.office_calendar import office_calendar
 from bot.services import Services, blobs_for, utc_now
+from bot.timers import beat, start_timers
 from bot.usecases.chats import ChatService
 from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
@@ -31,30 +32,11 @@ from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.wiring_records import month_archives, month_reports
 from handlers import register
-from handlers.announce import SWEEP_JOB
-from handlers.chain import (
-    ARCHIVE_EVERY,
-    ARCHIVE_JOB,
-    CHAIN_EVERY,
-    CHAIN_JOB,
-    chain_sweep,
-    month_archive,
-)
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
-from handlers.deadlines import (
-    REMINDER_JOB,
-    REMINDER_SWEEP_EVERY,
-    REMINDER_SWEEP_FIRST,
-    reminder_sweep,
-)
-from handlers.intake import retry_downloads
 from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
-from handlers.publishing import SWEEP_EVERY as PUBLISH_SWEEP_EVERY
-from handlers.publishing import ChatListener, publish_sweep
+from handlers.publishing import ChatListener
 from handlers.sender import Sender, pace_for
-from handlers.sender import start as sender_start
-from handlers.sender import sweep as delivery_sweep
 from handlers.start import set_default_menus
 from publisher.outbox import Outbox
 from publisher.wiring import build_targets, public_files, retry_policy, target_names
@@ -69,8 +51,6 @@ log = logging.getLogger(__name__)
 
 # Chats handled side by side (each chat's own updates stay in order).
 CONCURRENT_UPDATES = 8
-# Background sweeps: failed downloads and interrupted hand-overs are retried this often.
-SWEEP_EVERY = timedelta(minutes=1)
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
@@ -176,37 +156,8 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         log.warning("could not set the command menus", exc_info=True)
     if app.job_queue is not None:
         await beat(context)
-        app.job_queue.run_repeating(
-            beat, interval=HEARTBEAT_EVERY, first=HEARTBEAT_EVERY, name="heartbeat"
-        )
-        app.job_queue.run_repeating(
-            retry_downloads, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="download-sweep"
-        )
-        # What waited while warta was down goes out first.
-        app.job_queue.run_once(sender_start, 0, name="sender-start")
-        app.job_queue.run_repeating(
-            delivery_sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="delivery-sweep"
-        )
-        # The history's hash chain: new events chained, and the day's head posted.
-        app.job_queue.run_repeating(chain_sweep, interval=CHAIN_EVERY, first=1, name=CHAIN_JOB)
-        # Last month's archive, once, when the office opens after the month ends.
-        app.job_queue.run_repeating(
-            month_archive, interval=ARCHIVE_EVERY, first=ARCHIVE_EVERY, name=ARCHIVE_JOB
-        )
-        # Reminders and escalations owed while warta was down go out on the first run.
-        app.job_queue.run_repeating(
-            reminder_sweep,
-            interval=REMINDER_SWEEP_EVERY,
-            first=REMINDER_SWEEP_FIRST,
-            name=REMINDER_JOB,
-        )
-        # Scheduled items that fell due while warta was down go out on the first run.
-        app.job_queue.run_repeating(
-            publish_sweep,
-            interval=PUBLISH_SWEEP_EVERY,
-            first=PUBLISH_SWEEP_EVERY,
-            name=SWEEP_JOB,
-        )
+        # Every timer, in one table (bot/timers.py).
+        start_timers(app.job_queue)
     wired.outbox.listener = ChatListener(context)
     if not wired.outbox.targets:
         log.warning(
@@ -223,15 +174,6 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
             f"  https://t.me/{app.bot.username}?start={invite.token}\n",
             flush=True,
         )
-
-
-async def beat(context: WartaContext) -> None:
-    """Job: touch the heartbeat file, so `warta health` can tell the loop is alive."""
-    path = context.services.settings.data_dir / HEARTBEAT_FILE
-    try:
-        await asyncio.to_thread(path.write_text, context.services.now().isoformat() + "\n")
-    except OSError as error:  # a full disk must not stop the bot; doctor will show it
-        log.warning("cannot write the heartbeat file %s: %s", path, error.strerror or error)
 
 
 async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:

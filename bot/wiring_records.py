@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.office_calendar import office_calendar
+from bot.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives
 from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies
@@ -21,6 +22,7 @@ def month_reports(settings: Settings, sessions: async_sessionmaker[AsyncSession]
         sessions,
         StepClock(settings.time_standards, office_calendar(settings)),
         Translator(settings.default_language),
+        ReportRenderer(),
         folder=settings.data_dir / "reports",
         office=settings.office_name,
         sop=settings.sop_number,

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +26,26 @@ from bot.core.report import MonthlyReport, monthly_report
 from bot.core.report_tables import ReportTables
 from bot.core.standards import StepClock
 from storage.report_rows import month_records
+
+
+class Renderer(Protocol):
+    """Draws and writes the report's files (``bot.report_files``)."""
+
+    def charts(
+        self, tables: ReportTables, standard_hours: Mapping[str, float]
+    ) -> tuple[bytes, bytes]: ...
+
+    def pdf(
+        self,
+        tables: ReportTables,
+        charts: tuple[bytes, ...],
+        *,
+        office: str,
+        sop: str,
+        made_at: datetime,
+    ) -> bytes: ...
+
+    def xlsx(self, tables: ReportTables) -> bytes: ...
 
 
 class FutureMonth(ValueError):
@@ -59,6 +81,7 @@ class MonthlyReports:
         sessions: async_sessionmaker[AsyncSession],
         steps: StepClock,
         t: Translator,
+        renderer: Renderer,
         *,
         folder: Path,
         office: str,
@@ -67,6 +90,7 @@ class MonthlyReports:
         self._sessions = sessions
         self._steps = steps
         self._t = t
+        self._renderer = renderer
         self.folder = folder
         self._office = office
         self._sop = sop
@@ -106,13 +130,8 @@ class MonthlyReports:
         return hours
 
     def _render(self, report: MonthlyReport, now: datetime, language: str) -> ReportFiles:
-        # Imported here: matplotlib and fpdf2 load in a second, only when a report is made.
-        from bot.report_charts import sections_chart, steps_chart
-        from bot.report_pdf import report_pdf
-        from bot.report_xlsx import report_xlsx
-
         tables = ReportTables(report, self._t, language, self._steps.calendar.zone)
-        charts = (steps_chart(tables, self._standard_hours(report)), sections_chart(tables))
+        charts = self._renderer.charts(tables, self._standard_hours(report))
         folder = self.folder / str(report.month)
         suffix = "" if language == DEFAULT_LANGUAGE else f"-{language}"
         name = f"laporan-sop-{report.month}{suffix}"
@@ -120,11 +139,11 @@ class MonthlyReports:
             _write(folder / f"{name}-langkah.png", charts[0]),
             _write(folder / f"{name}-bagian.png", charts[1]),
         )
-        pdf = report_pdf(tables, charts, office=self._office, sop=self._sop, made_at=now)
+        pdf = self._renderer.pdf(tables, charts, office=self._office, sop=self._sop, made_at=now)
         return ReportFiles(
             report=report,
             summary=tables.summary(),
             charts=chart_files,
             pdf=_write(folder / f"{name}.pdf", pdf),
-            xlsx=_write(folder / f"{name}.xlsx", report_xlsx(tables)),
+            xlsx=_write(folder / f"{name}.xlsx", self._renderer.xlsx(tables)),
         )

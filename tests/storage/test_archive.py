@@ -24,6 +24,7 @@ from bot.cli import main
 from bot.core.i18n import Translator
 from bot.core.months import Month
 from bot.core.standards import StepClock, TimeStandards
+from bot.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives, MonthNotOver, archive_due
 from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies
@@ -86,6 +87,7 @@ def archives(
         sessions,
         StepClock(TimeStandards(), CALENDAR),
         Translator(),
+        ReportRenderer(),
         folder=tmp / "reports",
         office="DPMPTSP dan Tenaga Kerja Kota Pangkalpinang",
         sop="SOP.WASDA 006/DPMPSTP& NAKER",

@@ -16,6 +16,7 @@ from bot.core.i18n import Translator
 from bot.core.months import Month
 from bot.core.report import monthly_report
 from bot.core.standards import StepClock, TimeStandards
+from bot.report_files import ReportRenderer
 from bot.usecases.report import MonthlyReports, ReportFiles
 from tests.unit.report_month import CALENDAR, ITEMS, at
 
@@ -29,6 +30,7 @@ def render(folder: Path, language: str = "id", now: datetime = NOW) -> ReportFil
         None,  # type: ignore[arg-type]  # rendering reads nothing
         StepClock(TimeStandards(), CALENDAR),
         Translator(),
+        ReportRenderer(),
         folder=folder,
         office=OFFICE,
         sop=SOP,

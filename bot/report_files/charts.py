@@ -9,6 +9,7 @@ DejaVu Sans is used, which carries every letter Indonesian needs.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import timedelta
 
 from matplotlib.axes import Axes
@@ -46,7 +47,7 @@ def _figure(rows: int = 5) -> Figure:
     return figure
 
 
-def steps_chart(tables: ReportTables, standard_hours: dict[str, float]) -> bytes:
+def steps_chart(tables: ReportTables, standard_hours: Mapping[str, float]) -> bytes:
     """Median and P90 per step as bars, the standard as a mark on each (hours of
     working time); ``standard_hours`` maps each step's state to its late point."""
     report = tables.report
