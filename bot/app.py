@@ -30,6 +30,7 @@ from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
 from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
+from bot.wiring_publishing import build_targets, public_files, retry_policy, target_names
 from bot.wiring_records import month_archives, month_reports
 from handlers import register
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
@@ -39,7 +40,6 @@ from handlers.publishing import ChatListener
 from handlers.sender import Sender, pace_for
 from handlers.start import set_default_menus
 from publisher.outbox import Outbox
-from publisher.wiring import build_targets, public_files, retry_policy, target_names
 from storage.blobs import LocalBlobStore
 from storage.card_facts import read_card_facts
 from storage.db import create_engine, make_sessions, upgrade_database_async

@@ -12,8 +12,8 @@ from bot.office_calendar import office_calendar
 from bot.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives
 from bot.usecases.report import MonthlyReports
+from bot.wiring_publishing import public_files
 from publisher.archive_copies import ArchiveCopies
-from publisher.wiring import public_files
 from storage.blobs import BlobStore
 
 

@@ -70,14 +70,13 @@ from publisher.model import Article, ErrorKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 __all__ = [
     "SIGNATURE_PREFIX",
     "Webhook",
     "sign",
     "verify_signature",
-    "webhook_from_settings",
 ]
 
 SIGNATURE_PREFIX = "sha256="
@@ -275,28 +274,6 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 def _excerpt(text: str) -> str:
     flat = re.sub(r"\s+", " ", "".join(c if c.isprintable() else " " for c in text)).strip()
     return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…"
-
-
-def webhook_from_settings(settings: Settings, media: PublicMediaFolder) -> Webhook | None:
-    """The webhook target when ``WARTA_WEBHOOK_URL`` is set, else None."""
-    if not settings.webhook_url:
-        return None
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if not secret.strip():
-        from bot.config import ConfigError
-
-        raise ConfigError(
-            "WARTA_WEBHOOK_SECRET is not set. Webhook deliveries are signed with it so the\n"
-            "receiver can tell they come from warta; generate one, e.g.\n"
-            "  python3 -c 'import secrets; print(secrets.token_hex(32))'\n"
-            "and give the same value to the receiving system."
-        )
-    return Webhook(
-        settings.webhook_url,
-        secret.strip(),
-        media,
-        timeout=settings.publish_timeout_seconds,
-    )
 
 
 def _kind_of_status(status: int) -> ErrorKind:

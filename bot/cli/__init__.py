@@ -177,9 +177,9 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
     from bot.services import blobs_for
+    from bot.wiring_publishing import public_files, static_site_from_settings
     from publisher.model import PublishError
-    from publisher.static_site import serve, static_site_from_settings
-    from publisher.wiring import public_files
+    from publisher.static_site import serve
 
     configure(secrets=_secrets(settings))
     site_dir = settings.effective_site_dir

@@ -159,7 +159,7 @@ async def _admins(settings: Settings) -> set[int]:
 
 def local_link_warnings(settings: Settings) -> list[str]:
     """People would be sent links to this computer itself: dead on their phones."""
-    from publisher.wiring import target_names
+    from bot.wiring_publishing import target_names
 
     names = target_names(settings)
     warnings = []
@@ -195,7 +195,7 @@ def is_local(url: str) -> bool:
 async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
     """Each enabled publishing target, checked without publishing anything."""
     from bot.services import blobs_for
-    from publisher.wiring import public_files, target_names
+    from bot.wiring_publishing import public_files, target_names
 
     names = target_names(settings)
     lines = [("publishing to", ", ".join(names) if names else "NONE (approved items stay put)")]
@@ -210,8 +210,8 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
         except OSError as error:
             lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
     if "wordpress" in names:
+        from bot.wiring_publishing import wordpress_from_settings
         from publisher.model import PublishError
-        from publisher.wordpress import wordpress_from_settings
 
         files = public_files(settings, blobs_for(settings))
         wordpress = wordpress_from_settings(settings, files)

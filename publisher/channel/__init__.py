@@ -29,13 +29,12 @@ translation catalogs (``channel.*`` keys in ``bot/locales``).
 
 from publisher.channel.layout import ALBUM_LIMIT
 from publisher.channel.takedown import DELETE_CHUNK, TAKEDOWN_NOTICE
-from publisher.channel.target import TelegramChannel, channel_from_settings, normalize_channel_id
+from publisher.channel.target import TelegramChannel, normalize_channel_id
 
 __all__ = [
     "ALBUM_LIMIT",
     "DELETE_CHUNK",
     "TAKEDOWN_NOTICE",
     "TelegramChannel",
-    "channel_from_settings",
     "normalize_channel_id",
 ]

@@ -23,7 +23,7 @@ from publisher.files import PublicFiles, needs_cleaning
 from publisher.model import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 
 class TelegramChannel:
@@ -150,21 +150,3 @@ def normalize_channel_id(value: str) -> str | int:
     if text.lstrip("-").isdigit():
         return int(text)
     return text if text.startswith("@") else f"@{text}"
-
-
-def channel_from_settings(
-    settings: Settings, bot: Bot, files: PublicFiles
-) -> TelegramChannel | None:
-    """The channel target when ``WARTA_CHANNEL_ID`` is set, else None.
-
-    Its words stay in Indonesian (the default ``language``): ``WARTA_DEFAULT_LANGUAGE``
-    is the bot's language for the office's staff, not the public's.
-    """
-    if not settings.channel_id:
-        return None
-    return TelegramChannel(
-        bot,
-        normalize_channel_id(settings.channel_id),
-        files,
-        timeout=settings.publish_timeout_seconds,
-    )

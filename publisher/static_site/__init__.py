@@ -26,7 +26,7 @@ from publisher.static_site.feeds import FEED_SIZE
 from publisher.static_site.record import MANIFEST_VERSION
 from publisher.static_site.render import SHIPPED_TEMPLATES
 from publisher.static_site.serve import make_server, serve
-from publisher.static_site.target import StaticSite, static_site_from_settings
+from publisher.static_site.target import StaticSite
 
 __all__ = [
     "FEED_SIZE",
@@ -35,5 +35,4 @@ __all__ = [
     "StaticSite",
     "make_server",
     "serve",
-    "static_site_from_settings",
 ]

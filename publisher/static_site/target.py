@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from bot.core.i18n import DEFAULT_LANGUAGE, Translator
-from publisher.files import PublicFiles, is_image, is_mp4
+from publisher.files import is_image, is_mp4
 from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site.feeds import write_feeds
@@ -40,7 +40,7 @@ from publisher.static_site.render import Pages
 from publisher.static_site.views import PostViews, SiteInfo, by_category
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 
 class StaticSite:
@@ -262,22 +262,3 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
             return int(width), int(height)
     except (OSError, ValueError, SyntaxError):
         return None
-
-
-def static_site_from_settings(settings: Settings, files: PublicFiles) -> StaticSite:
-    """The site as the operator configured it (``WARTA_SITE_*``).
-
-    Its words stay in Indonesian (the default ``language``): ``WARTA_DEFAULT_LANGUAGE``
-    is the bot's language for the office's staff, not the public's.
-    """
-    site_dir = settings.effective_site_dir
-    return StaticSite(
-        site_dir,
-        PublicMediaFolder(site_dir, settings.site_url, files),
-        base_url=settings.site_url,
-        title=settings.site_title,
-        description=settings.site_description,
-        per_page=settings.site_posts_per_page,
-        timezone=ZoneInfo(settings.timezone),
-        templates_dir=settings.site_templates_dir,
-    )

@@ -48,7 +48,7 @@ from __future__ import annotations
 from publisher.wordpress.blocks import DOWNLOAD_LABEL
 from publisher.wordpress.rest import USER_AGENT
 from publisher.wordpress.scope import InstallationSource, mark_of, scoped_slug
-from publisher.wordpress.target import WordPress, wordpress_from_settings
+from publisher.wordpress.target import WordPress
 
 __all__ = [
     "DOWNLOAD_LABEL",
@@ -57,5 +57,4 @@ __all__ = [
     "WordPress",
     "mark_of",
     "scoped_slug",
-    "wordpress_from_settings",
 ]

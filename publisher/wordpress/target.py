@@ -17,7 +17,7 @@ from publisher.wordpress.scope import InstallationSource, Scope
 from publisher.wordpress.terms import Terms
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 # Every status a post can have; "any" in the REST API leaves out the trash.
 _ALL_STATUSES = "publish,future,draft,pending,private,trash"
@@ -253,28 +253,3 @@ def _post_id(ref: PublishedRef) -> int:
         return int(ref.remote_id)
     except ValueError:
         raise PublishError(f"not a WordPress post id: {ref.remote_id!r}") from None
-
-
-def wordpress_from_settings(
-    settings: Settings,
-    files: PublicFiles,
-    *,
-    installation: str | InstallationSource | None = None,
-) -> WordPress | None:
-    """The WordPress target when its address, user and application password are all
-    set, else None. ``installation`` is this installation's id or what reads it (see
-    :class:`WordPress`)."""
-    # The same test as ``publisher.wiring.target_names``, so the two always agree.
-    if not (settings.wordpress_url and settings.wordpress_user and settings.wordpress_app_password):
-        return None
-    return WordPress(
-        settings.wordpress_url,
-        settings.wordpress_user.strip(),
-        settings.wordpress_app_password.get_secret_value(),
-        files,
-        installation=installation,
-        status=settings.wordpress_status,
-        create_terms=settings.wordpress_create_terms,
-        takedown=settings.wordpress_takedown,
-        timeout=settings.publish_timeout_seconds,
-    )

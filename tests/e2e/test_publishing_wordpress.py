@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
+from bot.wiring_publishing import InstallationId
 from publisher.files import PublicFiles
 from publisher.model import Article, make_slug
-from publisher.wiring import InstallationId
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine

@@ -17,12 +17,8 @@ from telegram import Bot
 
 from bot.config import Settings
 from bot.core.text import utf16_len
-from publisher.channel import (
-    TAKEDOWN_NOTICE,
-    TelegramChannel,
-    channel_from_settings,
-    normalize_channel_id,
-)
+from bot.wiring_publishing import channel_from_settings
+from publisher.channel import TAKEDOWN_NOTICE, TelegramChannel, normalize_channel_id
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError

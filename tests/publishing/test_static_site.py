@@ -24,11 +24,12 @@ from PIL import Image
 
 from bot.cli import main
 from bot.config import load_settings
+from bot.wiring_publishing import static_site_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug
 from publisher.public_media import PublicMediaFolder
-from publisher.static_site import StaticSite, make_server, static_site_from_settings
+from publisher.static_site import StaticSite, make_server
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
 from tests.fakebotapi.samples import sample_mp4, sample_pdf

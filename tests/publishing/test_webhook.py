@@ -20,12 +20,13 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.wiring_publishing import webhook_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.html import text_to_html
 from publisher.model import ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
-from publisher.webhook import Webhook, sign, verify_signature, webhook_from_settings
+from publisher.webhook import Webhook, sign, verify_signature
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg
 from tests.fakebotapi.samples import sample_pdf
