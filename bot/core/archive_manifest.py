@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.i18n import Translator
+
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 README = "BACA-SAYA.txt"
@@ -83,38 +85,20 @@ def compare(listed: Mapping[str, str], found: Mapping[str, str]) -> list[Problem
     return sorted(problems, key=lambda problem: problem.path)
 
 
-def readme(*, month: str, office: str, sop: str, items: int, files: int) -> str:
-    folder = folder_name(month)
-    return f"""ARSIP BULANAN — {month}
-{office}
-{sop}
-
-Arsip ini berisi semua naskah yang aktif pada bulan {month}: berkas asli dari petugas
-(folder asli/), salinan yang ditayangkan untuk publik (folder publik/), data naskah
-(naskah.json) dan seluruh riwayatnya (riwayat.json), serta laporan SOP bulan itu
-(folder laporan/). Jumlah: {items} naskah, {files} berkas.
-
-Cara memeriksa keutuhan arsip (tanpa warta):
-
-    unzip {folder}.zip
-    cd {folder}
-    sha256sum -c {SUMS}
-
-Setiap baris harus berakhir dengan "OK" (di Mac: shasum -a 256 -c {SUMS}).
-{MANIFEST} mencatat hash rantai riwayat untuk peristiwa pertama dan terakhir bulan ini;
-bandingkan dengan keluaran "warta audit verify" dan catatan kepala rantai di grup log.
-
-MONTHLY ARCHIVE — {month}
-
-This archive holds every item active in {month}: the officers' original files (asli/),
-the public copies as published (publik/), each item's data (naskah.json) and whole
-history (riwayat.json), and the month's SOP report (laporan/).
-
-To check it without warta: unzip it, enter {folder}/ and run "sha256sum -c {SUMS}";
-every line must end in "OK". {MANIFEST} records the history's hash chain at the
-month's first and last events, to compare with "warta audit verify" and the chain heads
-posted to the log group.
-"""
+def readme(t: Translator, *, month: str, office: str, sop: str, items: int, files: int) -> str:
+    """``BACA-SAYA.txt``: for whoever opens the archive, in Indonesian and then English
+    (the catalogs' ``archive.readme``), whatever the office's own language."""
+    params = {
+        "month": month,
+        "office": office,
+        "sop": sop,
+        "items": items,
+        "files": files,
+        "folder": folder_name(month),
+        "sums": SUMS,
+        "manifest": MANIFEST,
+    }
+    return "\n\n".join(t("archive.readme", language, **params) for language in ("id", "en")) + "\n"
 
 
 def member_path(name: str, root: str) -> str | None:

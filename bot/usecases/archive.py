@@ -201,7 +201,12 @@ class MonthArchives:
                 count += 1
             files = len(out.entries)
             text = readme(
-                month=str(month), office=self._office, sop=self._sop, items=count, files=files
+                self._reports.translator,
+                month=str(month),
+                office=self._office,
+                sop=self._sop,
+                items=count,
+                files=files,
             )
             await run(out.add_bytes, README, text.encode("utf-8"))
             manifest = {

@@ -96,6 +96,10 @@ class MonthlyReports:
         self._sop = sop
 
     @property
+    def translator(self) -> Translator:
+        return self._t
+
+    @property
     def zone(self) -> ZoneInfo:
         return self._steps.calendar.zone
 
