@@ -12,7 +12,7 @@ from bot.core import timefmt
 from bot.core.values import Item
 from bot.core.when import quick_choices
 from bot.core.workflow import Action
-from bot.services import Services
+from bot.usecases.services import Services
 from handlers.buttons import button
 from handlers.cards import category_keyboard, media_keyboard
 

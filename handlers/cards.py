@@ -18,8 +18,8 @@ from bot.core.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, Publication
 from bot.core.text import TEXT_LIMIT, esc, excerpt, split_for_messages, truncate, utf16_len
 from bot.core.values import Event, Item, Media, Person, Publication
 from bot.core.workflow import Action, Actor, Role, State, allowed_actions
-from bot.services import Services
 from bot.usecases.items import view_of
+from bot.usecases.services import Services
 from handlers.buttons import button
 
 # Characters per message of an item's whole text: room left for the HTML escaping.

@@ -21,8 +21,8 @@ from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import truncate
 from bot.core.values import Person
 from bot.core.workflow import Role
-from bot.services import Services
 from bot.usecases.people import TelegramUser, roles_of
+from bot.usecases.services import Services
 from publisher.files import PublicFiles
 from publisher.outbox import Outbox
 from storage.card_facts import CardFacts
@@ -80,7 +80,7 @@ class SenderPort(Protocol):
 
 @dataclass(frozen=True)
 class Wired:
-    """Everything the wiring (:mod:`bot.app`) builds for the handlers, in one typed
+    """Everything the wiring (:mod:`bot.shell.app`) builds for the handlers, in one typed
     value: they reach it only through :class:`WartaContext`."""
 
     services: Services
@@ -99,7 +99,7 @@ def attach(app: Application[Any, Any, Any, Any, Any, Any], wired: Wired) -> None
 
 def wired_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Wired:
     wired = app.bot_data[_WIRED]
-    assert isinstance(wired, Wired), "the application was not built by bot.app"
+    assert isinstance(wired, Wired), "the application was not built by bot.shell.app"
     return wired
 
 

@@ -47,9 +47,9 @@ async def on_error(update: object, context: WartaContext) -> None:
             error=f"{type(error).__name__}: {error}",
             detail=detail[-3000:],
         )
-    token = context.services.settings.telegram_token
-    if token is not None:
-        summary = summary.replace(token.get_secret_value(), "***")
+    # No secret of the configuration (the token above all) may reach a chat.
+    for secret in context.services.settings.secret_values():
+        summary = summary.replace(secret, "***")
     try:
         await tell_log_chat(context, summary)
     except Exception:  # the log chat itself may be the problem; the log file has it all

@@ -18,7 +18,7 @@ Only one worker runs per process (a lock), and warta runs one process per databa
 
 Each attempt on a target (a publication, a takedown, or the lookup after an
 interrupted attempt) is one line on ``warta.publish`` once its result is saved (format
-in :mod:`bot.logs`): item code, target, operation, attempt number, outcome, the public
+in :mod:`bot.shell.logs`): item code, target, operation, attempt number, outcome, the public
 URL or the failure's short kind and the next try, and the duration.
 """
 

@@ -126,7 +126,7 @@ from storage.backup_sqlite import install_sqlite, snapshot_sqlite, sqlite_in_use
 from storage.db import refuse_in_running_loop
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.shell.config import Settings
 
 __all__ = [
     "FORMAT_VERSION",

@@ -16,7 +16,7 @@ from storage.backup_results import BackupUsageError
 from storage.db import sqlite_file
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.shell.config import Settings
 
 __all__ = ["Database", "Snapshot", "configured_database", "url_query"]
 

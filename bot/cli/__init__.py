@@ -28,11 +28,11 @@ from bot.cli.token import (
     refused_message,
     unreachable_message,
 )
-from bot.config import ConfigError, Settings, load_settings
 from bot.core.heartbeat import heartbeat_state
 from bot.core.months import Month
 from bot.core.publication import OPEN, UNCERTAIN
-from bot.logs import configure
+from bot.shell.config import ConfigError, Settings, load_settings
+from bot.shell.logs import configure
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def cmd_run(settings: Settings) -> int:
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import build_application
+    from bot.shell.app import build_application
 
     asked = ask_for_token(settings)
     if isinstance(asked, int):
@@ -176,8 +176,7 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
 
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
-    from bot.services import blobs_for
-    from bot.wiring_publishing import public_files, static_site_from_settings
+    from bot.shell.wiring import blobs_for, public_files, static_site_from_settings
     from publisher.model import PublishError
     from publisher.static_site import serve
 
@@ -220,8 +219,8 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
 
 def cmd_admin_link(settings: Settings, force: bool) -> int:
     """Print a fresh one-time link that makes whoever opens it an admin."""
-    from bot.services import utc_now
     from bot.usecases.people import PeopleService
+    from bot.usecases.services import utc_now
     from storage.db import create_engine, make_sessions
 
     token = settings.token()
@@ -358,7 +357,7 @@ def _archive(settings: Settings, args: argparse.Namespace) -> int:
 
 def _month_or_last(settings: Settings, month: str | None) -> Month:
     """The month named, or the one before this one; an operator's sentence otherwise."""
-    from bot.services import utc_now
+    from bot.usecases.services import utc_now
 
     zone = ZoneInfo(settings.timezone)
     now = utc_now()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.archive_check import ArchiveCheck, NotAnArchive, check_archive
-from bot.config import Settings
 from bot.core.months import Month
+from bot.shell.archive_check import ArchiveCheck, NotAnArchive, check_archive
+from bot.shell.config import Settings
 from bot.usecases.archive import ArchiveWritten
 
 
 def cmd_archive(settings: Settings, month: Month, out: Path | None) -> int:
-    from bot.services import blobs_for, utc_now
-    from bot.wiring_records import month_archives
+    from bot.shell.wiring import blobs_for, month_archives
+    from bot.usecases.services import utc_now
     from storage.db import create_engine, make_sessions
 
     async def write() -> ArchiveWritten:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.config import Settings
+from bot.shell.config import Settings
 from bot.usecases.chain import read_anchors
 
 

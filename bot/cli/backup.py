@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, Settings
+from bot.shell.config import ConfigError, Settings
 from storage.backup import BackupError, BackupUsageError, backup, restore
 
 __all__ = ["cmd_backup", "cmd_restore"]

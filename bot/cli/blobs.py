@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.config import Settings
+from bot.shell.config import Settings
 
 
 def cmd_blobs_migrate(settings: Settings) -> int:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.cli.token import check_token
-from bot.config import Settings
 from bot.core.heartbeat import heartbeat_state
+from bot.shell.config import Settings
 from bot.usecases.people import PeopleService
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ async def _check_originals(settings: Settings) -> str:
         problem = write_problem(settings.media_dir)
         where = str(settings.media_dir.resolve())
         return f"FAILED: cannot write {where} ({problem})" if problem else f"{where} (local)"
-    from bot.services import blobs_for
+    from bot.shell.wiring import blobs_for
     from storage.blobs import BlobStoreError
     from storage.s3_blobs import S3BlobStore
 
@@ -159,7 +159,7 @@ async def _admins(settings: Settings) -> set[int]:
 
 def local_link_warnings(settings: Settings) -> list[str]:
     """People would be sent links to this computer itself: dead on their phones."""
-    from bot.wiring_publishing import target_names
+    from bot.shell.wiring import target_names
 
     names = target_names(settings)
     warnings = []
@@ -194,8 +194,7 @@ def is_local(url: str) -> bool:
 
 async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
     """Each enabled publishing target, checked without publishing anything."""
-    from bot.services import blobs_for
-    from bot.wiring_publishing import public_files, target_names
+    from bot.shell.wiring import blobs_for, public_files, target_names
 
     names = target_names(settings)
     lines = [("publishing to", ", ".join(names) if names else "NONE (approved items stay put)")]
@@ -210,7 +209,7 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
         except OSError as error:
             lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
     if "wordpress" in names:
-        from bot.wiring_publishing import wordpress_from_settings
+        from bot.shell.wiring import wordpress_from_settings
         from publisher.model import PublishError
 
         files = public_files(settings, blobs_for(settings))

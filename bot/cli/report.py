@@ -6,17 +6,17 @@ import asyncio
 import re
 from pathlib import Path
 
-from bot.config import Settings
 from bot.core.months import Month
-from bot.services import utc_now
+from bot.shell.config import Settings
 from bot.usecases.report import ReportFiles
+from bot.usecases.services import utc_now
 
 _TAG = re.compile(r"<[^>]+>")
 
 
 def cmd_report(settings: Settings, month: Month, language: str, out: Path | None) -> int:
     """Write the month's charts, PDF and spreadsheet; print where, and the summary."""
-    from bot.wiring_records import month_reports
+    from bot.shell.wiring import month_reports
     from storage.db import create_engine, make_sessions
 
     async def make() -> ReportFiles:

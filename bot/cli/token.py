@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings, load_settings
+from bot.shell.config import Settings, load_settings
 
 TOKEN_VARIABLE = "WARTA_TELEGRAM_TOKEN"
 # What @BotFather hands out: "123456789:AAE…" (the part after the colon is 35 long today;

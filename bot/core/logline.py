@@ -1,5 +1,5 @@
 """How warta's log lines read: ``event key=value …``, one line per fact, greppable (the
-loggers and what they carry are described in :mod:`bot.logs`, which sets them up)."""
+loggers and what they carry are described in :mod:`bot.shell.logs`, which sets them up)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ hour to go is therefore due early on the next working day, not on Saturday.
 
 Pure: the calendar is built from plain values (weekly hours, the closed days as a
 look-up), so the arithmetic is tested against hand-computed cases without a clock or a
-holiday library; :mod:`bot.office_calendar` builds the office's own from its settings.
+holiday library; :mod:`bot.shell.office_calendar` builds the office's own from its settings.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ whether the move is allowed, applies it, appends an event and commits — or cha
 nothing. A stale version (someone else moved the item first) raises
 :class:`StaleItem` carrying the event that won, so the loser can be told who acted.
 
-Each move is logged on ``warta.moves`` (:func:`log_move`, format in :mod:`bot.logs`)
+Each move is logged on ``warta.moves`` (:func:`log_move`, format in :mod:`bot.shell.logs`)
 once its transaction committed; a refused or stale attempt is logged as such.
 """
 

@@ -1,4 +1,4 @@
-"""One ``move`` line on ``warta.moves`` per attempt at a move (format in :mod:`bot.logs`)."""
+"""One ``move`` line on ``warta.moves`` per attempt at a move (format in :mod:`bot.shell.logs`)."""
 
 from __future__ import annotations
 

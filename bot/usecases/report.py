@@ -29,7 +29,7 @@ from storage.report_rows import month_records
 
 
 class Renderer(Protocol):
-    """Draws and writes the report's files (``bot.report_files``)."""
+    """Draws and writes the report's files (``bot.shell.report_files``)."""
 
     def charts(
         self, tables: ReportTables, standard_hours: Mapping[str, float]

@@ -1,0 +1,1 @@
+"""Alembic migrations (versions/: one file per schema change)."""

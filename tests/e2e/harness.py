@@ -135,8 +135,8 @@ def warta_settings(
     admin_ids: Iterable[int],
     **extra: Any,
 ) -> Any:
-    """``bot.config.Settings`` pointing warta at the fake server (fast album timer)."""
-    from bot.config import Settings
+    """``bot.shell.config.Settings`` pointing warta at the fake server (fast album timer)."""
+    from bot.shell.config import Settings
 
     values: dict[str, Any] = {
         "telegram_token": DEFAULT_TOKEN,
@@ -544,7 +544,7 @@ class Harness:
         settings = warta_settings(server.url, data_dir, database_url, admin_ids, **settings_extra)
 
         def factory() -> Any:
-            from bot.app import build_application
+            from bot.shell.app import build_application
 
             if clock is None:
                 return build_application(settings)

@@ -1,5 +1,5 @@
 """What an operator reads at INFO: one ``move`` line per move and one ``publish`` line
-per attempt on a target (format in ``bot/logs.py``), and never a secret."""
+per attempt on a target (format in ``bot/shell/logs.py``), and never a secret."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
 @pytest.fixture
 def info_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """INFO from every logger, as ``warta run`` writes it (httpx kept at WARNING there,
-    like ``bot.logs.configure`` does: its request URLs carry the token)."""
+    like ``bot.shell.logs.configure`` does: its request URLs carry the token)."""
     # In this order: set_level also sets the capturing handler's level, to the last one.
     caplog.set_level(logging.WARNING, logger="httpx")
     caplog.set_level(logging.INFO)

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bot.archive_check import check_archive
+from bot.shell.archive_check import check_archive
 from tests.e2e.harness import FakeBotAPI
 from tests.e2e.office import Office, card, code_in, running_office, snapshot, to_official
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from bot.wiring_publishing import InstallationId
+from bot.shell.wiring import InstallationId
 from publisher.files import PublicFiles
 from publisher.model import Article, make_slug
 from publisher.wordpress import WordPress

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.config import Settings
 from bot.core.text import utf16_len
-from bot.wiring_publishing import channel_from_settings
+from bot.shell.config import Settings
+from bot.shell.wiring import channel_from_settings
 from publisher.channel import TAKEDOWN_NOTICE, TelegramChannel, normalize_channel_id
 from publisher.documents import clean_document
 from publisher.files import PublicFiles

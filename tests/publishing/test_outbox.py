@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import load_settings
 from bot.core import values
 from bot.core.standards import StepClock, TimeStandards
 from bot.core.workflow import Action, WorkflowError
-from bot.office_calendar import office_calendar
+from bot.shell.config import load_settings
+from bot.shell.office_calendar import office_calendar
 from bot.usecases.items import ItemService
 from publisher.model import Article, CannotTell, PublishedRef, PublishError
 from publisher.outbox import Outbox

@@ -23,8 +23,8 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
-from bot.config import load_settings
-from bot.wiring_publishing import static_site_from_settings
+from bot.shell.config import load_settings
+from bot.shell.wiring import static_site_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug

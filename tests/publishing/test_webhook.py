@@ -19,8 +19,8 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.wiring_publishing import webhook_from_settings
+from bot.shell.config import Settings
+from bot.shell.wiring import webhook_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.html import text_to_html

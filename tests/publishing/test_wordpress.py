@@ -634,7 +634,7 @@ async def test_the_installation_id_is_made_once_per_database(
 ) -> None:
     """The migration makes it, upgrades keep it, a reset database gets a new one; the
     wiring reads it once."""
-    from bot.wiring_publishing import InstallationId
+    from bot.shell.wiring import InstallationId
     from storage.db import create_engine, downgrade_database_async, upgrade_database_async
 
     async def installation_id() -> str:
@@ -700,8 +700,8 @@ async def test_unpublish(kit: Kit, rest: httpx.AsyncClient, takedown: str) -> No
 
 
 def test_wordpress_from_settings(tmp_path: Path) -> None:
-    from bot.config import Settings
-    from bot.wiring_publishing import wordpress_from_settings
+    from bot.shell.config import Settings
+    from bot.shell.wiring import wordpress_from_settings
 
     files = PublicFiles(LocalBlobStore(tmp_path / "blobs"), tmp_path / "renditions")
     base = {"data_dir": tmp_path, "_env_file": None}

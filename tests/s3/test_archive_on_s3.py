@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.archive_check import check_archive
+from bot.shell.archive_check import check_archive
 from storage.audit import ChainStore
 from tests.s3.server import S3Server
 from tests.s3.test_s3_blobs import _store as s3_store

@@ -19,12 +19,12 @@ from PIL import Image
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.archive_check import check_archive
 from bot.cli import main
 from bot.core.i18n import Translator
 from bot.core.months import Month
 from bot.core.standards import StepClock, TimeStandards
-from bot.report_files import ReportRenderer
+from bot.shell.archive_check import check_archive
+from bot.shell.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives, MonthNotOver, archive_due
 from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies

@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bot.cli.backup import cmd_backup, cmd_restore
-from bot.config import Settings
-from bot.wiring_publishing import static_site_from_settings
+from bot.shell.config import Settings
+from bot.shell.wiring import static_site_from_settings
 from publisher.files import PublicFiles
 from publisher.model import Article, ArticleMedia
 from publisher.static_site import StaticSite

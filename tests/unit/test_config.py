@@ -1,4 +1,4 @@
-"""Operator settings in ``bot.config``: ``WARTA_*`` variables, checked and secret-safe.
+"""Operator settings in ``bot.shell.config``: ``WARTA_*`` variables, checked and secret-safe.
 
 Every test runs in an empty ``tmp_path`` with all ``WARTA_*`` variables removed, so
 neither the developer's environment nor a ``.env`` file in the project leaks in.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_CATEGORIES, ConfigError, Settings, load_settings
 from bot.core.standards import StepStandard, TimeStandards
 from bot.core.working_time import WorkSpan
+from bot.shell.config import DEFAULT_CATEGORIES, ConfigError, Settings, load_settings
 
 TOKEN = "7012345678:AAH-sEcReT_t0ken-value-XYZ"
 

@@ -10,7 +10,7 @@ the real tools where the machine has them (each is skipped otherwise):
 - Docker Compose (Debian: docker-compose, or the v2 ``docker compose`` plugin):
   ``config -q`` on compose.yaml.
 
-Every ``WARTA_*`` name the files mention must be a real setting of ``bot.config``.
+Every ``WARTA_*`` name the files mention must be a real setting of ``bot.shell.config``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from bot.cli import main as warta_main
-from bot.config import Settings
+from bot.shell.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -652,7 +652,7 @@ def _mentioned_names() -> list[str]:
 @pytest.mark.parametrize("name", _mentioned_names())
 def test_every_warta_variable_in_the_deploy_files_is_a_setting(name: str) -> None:
     settings = {f"WARTA_{field.upper()}" for field in Settings.model_fields}
-    assert name in settings, f"{name} is not a field of bot.config.Settings"
+    assert name in settings, f"{name} is not a field of bot.shell.config.Settings"
 
 
 def _commands_run() -> list[list[str]]:

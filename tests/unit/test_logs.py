@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import RedactFilter
+from bot.shell.logs import RedactFilter
 
 TOKEN = "123456789:AAE-secret-token-value"
 
@@ -36,7 +36,7 @@ def test_expected_network_faults_are_one_line_without_traceback(
 ) -> None:
     from telegram.error import NetworkError
 
-    from bot.logs import ExpectedFaultFilter
+    from bot.shell.logs import ExpectedFaultFilter
 
     logger = logging.getLogger("warta.test.faults")
     logger.addFilter(ExpectedFaultFilter())
@@ -64,7 +64,7 @@ def test_every_configured_secret_is_redacted(
 ) -> None:
     import base64
 
-    from bot.config import load_settings
+    from bot.shell.config import load_settings
 
     for name, value in {
         "WARTA_TELEGRAM_TOKEN": TOKEN,

@@ -16,7 +16,7 @@ from bot.core.i18n import Translator
 from bot.core.months import Month
 from bot.core.report import monthly_report
 from bot.core.standards import StepClock, TimeStandards
-from bot.report_files import ReportRenderer
+from bot.shell.report_files import ReportRenderer
 from bot.usecases.report import MonthlyReports, ReportFiles
 from tests.unit.report_month import CALENDAR, ITEMS, at
 

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import load_settings
 from bot.core.working_time import (
     NoWorkingTime,
     OfficeCalendar,
@@ -19,7 +18,8 @@ from bot.core.working_time import (
     office_week,
     parse_week,
 )
-from bot.office_calendar import office_calendar
+from bot.shell.config import load_settings
+from bot.shell.office_calendar import office_calendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 WEEK = "Mon-Thu 07:30-16:00, Fri 07:30-16:30"

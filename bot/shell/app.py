@@ -11,27 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.config import Settings
 from bot.core.heartbeat import mark_stopped
-from bot.core.i18n import Translator
-from bot.core.standards import StepClock
-from bot.office_calendar import office_calendar
-from bot.services import Services, blobs_for, utc_now
-from bot.timers import beat, start_timers
-from bot.usecases.chats import ChatService
-from bot.usecases.drafts import DraftService
-from bot.usecases.items import ItemService
-from bot.usecases.people import PeopleService
-from bot.usecases.remind import ReminderSweep
-from bot.wiring_publishing import build_targets, public_files, retry_policy, target_names
-from bot.wiring_records import month_archives, month_reports
+from bot.shell.config import Settings
+from bot.shell.timers import beat, start_timers
+from bot.shell.wiring import build_services, build_targets, public_files, retry_policy
+from bot.usecases.services import utc_now
 from handlers import register
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
 from handlers.limiter import RetryAfterLimiter
@@ -42,7 +32,7 @@ from handlers.start import set_default_menus
 from publisher.outbox import Outbox
 from storage.blobs import LocalBlobStore
 from storage.card_facts import read_card_facts
-from storage.db import create_engine, make_sessions, upgrade_database_async
+from storage.db import make_sessions, upgrade_database_async
 from storage.deliveries import Deliveries
 from storage.outgoing import OutgoingStore
 from storage.publications import PublicationStore
@@ -51,48 +41,6 @@ log = logging.getLogger(__name__)
 
 # Chats handled side by side (each chat's own updates stay in order).
 CONCURRENT_UPDATES = 8
-
-
-def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
-    engine = create_engine(settings.effective_database_url)
-    sessions = make_sessions(engine)
-    zone = ZoneInfo(settings.timezone)
-    calendar = office_calendar(settings)
-    steps = StepClock(settings.time_standards, calendar)
-    blobs = blobs_for(settings)
-    reports = month_reports(settings, sessions)
-    services = Services(
-        settings=settings,
-        people=PeopleService(
-            sessions,
-            settings.admin_ids,
-            timedelta(hours=settings.invite_ttl_hours),
-            settings.default_language,
-        ),
-        items=ItemService(
-            sessions,
-            steps,
-            settings.categories,
-            publish_targets=target_names(settings),
-        ),
-        drafts=DraftService(sessions, steps, settings.code_prefix, zone),
-        chats=ChatService(sessions),
-        blobs=blobs,
-        t=Translator(settings.default_language),
-        zone=zone,
-        engine=engine,
-        sessions=sessions,
-        clock=clock,
-        reminders=ReminderSweep(
-            sessions,
-            calendar,
-            supervisor=settings.supervisor_chat,
-            any_hour=settings.remind_outside_hours,
-        ),
-        reports=reports,
-        archives=month_archives(settings, sessions, blobs, reports),
-    )
-    return services
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> WartaApp:
@@ -113,7 +61,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .read_timeout(30)
         .write_timeout(120)  # uploads of videos on a slow uplink
         .get_updates_read_timeout(settings.poll_timeout + 10)
-        .post_init(_post_init)
+        .post_init(partial(_post_init, settings))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -138,11 +86,13 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
     return app
 
 
-async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
+async def _post_init(
+    settings: Settings, app: Application[Any, WartaContext, Any, Any, Any, Any]
+) -> None:
     wired = wired_of(app)
     services = wired.services
     services.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    await upgrade_database_async(services.settings.effective_database_url)
+    await upgrade_database_async(settings.effective_database_url)
     if isinstance(services.blobs, LocalBlobStore):
         # Partial downloads a crash left behind; their media rows are retried anyway.
         await services.blobs.sweep_temp()
@@ -156,7 +106,7 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         log.warning("could not set the command menus", exc_info=True)
     if app.job_queue is not None:
         await beat(context)
-        # Every timer, in one table (bot/timers.py).
+        # Every timer, in one table (bot/shell/timers.py).
         start_timers(app.job_queue)
     wired.outbox.listener = ChatListener(context)
     if not wired.outbox.targets:
@@ -170,7 +120,7 @@ async def _post_init(app: Application[Any, WartaContext, Any, Any, Any, Any]) ->
         # Printed, not only logged: the operator starting a fresh install must see it.
         print(
             "\nNo admin yet. Open this one-time link in Telegram to become the first admin\n"
-            f"(valid {services.settings.invite_ttl_hours:g} h):\n"
+            f"(valid {settings.invite_ttl_hours:g} h):\n"
             f"  https://t.me/{app.bot.username}?start={invite.token}\n",
             flush=True,
         )

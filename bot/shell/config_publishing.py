@@ -1,5 +1,5 @@
 """The publishing part of the settings (README "Publishing"): the targets, the public
-photos' watermark and the outbox's retries. :class:`bot.config.Settings` inherits it, so
+photos' watermark and the outbox's retries. :class:`bot.shell.config.Settings` inherits it, so
 every value is still one ``WARTA_*`` variable of the one settings object."""
 
 from __future__ import annotations

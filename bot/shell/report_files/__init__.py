@@ -15,7 +15,7 @@ class ReportRenderer:
     def charts(
         self, tables: ReportTables, standard_hours: Mapping[str, float]
     ) -> tuple[bytes, bytes]:
-        from bot.report_files.charts import sections_chart, steps_chart
+        from bot.shell.report_files.charts import sections_chart, steps_chart
 
         return steps_chart(tables, standard_hours), sections_chart(tables)
 
@@ -28,11 +28,11 @@ class ReportRenderer:
         sop: str,
         made_at: datetime,
     ) -> bytes:
-        from bot.report_files.pdf import report_pdf
+        from bot.shell.report_files.pdf import report_pdf
 
         return report_pdf(tables, charts, office=office, sop=sop, made_at=made_at)
 
     def xlsx(self, tables: ReportTables) -> bytes:
-        from bot.report_files.xlsx import report_xlsx
+        from bot.shell.report_files.xlsx import report_xlsx
 
         return report_xlsx(tables)

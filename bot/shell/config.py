@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from bot.config_publishing import PublishingSettings
 from bot.core.standards import StepStandard, TimeStandards
 from bot.core.working_time import office_week
+from bot.shell.config_publishing import PublishingSettings
 
 DEFAULT_CATEGORIES = ("Berita", "Pengumuman", "Kegiatan", "Layanan Publik")
 # The largest file a self-hosted Bot API server hands over (Telegram's own file limit).

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.config import Settings
 from bot.core.working_time import OfficeCalendar, office_week
+from bot.shell.config import Settings
 
 # A day closed by the office itself has no national name; cards and digests say so in
 # the reader's language.

@@ -1,23 +1,40 @@
-"""Publishing built from the settings: which targets the configuration enables, each
-target made from its ``WARTA_*`` values, the public files and the retry policy. Used by
-the app factory, the command line and ``warta doctor``, so all agree; the targets
-themselves (``publisher``) never read the settings."""
+"""The one wiring place: every use case, store and publishing target built from the
+settings. The app factory, the command line and ``warta doctor`` all build here, so they
+agree; nothing outside the shell reads the settings (the targets in ``publisher`` are
+handed their values, the handlers see :class:`bot.usecases.services.OfficeSettings`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import ConfigError, Settings
+from bot.core.i18n import Translator
+from bot.core.standards import StepClock
+from bot.shell.config import ConfigError, Settings
+from bot.shell.office_calendar import office_calendar
+from bot.shell.report_files import ReportRenderer
+from bot.usecases.archive import MonthArchives
+from bot.usecases.chats import ChatService
+from bot.usecases.drafts import DraftService
+from bot.usecases.items import ItemService
+from bot.usecases.people import PeopleService
+from bot.usecases.remind import ReminderSweep
+from bot.usecases.report import MonthlyReports
+from bot.usecases.services import Services, utc_now
+from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
 from publisher.model import PublishError, Target
 from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
+from storage.blob_stores import blob_store
 from storage.blobs import BlobStore
+from storage.db import create_engine, make_sessions
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -203,4 +220,91 @@ def webhook_from_settings(settings: Settings, media: PublicMediaFolder) -> Webho
         secret.strip(),
         media,
         timeout=settings.publish_timeout_seconds,
+    )
+
+
+# --- The use cases -----------------------------------------------------------
+
+
+def blobs_for(settings: Settings) -> BlobStore:
+    """Where the originals are kept, as configured (WARTA_BLOB_STORE)."""
+    return blob_store(
+        settings.blob_store,
+        settings.media_dir,
+        settings.data_dir / "tmp",
+        bucket=settings.s3_bucket,
+        prefix=settings.s3_prefix,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+    )
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    engine = create_engine(settings.effective_database_url)
+    sessions = make_sessions(engine)
+    zone = ZoneInfo(settings.timezone)
+    calendar = office_calendar(settings)
+    steps = StepClock(settings.time_standards, calendar)
+    blobs = blobs_for(settings)
+    reports = month_reports(settings, sessions)
+    services = Services(
+        settings=settings,
+        people=PeopleService(
+            sessions,
+            settings.admin_ids,
+            timedelta(hours=settings.invite_ttl_hours),
+            settings.default_language,
+        ),
+        items=ItemService(
+            sessions,
+            steps,
+            settings.categories,
+            publish_targets=target_names(settings),
+        ),
+        drafts=DraftService(sessions, steps, settings.code_prefix, zone),
+        chats=ChatService(sessions),
+        blobs=blobs,
+        t=Translator(settings.default_language),
+        zone=zone,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        reminders=ReminderSweep(
+            sessions,
+            calendar,
+            supervisor=settings.supervisor_chat,
+            any_hour=settings.remind_outside_hours,
+        ),
+        reports=reports,
+        archives=month_archives(settings, sessions, blobs, reports),
+    )
+    return services
+
+
+def month_reports(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> MonthlyReports:
+    return MonthlyReports(
+        sessions,
+        StepClock(settings.time_standards, office_calendar(settings)),
+        Translator(settings.default_language),
+        ReportRenderer(),
+        folder=settings.data_dir / "reports",
+        office=settings.office_name,
+        sop=settings.sop_number,
+    )
+
+
+def month_archives(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    blobs: BlobStore,
+    reports: MonthlyReports | None = None,
+) -> MonthArchives:
+    return MonthArchives(
+        sessions,
+        blobs,
+        reports or month_reports(settings, sessions),
+        ArchiveCopies(public_files(settings, blobs)),
+        folder=settings.data_dir / "archive",
+        office=settings.office_name,
+        sop=settings.sop_number,
     )

@@ -1,15 +1,18 @@
-"""The bundle of services one running warta uses, built once by the app factory."""
+"""The bundle of use cases one running warta hands its handlers, built once by the wiring
+(:mod:`bot.shell.wiring`), and the few settings the handlers read, as a port: the shell's
+``Settings`` satisfies :class:`OfficeSettings` without the handlers importing it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.usecases.archive import MonthArchives
@@ -19,7 +22,6 @@ from bot.usecases.items import ItemService
 from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
-from storage.blob_stores import blob_store
 from storage.blobs import BlobStore
 
 
@@ -27,22 +29,34 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def blobs_for(settings: Settings) -> BlobStore:
-    """Where the originals are kept, as configured (WARTA_BLOB_STORE)."""
-    return blob_store(
-        settings.blob_store,
-        settings.media_dir,
-        settings.data_dir / "tmp",
-        bucket=settings.s3_bucket,
-        prefix=settings.s3_prefix,
-        endpoint_url=settings.s3_endpoint_url,
-        region=settings.s3_region,
-    )
+class OfficeSettings(Protocol):
+    """What the handlers read of the operator's configuration (README "Configuration")."""
+
+    @property
+    def default_language(self) -> str: ...
+    @property
+    def auto_publish(self) -> bool: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def album_settle_seconds(self) -> float: ...
+    @property
+    def max_download_mb(self) -> int: ...
+    @property
+    def max_download_bytes(self) -> int: ...
+    @property
+    def publish_alert_after(self) -> int: ...
+    @property
+    def telegram_local_mode(self) -> bool: ...
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, to be blotted out of what reaches a chat."""
+        ...
 
 
 @dataclass
 class Services:
-    settings: Settings
+    settings: OfficeSettings
     people: PeopleService
     items: ItemService
     drafts: DraftService
