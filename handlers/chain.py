@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 from bot.core.outgoing import Kind, Message
 from bot.core.purposes import Purpose
+from bot.ports.blobs import BlobStoreError
 from bot.usecases.archive import archive_due
 from bot.usecases.chain import keep_chain
 from handlers.common import WartaContext
 from storage.audit import ChainStore
-from storage.blobs import BlobStoreError
 
 log = logging.getLogger(__name__)
 

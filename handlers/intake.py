@@ -31,6 +31,7 @@ from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import esc
 from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
+from bot.ports.blobs import BlobStoreError
 from bot.usecases.drafts import DraftUpdate, IncomingMedia
 from bot.usecases.originals import keep_original, refuse_original
 from handlers.announce import tell_log_chat
@@ -39,7 +40,6 @@ from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
 from handlers.telegram_files import fetch
-from storage.blobs import BlobStoreError
 from storage.card_facts import CardFacts
 from storage.file_checks import FileRefused, check_file
 

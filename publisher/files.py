@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
+from bot.ports.blobs import BlobNotFoundError, BlobStore, hash_stream
 from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
 from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import NotMp4, strip_mp4_file
@@ -35,7 +36,6 @@ from publisher.renditions import (
     WatermarkUnreadable,
     make_renditions,
 )
-from storage.blobs import BlobNotFoundError, BlobStore, hash_stream
 
 
 @dataclass(frozen=True)

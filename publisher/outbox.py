@@ -37,10 +37,10 @@ from urllib.parse import urlsplit, urlunsplit
 from bot.core.logline import PUBLISH, elapsed_ms, kv
 from bot.core.publication import PUBLISHED, REMOVED, REMOVING, UNCERTAIN
 from bot.core.values import Publication
+from bot.ports.publications import Publications, Remote
 from publisher.articles import article_of
 from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
 from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
-from storage.publications import PublicationStore, Remote
 
 log = logging.getLogger(__name__)
 publish_log = logging.getLogger(PUBLISH)
@@ -137,7 +137,7 @@ def _row_state(row: Publication) -> RowState:
 class Outbox:
     def __init__(
         self,
-        store: PublicationStore,
+        store: Publications,
         targets: Mapping[str, Target],
         policy: RetryPolicy,
         clock: Callable[[], datetime],

@@ -32,12 +32,11 @@ from typing import Literal
 
 from PIL import ExifTags, Image
 
-from storage.file_checks import MAX_PIXELS as INTAKE_MAX_PIXELS
+from bot.core.media_limits import MAX_PIXELS
 
 # Longest side of each rendition, largest first: a full-screen view, a laptop column, a
 # phone, a list thumbnail. The largest is also the copy for the channel and WordPress.
 SIDES = (1920, 1280, 640, 320)
-MAX_PIXELS = INTAKE_MAX_PIXELS
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 # libwebp's effort, 0 (fast) to 6 (small); 4 is libwebp's own default.

@@ -126,7 +126,7 @@ from storage.backup_sqlite import install_sqlite, snapshot_sqlite, sqlite_in_use
 from storage.db import refuse_in_running_loop
 
 if TYPE_CHECKING:
-    from bot.shell.config import Settings
+    from storage.backup_settings import BackupSettings
 
 __all__ = [
     "FORMAT_VERSION",
@@ -146,12 +146,12 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
-async def backup_async(settings: Settings, dest: Path) -> BackupReport:
+async def backup_async(settings: BackupSettings, dest: Path) -> BackupReport:
     """:func:`backup` from async code (in a worker thread)."""
     return await asyncio.to_thread(backup, settings, dest)
 
 
-def backup(settings: Settings, dest: Path) -> BackupReport:
+def backup(settings: BackupSettings, dest: Path) -> BackupReport:
     """Write one archive of the database, the media originals and the site to ``dest``.
 
     ``dest`` is an existing folder (a dated ``warta-backup-YYYYMMDD-HHMM.tar.gz``, in the
@@ -221,7 +221,7 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
 
 
 def _backup_warnings(
-    settings: Settings, missing: list[str], pending: int, site_skipped: list[str]
+    settings: BackupSettings, missing: list[str], pending: int, site_skipped: list[str]
 ) -> list[str]:
     warnings = []
     if missing and settings.blob_store == "s3":
@@ -254,12 +254,14 @@ def _backup_warnings(
 # --------------------------------------------------------------------------------------
 
 
-async def restore_async(settings: Settings, archive: Path, *, force: bool = False) -> RestoreReport:
+async def restore_async(
+    settings: BackupSettings, archive: Path, *, force: bool = False
+) -> RestoreReport:
     """:func:`restore` from async code (in a worker thread)."""
     return await asyncio.to_thread(restore, settings, archive, force=force)
 
 
-def restore(settings: Settings, archive: Path, *, force: bool = False) -> RestoreReport:
+def restore(settings: BackupSettings, archive: Path, *, force: bool = False) -> RestoreReport:
     """Put the database, media and website of ``archive`` into the configured data
     folder, database and site folder. Refuses any that already holds data unless
     ``force``; with ``force`` the database is replaced, the archive's media files are
@@ -349,7 +351,7 @@ def restore(settings: Settings, archive: Path, *, force: bool = False) -> Restor
 
 
 def _refuse_occupied(
-    settings: Settings, database: Database, archive: Path, force: bool
+    settings: BackupSettings, database: Database, archive: Path, force: bool
 ) -> tuple[bool, bool]:
     """Whether the data folder (or database) and the site folder already hold data;
     refuses unless ``force``. The cheap checks first, before reading more of the

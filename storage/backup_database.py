@@ -16,7 +16,7 @@ from storage.backup_results import BackupUsageError
 from storage.db import sqlite_file
 
 if TYPE_CHECKING:
-    from bot.shell.config import Settings
+    from storage.backup_settings import BackupSettings
 
 __all__ = ["Database", "Snapshot", "configured_database", "url_query"]
 
@@ -52,7 +52,7 @@ class Snapshot:
     pending: int  # media rows without a blob yet
 
 
-def configured_database(settings: Settings) -> Database:
+def configured_database(settings: BackupSettings) -> Database:
     try:
         url = make_url(settings.effective_database_url)
     except ArgumentError:

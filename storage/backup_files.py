@@ -14,7 +14,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.blobs import CHUNK_SIZE, check_key, fsync_dir, hash_stream
+from bot.ports.blobs import CHUNK_SIZE, hash_stream
+from storage.blobs import check_key, fsync_dir
 
 __all__ = [
     "CHUNK_SIZE",

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storage.blobs import BlobStoreError, LocalBlobStore, blob_key, hash_stream
+from bot.ports.blobs import BlobStoreError, blob_key, hash_stream
+from storage.blobs import LocalBlobStore
 from storage.s3_blobs import S3BlobStore
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.blobs import BlobStore, LocalBlobStore
+from bot.ports.blobs import BlobStore
+from storage.blobs import LocalBlobStore
 
 
 def blob_store(

@@ -1,69 +1,25 @@
-"""Blob store for media originals, kept byte for byte as Telegram delivered them.
-
-Blobs are content addressed: the key is derived from the SHA-256 of the content
-(``ab/cd/abcd...``), so the same file sent twice is stored once and a key always names
-the same bytes. :class:`BlobStore` is the port the rest of the bot talks to;
-:class:`LocalBlobStore` keeps blobs under a folder on disk, and another store (S3, say)
-only has to implement the same protocol with the same keys.
-
-Downloads go to :meth:`BlobStore.new_temp_path` first and are then handed over with
-:meth:`BlobStore.put_file`, which takes ownership of the temporary file.
-"""
+"""The blob store on this machine's disk: :class:`LocalBlobStore` keeps the originals
+under a folder, by the port's content keys (:mod:`bot.ports.blobs`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
 
-__all__ = [
-    "BlobNotFoundError",
-    "BlobRef",
-    "BlobStore",
-    "BlobStoreError",
-    "LocalBlobStore",
-    "blob_key",
-]
+from bot.ports.blobs import CHUNK_SIZE, BlobNotFoundError, BlobRef, blob_key, hash_stream
 
-CHUNK_SIZE = 1024 * 1024
+__all__ = ["LocalBlobStore", "check_key", "fsync_dir", "temp_path"]
+
 _KEY_PATTERN = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})")
 _SUFFIX_PATTERN = re.compile(r"[A-Za-z0-9._-]{0,32}")
-
-
-class BlobNotFoundError(LookupError):
-    """No blob is stored under the key."""
-
-
-class BlobStoreError(RuntimeError):
-    """The store could not be reached or refused the request (the message names where
-    the blobs are and the store's own error code, never credentials); worth a retry."""
-
-
-@dataclass(frozen=True)
-class BlobRef:
-    """Where a blob is (``key``) and what it is (``size`` in bytes, hex ``sha256``)."""
-
-    key: str
-    size: int
-    sha256: str
-
-
-def blob_key(sha256: str) -> str:
-    """The key of the content with this hex SHA-256: ``sha256[:2]/sha256[2:4]/sha256``."""
-    digest = sha256.lower()
-    if not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise ValueError(f"not a hex SHA-256 digest: {sha256!r}")
-    return f"{digest[:2]}/{digest[2:4]}/{digest}"
 
 
 def temp_path(folder: Path, suffix: str = "") -> Path:
@@ -80,43 +36,6 @@ def check_key(key: str) -> str:
     return key
 
 
-@runtime_checkable
-class BlobStore(Protocol):
-    """Content-addressed storage for media originals."""
-
-    async def put_file(self, path: Path) -> BlobRef:
-        """Store the file at ``path`` and take ownership of it: it is moved or removed.
-
-        Use a path from :meth:`new_temp_path` so the move needs no copy.
-        """
-        ...
-
-    async def put_bytes(self, data: bytes) -> BlobRef:
-        """Store ``data``."""
-        ...
-
-    def new_temp_path(self, suffix: str = "") -> Path:
-        """A fresh, not yet existing path to download into before :meth:`put_file`."""
-        ...
-
-    async def read_bytes(self, key: str) -> bytes:
-        """The blob's content; :class:`BlobNotFoundError` if there is none."""
-        ...
-
-    def local_path(self, key: str) -> Path | None:
-        """The blob as a file on this machine, or None (not stored, or not a local store)."""
-        ...
-
-    async def copy_to(self, key: str, target: Path) -> None:
-        """Write the blob to ``target`` in chunks, off the event loop (memory does not
-        grow with its size); :class:`BlobNotFoundError` if there is none."""
-        ...
-
-    async def exists(self, key: str) -> bool:
-        """Whether a blob is stored under ``key``."""
-        ...
-
-
 def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where folders cannot be opened)."""
     try:
@@ -129,15 +48,6 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def hash_stream(stream: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := stream.read(CHUNK_SIZE):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
 
 
 class LocalBlobStore:

@@ -22,8 +22,8 @@ import filetype
 from PIL import Image
 from pillow_heif import register_heif_opener
 
-# The largest picture accepted: above today's 200 MP phone sensors, far below a bomb.
-MAX_PIXELS = 260_000_000
+from bot.core.media_limits import MAX_PIXELS
+
 # Pictures above this are not decoded here even at a reduced size (only their header
 # and structure are read): decoding them whole would cost more memory than it tells.
 DECODE_AT_MOST = 50_000_000

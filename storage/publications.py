@@ -1,5 +1,6 @@
-"""The publication rows the outbox drives (:mod:`publisher.outbox`), each step its own
-short transaction: the outbox never holds one open across a call to a target.
+"""The publication rows the outbox drives (:mod:`publisher.outbox`), behind the port
+:class:`bot.ports.publications.Publications`: each step its own short transaction, so
+the outbox never holds one open across a call to a target.
 
 What a step did on a target is appended to the item's history in the same transaction
 as the row's new status (the supervision record).
@@ -8,7 +9,6 @@ as the row's new status (the supervision record).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -26,6 +26,7 @@ from bot.core.publication import (
     WORKING,
 )
 from bot.core.workflow import SYSTEM_NAME, SYSTEM_ROLE
+from bot.ports.publications import Due, Failure, Remote, SetAside
 from storage import values as to_value
 from storage.media_rows import leave_out
 from storage.models import Event, Item, Media, Publication
@@ -36,45 +37,6 @@ _HISTORY: dict[str, str] = {
     REMOVED: "target_removed",
     UNCERTAIN: "target_uncertain",
 }
-
-
-@dataclass(frozen=True)
-class Due:
-    """A row whose next attempt has come."""
-
-    id: int
-    item_id: int
-    target: str
-
-
-@dataclass(frozen=True)
-class Remote:
-    """Where a target keeps the item: its id there, public URL and private notes (JSON)."""
-
-    remote_id: str
-    url: str | None = None
-    data: str | None = None
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """A file left out of an item's publication: which, and whether this call did it
-    (False when another target's attempt had already set it aside)."""
-
-    item_id: int
-    file: str
-    newly: bool
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A failed attempt as recorded: when to try again, and whether to alert now."""
-
-    item_id: int
-    target: str
-    attempts: int
-    wait: timedelta
-    alert: bool
 
 
 class PublicationStore:

@@ -12,7 +12,6 @@ both win), and it is written in the same transaction as the messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, select, update
@@ -21,23 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.reminders import Stage
 from bot.core.report import ESCALATED, REMINDED
 from bot.core.workflow import SYSTEM_NAME, SYSTEM_ROLE
+from bot.ports.reminders import Owed
 from storage.models import Event, Item
 from storage.sweeps import NOT_ESCALATED, NOT_REMINDED, condition
 
 # Literal, so that the statements match the partial indexes' conditions exactly.
 _NOT_REMINDED = condition(NOT_REMINDED)
 _NOT_ESCALATED = condition(NOT_ESCALATED)
-
-
-@dataclass(frozen=True)
-class Owed:
-    item_id: int
-    version: int
-    officer_id: int
-    state: str
-    stage: Stage
-    # When it became owed (the reminder or the late instant).
-    since: datetime
 
 
 async def owed(session: AsyncSession, now: datetime, limit: int = 200) -> list[Owed]:

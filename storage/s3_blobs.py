@@ -25,15 +25,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from storage.blobs import (
-    BlobNotFoundError,
-    BlobRef,
-    BlobStoreError,
-    blob_key,
-    check_key,
-    hash_stream,
-    temp_path,
-)
+from bot.ports.blobs import BlobNotFoundError, BlobRef, BlobStoreError, blob_key, hash_stream
+from storage.blobs import check_key, temp_path
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -111,8 +111,8 @@ async def _check_originals(settings: Settings) -> str:
         problem = write_problem(settings.media_dir)
         where = str(settings.media_dir.resolve())
         return f"FAILED: cannot write {where} ({problem})" if problem else f"{where} (local)"
+    from bot.ports.blobs import BlobStoreError
     from bot.shell.wiring import blobs_for
-    from storage.blobs import BlobStoreError
     from storage.s3_blobs import S3BlobStore
 
     store = blobs_for(settings)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
+from bot.ports.blobs import BlobStore
 from bot.shell.config import ConfigError, Settings
 from bot.shell.office_calendar import office_calendar
 from bot.shell.report_files import ReportRenderer
@@ -33,8 +34,9 @@ from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
-from storage.blobs import BlobStore
 from storage.db import create_engine, make_sessions
+from storage.reminder_work import SqlReminderWork
+from storage.units import units
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -270,7 +272,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         sessions=sessions,
         clock=clock,
         reminders=ReminderSweep(
-            sessions,
+            units(sessions, SqlReminderWork),
             calendar,
             supervisor=settings.supervisor_chat,
             any_hour=settings.remind_outside_hours,

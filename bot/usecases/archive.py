@@ -37,6 +37,7 @@ from bot.core.archive_manifest import (
 )
 from bot.core.months import Month
 from bot.core.working_time import OfficeCalendar
+from bot.ports.blobs import BlobNotFoundError, BlobStore
 from bot.usecases.report import MonthlyReports
 from storage.archive_rows import (
     ArchivedItem,
@@ -45,7 +46,6 @@ from storage.archive_rows import (
     month_chain,
     month_items,
 )
-from storage.blobs import BlobNotFoundError, BlobStore
 
 CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\-]+")

@@ -1,7 +1,7 @@
 """The time standards' sweep: the morning digest, and every step visit owed a reminder
 or an escalation, each once.
 
-Each visit is marked and its messages written in one transaction (``storage.reminders``
+Each visit is marked and its messages written in one unit of work (``storage.reminders``
 marks it only if nobody did and the item has not moved on), so a crash, a restart or two
 sweeps at once never send one twice, and a Telegram failure is the sender's to retry.
 Outside office hours nothing is written: what falls due waits for the next opening.
@@ -16,18 +16,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core.outgoing import Kind, Message
 from bot.core.reminders import Absent, reminder_messages
 from bot.core.workflow import State
 from bot.core.working_time import OfficeCalendar
-from storage.absences import away_on
-from storage.daily import done_on, mark_done, team_chats
-from storage.outgoing import add
-from storage.reach import reach_for
-from storage.reminders import Owed, mark_sent, owed
+from bot.ports.reminders import Owed, ReminderWork
+from bot.ports.units import Conflict, Units
 
 log = logging.getLogger("warta.reminders")
 
@@ -47,21 +41,21 @@ class ReminderSweep:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        units: Units[ReminderWork],
         calendar: OfficeCalendar,
         *,
         supervisor: int | None = None,
         any_hour: bool = False,
     ) -> None:
-        self._sessions = sessions
+        self._units = units
         self._calendar = calendar
         self._supervisor = supervisor
         self._any_hour = any_hour
 
     async def __call__(self, now: datetime) -> Reminded:
-        digest = await send_digest(self._sessions, self._calendar, now)
+        digest = await send_digest(self._units, self._calendar, now)
         reminded = await send_reminders(
-            self._sessions,
+            self._units,
             self._calendar,
             now,
             supervisor=self._supervisor,
@@ -72,7 +66,7 @@ class ReminderSweep:
 
 
 async def send_digest(
-    sessions: async_sessionmaker[AsyncSession], calendar: OfficeCalendar, now: datetime
+    units: Units[ReminderWork], calendar: OfficeCalendar, now: datetime
 ) -> tuple[int, ...]:
     """The day's digest rows for every team group, once per working day, at the first
     sweep while the office is open; returns the chats written to."""
@@ -80,21 +74,21 @@ async def send_digest(
         return ()
     day = calendar.local(now).date()
     try:
-        async with sessions.begin() as session:
-            if await done_on(session, DIGEST, day):
+        async with units() as work:
+            if await work.done_on(DIGEST, day):
                 return ()
-            chats = list(await team_chats(session))
-            mark_done(session, DIGEST, day, now)
+            chats = list(await work.team_chats())
+            work.mark_done(DIGEST, day, now)
             params = {"day": day.isoformat()}
-            await add(session, [Message(chat, Kind.DIGEST, params=params) for chat in chats], now)
-    except IntegrityError:
+            await work.send([Message(chat, Kind.DIGEST, params=params) for chat in chats], now)
+    except Conflict:
         return ()  # another sweep wrote today's digest first
     log.info("digest day=%s chats=%d", day.isoformat(), len(chats))
     return tuple(chats)
 
 
 async def send_reminders(
-    sessions: async_sessionmaker[AsyncSession],
+    units: Units[ReminderWork],
     calendar: OfficeCalendar,
     now: datetime,
     *,
@@ -104,23 +98,21 @@ async def send_reminders(
     """Write the reminders and escalations owed at ``now``."""
     if not any_hour and not calendar.is_open(now):
         return Reminded()
-    async with sessions() as session:
-        visits = await owed(session, now)
+    async with units() as work:
+        visits = await work.owed(now)
         # Read once a sweep: who acts for an official away today.
-        absent = (
-            Absent.of(await away_on(session, calendar.local(now).date())) if visits else Absent()
-        )
+        absent = Absent.of(await work.away_on(calendar.local(now).date())) if visits else Absent()
     done: list[Owed] = []
     chats: dict[int, None] = {}
     for visit in visits:
-        async with sessions.begin() as session:
-            if not await mark_sent(session, visit, now):
+        async with units() as work:
+            if not await work.mark_sent(visit, now):
                 continue
-            reach = await reach_for(session, visit.item_id, visit.officer_id, wardens=True)
+            reach = await work.reach_for(visit.item_id, visit.officer_id)
             messages = reminder_messages(
                 visit.item_id, State(visit.state), visit.stage, reach, supervisor, absent
             )
-            await add(session, messages, now)
+            await work.send(messages, now)
         done.append(visit)
         chats.update(dict.fromkeys(m.chat_id for m in messages))
         log.info(

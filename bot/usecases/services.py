@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
+from bot.ports.blobs import BlobStore
 from bot.usecases.archive import MonthArchives
 from bot.usecases.chats import ChatService
 from bot.usecases.drafts import DraftService
@@ -22,7 +23,6 @@ from bot.usecases.items import ItemService
 from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
-from storage.blobs import BlobStore
 
 
 def utc_now() -> datetime:

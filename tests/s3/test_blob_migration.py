@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from storage.blobs import LocalBlobStore, blob_key
+from bot.ports.blobs import blob_key
+from storage.blobs import LocalBlobStore
 from tests.s3.server import ACCESS_KEY, REGION, SECRET_KEY, S3Server
 
 

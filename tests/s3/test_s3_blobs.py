@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from boto3.s3.transfer import TransferConfig
 
+from bot.ports.blobs import BlobNotFoundError, BlobStoreError, blob_key
 from bot.shell.config import ConfigError, load_settings
 from bot.shell.wiring import blobs_for
-from storage.blobs import BlobNotFoundError, BlobStoreError, blob_key
 from storage.s3_blobs import S3BlobStore, S3Location
 from tests.s3.server import ACCESS_KEY, REGION, SECRET_KEY, S3Server
 

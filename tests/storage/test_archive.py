@@ -23,6 +23,7 @@ from bot.cli import main
 from bot.core.i18n import Translator
 from bot.core.months import Month
 from bot.core.standards import StepClock, TimeStandards
+from bot.ports.blobs import BlobStore
 from bot.shell.archive_check import check_archive
 from bot.shell.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives, MonthNotOver, archive_due
@@ -30,7 +31,7 @@ from bot.usecases.report import MonthlyReports
 from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
 from storage.audit import ChainStore
-from storage.blobs import BlobStore, LocalBlobStore
+from storage.blobs import LocalBlobStore
 from storage.models import Event, Media, Publication
 from tests.fakebotapi.samples import sample_jpeg, sample_pdf
 from tests.storage.test_report_rows import _store

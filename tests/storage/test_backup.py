@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bot.cli.backup import cmd_backup, cmd_restore
+from bot.ports.blobs import BlobRef
 from bot.shell.config import Settings
 from bot.shell.wiring import static_site_from_settings
 from publisher.files import PublicFiles
@@ -47,7 +48,7 @@ from storage.backup import (
     restore,
     restore_async,
 )
-from storage.blobs import BlobRef, LocalBlobStore
+from storage.blobs import LocalBlobStore
 from storage.db import (
     create_engine,
     current_revision_async,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.blobs import BlobNotFoundError, BlobRef, BlobStore, LocalBlobStore, blob_key
+from bot.ports.blobs import BlobNotFoundError, BlobRef, BlobStore, blob_key
+from storage.blobs import LocalBlobStore
 
 DATA = b"\x89PNG fake image bytes " * 1000
 
