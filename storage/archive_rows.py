@@ -7,64 +7,18 @@ the month. Items are read a few at a time, so a large month never sits in memory
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core import values
+from bot.ports.records import ArchivedItem, ChainedEvent, ChainMark, MonthChain
 from storage.models import Event, Item, Person
 from storage.report_rows import active_in
 from storage.values import item as item_value
 
 # Items per read.
 BATCH = 50
-
-
-@dataclass(frozen=True)
-class ChainedEvent:
-    """One line of history as the archive keeps it: every field, and its chain links."""
-
-    id: int
-    seq: int | None
-    prev_hash: str | None
-    hash: str | None
-    created_at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor_id: int | None
-    actor_name: str | None
-    actor_role: str | None
-    acting_for_id: int | None
-    acting_for_name: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class ArchivedItem:
-    item: values.Item
-    officer_name: str
-    events: tuple[ChainedEvent, ...]
-
-
-@dataclass(frozen=True)
-class ChainMark:
-    seq: int
-    hash: str
-    event_id: int
-
-
-@dataclass(frozen=True)
-class MonthChain:
-    """The chain's first and last events written in the month, and how many of the
-    month's events were not chained yet (the bot chains new ones every minute)."""
-
-    first: ChainMark | None
-    last: ChainMark | None
-    events: int
-    unsealed: int
 
 
 async def month_chain(session: AsyncSession, start: datetime, end: datetime) -> MonthChain:

@@ -35,6 +35,7 @@ from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
 from storage.db import create_engine, make_sessions
+from storage.records import SqlRecords
 from storage.reminder_work import SqlReminderWork
 from storage.units import units
 
@@ -285,7 +286,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
 
 def month_reports(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> MonthlyReports:
     return MonthlyReports(
-        sessions,
+        SqlRecords(sessions),
         StepClock(settings.time_standards, office_calendar(settings)),
         Translator(settings.default_language),
         ReportRenderer(),
@@ -302,7 +303,7 @@ def month_archives(
     reports: MonthlyReports | None = None,
 ) -> MonthArchives:
     return MonthArchives(
-        sessions,
+        SqlRecords(sessions),
         blobs,
         reports or month_reports(settings, sessions),
         ArchiveCopies(public_files(settings, blobs)),

@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core import values
 from bot.core.archive_manifest import (
     MANIFEST,
@@ -38,14 +36,8 @@ from bot.core.archive_manifest import (
 from bot.core.months import Month
 from bot.core.working_time import OfficeCalendar
 from bot.ports.blobs import BlobNotFoundError, BlobStore
+from bot.ports.records import ArchivedItem, MonthChain, Records
 from bot.usecases.report import MonthlyReports
-from storage.archive_rows import (
-    ArchivedItem,
-    MonthChain,
-    history_before,
-    month_chain,
-    month_items,
-)
 
 CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -130,7 +122,7 @@ def _json(value: Any) -> bytes:
 class MonthArchives:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        records: Records,
         blobs: BlobStore,
         reports: MonthlyReports,
         public: PublicCopies | None,
@@ -139,7 +131,7 @@ class MonthArchives:
         office: str,
         sop: str,
     ) -> None:
-        self._sessions = sessions
+        self._records = records
         self._blobs = blobs
         self._reports = reports
         self._public = public
@@ -148,8 +140,7 @@ class MonthArchives:
         self._sop = sop
 
     async def recorded_before_end(self, month: Month) -> bool:
-        async with self._sessions() as session:
-            return await history_before(session, month.bounds(self._reports.zone)[1])
+        return await self._records.history_before(month.bounds(self._reports.zone)[1])
 
     def path_for(self, month: Month) -> Path:
         return self.folder / f"{folder_name(str(month))}.zip"
@@ -165,8 +156,7 @@ class MonthArchives:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
         report = await self._reports.make(month, now)
-        async with self._sessions() as session:
-            chain = await month_chain(session, start, end)
+        chain = await self._records.month_chain(start, end)
         try:
             written = await self._write_zip(partial, month, now, report.files, chain)
         except BaseException:
@@ -196,7 +186,7 @@ class MonthArchives:
                 await run(
                     out.add_file, f"laporan/{report_file.name}", report_file, compress=compress
                 )
-            async for archived in month_items(self._sessions, start, end):
+            async for archived in self._records.month_items(start, end):
                 await self._item(out, archived)
                 count += 1
             files = len(out.entries)

@@ -18,14 +18,12 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core.i18n import DEFAULT_LANGUAGE, Translator
 from bot.core.months import Month
 from bot.core.report import MonthlyReport, monthly_report
 from bot.core.report_tables import ReportTables
 from bot.core.standards import StepClock
-from storage.report_rows import month_records
+from bot.ports.records import Records
 
 
 class Renderer(Protocol):
@@ -78,7 +76,7 @@ def _write(path: Path, content: bytes) -> Path:
 class MonthlyReports:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        records: Records,
         steps: StepClock,
         t: Translator,
         renderer: Renderer,
@@ -87,7 +85,7 @@ class MonthlyReports:
         office: str,
         sop: str,
     ) -> None:
-        self._sessions = sessions
+        self._records = records
         self._steps = steps
         self._t = t
         self._renderer = renderer
@@ -108,8 +106,7 @@ class MonthlyReports:
         start, end = month.bounds(calendar.zone)
         if start > now:
             raise FutureMonth(str(month))
-        async with self._sessions() as session:
-            records = await month_records(session, start, min(end, now))
+        records = await self._records.month_records(start, min(end, now))
         return monthly_report(
             month, records, calendar=calendar, standards=self._steps.standards, now=now
         )

@@ -33,6 +33,7 @@ from publisher.files import PublicFiles
 from storage.audit import ChainStore
 from storage.blobs import LocalBlobStore
 from storage.models import Event, Media, Publication
+from storage.records import SqlRecords
 from tests.fakebotapi.samples import sample_jpeg, sample_pdf
 from tests.storage.test_report_rows import _store
 from tests.unit.report_month import CALENDAR, ITEMS, at
@@ -85,7 +86,7 @@ def archives(
     sessions: async_sessionmaker[AsyncSession], blobs: BlobStore, tmp: Path
 ) -> MonthArchives:
     reports = MonthlyReports(
-        sessions,
+        SqlRecords(sessions),
         StepClock(TimeStandards(), CALENDAR),
         Translator(),
         ReportRenderer(),
@@ -94,7 +95,7 @@ def archives(
         sop="SOP.WASDA 006/DPMPSTP& NAKER",
     )
     return MonthArchives(
-        sessions,
+        SqlRecords(sessions),
         blobs,
         reports,
         ArchiveCopies(PublicFiles(blobs, tmp / "renditions")),

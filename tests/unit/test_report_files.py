@@ -3,7 +3,9 @@ the spreadsheet reads back with numbers as numbers, the charts are pictures."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,8 +16,9 @@ from pypdf import PdfReader
 
 from bot.core.i18n import Translator
 from bot.core.months import Month
-from bot.core.report import monthly_report
+from bot.core.report_records import ItemRecord
 from bot.core.standards import StepClock, TimeStandards
+from bot.ports.records import ArchivedItem, MonthChain
 from bot.shell.report_files import ReportRenderer
 from bot.usecases.report import MonthlyReports, ReportFiles
 from tests.unit.report_month import CALENDAR, ITEMS, at
@@ -25,9 +28,25 @@ SOP = "SOP.WASDA 006/DPMPSTP& NAKER"
 NOW = at(12, 7, "09:00")
 
 
+class FixtureMonth:
+    """The records port holding the hand-computed month (tests/unit/report_month.py)."""
+
+    async def month_records(self, start: datetime, end: datetime) -> list[ItemRecord]:
+        return list(ITEMS)
+
+    def month_items(self, start: datetime, end: datetime) -> AsyncIterator[ArchivedItem]:
+        raise NotImplementedError("the report reads no archived items")
+
+    async def month_chain(self, start: datetime, end: datetime) -> MonthChain:
+        raise NotImplementedError("the report reads no chain")
+
+    async def history_before(self, end: datetime) -> bool:
+        return True
+
+
 def render(folder: Path, language: str = "id", now: datetime = NOW) -> ReportFiles:
     reports = MonthlyReports(
-        None,  # type: ignore[arg-type]  # rendering reads nothing
+        FixtureMonth(),
         StepClock(TimeStandards(), CALENDAR),
         Translator(),
         ReportRenderer(),
@@ -35,10 +54,8 @@ def render(folder: Path, language: str = "id", now: datetime = NOW) -> ReportFil
         office=OFFICE,
         sop=SOP,
     )
-    report = monthly_report(
-        Month(2026, 11), ITEMS, calendar=CALENDAR, standards=TimeStandards(), now=now
-    )
-    return reports._render(report, now, language)
+    # The use case as the bot runs it: the figures from the port, then the files.
+    return asyncio.run(reports.make(Month(2026, 11), now, language))
 
 
 @pytest.fixture(scope="module")
