@@ -49,7 +49,7 @@ async def deputies(update: Update, context: WartaContext) -> None:
         return
     today = services.steps.calendar.local(services.now()).date()
     mine = None if Role.ADMIN in roles else person.id
-    aways = await absences_from(services.sessions, today, mine)
+    aways = await absences_from(services.work.absences, today, mine)
     lines = ["🗓 <b>" + esc(t("deputy.title", language)) + "</b>"]
     lines += [esc(away_line(away, context, language)) for away in aways] or [
         esc(t("deputy.none", language))
@@ -220,7 +220,7 @@ async def _record(
     assert start is not None and period is not None and reason is not None
     try:
         recorded = await record_absence(
-            services.sessions,
+            services.work.absences,
             services.steps.calendar,
             official_id,
             start,
@@ -245,9 +245,9 @@ async def _cancel(context: WartaContext, absence_id: int, official_id: int, admi
     services = context.services
     now = services.now()
     if not admin:
-        return await cancel_absence(services.sessions, absence_id, official_id, now)
+        return await cancel_absence(services.work.absences, absence_id, official_id, now)
     today = services.steps.calendar.local(now).date()
-    for away in await absences_from(services.sessions, today):
+    for away in await absences_from(services.work.absences, today):
         if away.id == absence_id:
-            return await cancel_absence(services.sessions, absence_id, away.official_id, now)
+            return await cancel_absence(services.work.absences, absence_id, away.official_id, now)
     return False

@@ -148,7 +148,7 @@ async def download(context: WartaContext, media: Media) -> bool:
         target.unlink(missing_ok=True)
         log.info("media %s refused: %s", media.id, refused.reason)
         chats = await refuse_original(
-            services.sessions, media.id, refused.key, refused.params, services.now()
+            services.work.originals, media.id, refused.key, refused.params, services.now()
         )
         context.sender.wake(context, chats)
         return False
@@ -168,7 +168,13 @@ async def download(context: WartaContext, media: Media) -> bool:
             await tell_log_chat(context, text)
         return False
     chats = await keep_original(
-        services.sessions, media.id, ref.key, ref.size, ref.sha256, checked.mime, services.now()
+        services.work.originals,
+        media.id,
+        ref.key,
+        ref.size,
+        ref.sha256,
+        checked.mime,
+        services.now(),
     )
     if chats:  # the same bytes as a file the item has: refused as a duplicate
         context.sender.wake(context, chats)

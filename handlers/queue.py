@@ -38,7 +38,7 @@ async def show_queue(update: Update, context: WartaContext) -> None:
         await reply(update, t("queue.unbound_group", language))
         return
     now = services.now()
-    steps = await queue_for(services.sessions, services.steps, viewer, now)
+    steps = await queue_for(services.work.queue, services.steps, viewer, now)
     text, markup = queue_view(steps, context, language)
     await reply(update, text, reply_markup=markup)
 

@@ -121,7 +121,7 @@ async def send_digest(context: WartaContext, chat_id: int, language: str) -> boo
     if not purposes:
         return None  # the group was unbound since the digest was written
     now = services.now()
-    steps = await queue_for(services.sessions, services.steps, Viewer(purposes=purposes), now)
+    steps = await queue_for(services.work.queue, services.steps, Viewer(purposes=purposes), now)
     if not steps:
         return None
     day = timefmt.day(now, services.zone, language)

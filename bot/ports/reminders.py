@@ -3,15 +3,16 @@ what one visit's unit of work reads and writes (``storage.reminder_work`` implem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from bot.core.deputies import Away
-from bot.core.outgoing import Message, Reach
+from bot.core.outgoing import Reach
 from bot.core.purposes import Purpose
 from bot.core.reminders import Stage
+from bot.ports.units import Sends
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Owed:
     since: datetime
 
 
-class ReminderWork(Protocol):
+class ReminderWork(Sends, Protocol):
     async def owed(self, now: datetime) -> list[Owed]:
         """The visits owed a message at ``now``, the longest owed first."""
         ...
@@ -56,8 +57,4 @@ class ReminderWork(Protocol):
 
     async def team_chats(self) -> dict[int, list[Purpose]]:
         """Each bound step group (not the log group) with the steps it serves."""
-        ...
-
-    async def send(self, messages: Iterable[Message], now: datetime) -> None:
-        """Leave the messages to the durable sender, in this unit of work."""
         ...

@@ -7,10 +7,14 @@ sit beside each use case's port (``bot/ports/reminders.py`` ...)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Protocol, TypeVar
 
-__all__ = ["Conflict", "Units"]
+from bot.core.outgoing import Message
+
+__all__ = ["Conflict", "Sends", "Units"]
 
 Work = TypeVar("Work", covariant=True)
 
@@ -24,3 +28,10 @@ class Units(Protocol[Work]):
 class Conflict(Exception):
     """Another writer got there first (the same once-only mark, the same key): nothing
     of this unit of work was written."""
+
+
+class Sends(Protocol):
+    """What every unit of work that tells someone can do: leave the messages to the
+    durable sender, committed with the rest of the unit (nobody waits on Telegram)."""
+
+    async def send(self, messages: Iterable[Message], now: datetime) -> None: ...

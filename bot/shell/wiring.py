@@ -26,7 +26,7 @@ from bot.usecases.items import ItemService
 from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
-from bot.usecases.services import Services, utc_now
+from bot.usecases.services import Services, Work, utc_now
 from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
 from publisher.model import PublishError, Target
@@ -36,8 +36,8 @@ from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
 from storage.db import create_engine, make_sessions
 from storage.records import SqlRecords
-from storage.reminder_work import SqlReminderWork
 from storage.units import units
+from storage.work import SqlAbsenceWork, SqlOriginalsWork, SqlQueueWork, SqlReminderWork
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -270,7 +270,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         t=Translator(settings.default_language),
         zone=zone,
         engine=engine,
-        sessions=sessions,
+        work=Work(
+            queue=units(sessions, SqlQueueWork),
+            absences=units(sessions, SqlAbsenceWork),
+            originals=units(sessions, SqlOriginalsWork),
+        ),
         clock=clock,
         reminders=ReminderSweep(
             units(sessions, SqlReminderWork),

@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core import timefmt
 from bot.core.deputies import Away, Period, Reason, Start, period_end, start_day, validate
 from bot.core.outgoing import Kind, Message
 from bot.core.working_time import OfficeCalendar
-from storage.absences import cancel, record, upcoming
-from storage.models import Person
-from storage.outgoing import add
+from bot.ports.absences import AbsenceWork
+from bot.ports.units import Units
 
 
 @dataclass(frozen=True)
@@ -28,7 +25,7 @@ class Recorded:
 
 
 async def record_absence(
-    sessions: async_sessionmaker[AsyncSession],
+    units: Units[AbsenceWork],
     calendar: OfficeCalendar,
     official_id: int,
     start: Start,
@@ -42,13 +39,13 @@ async def record_absence(
     starts_on = start_day(today, start)
     ends_on = period_end(starts_on, period)
     validate(official_id, deputy_id, starts_on, ends_on)
-    async with sessions.begin() as session:
-        absence_id = await record(
-            session, official_id, deputy_id, starts_on, ends_on, reason, recorded_by, now
+    async with units() as work:
+        absence_id = await work.record(
+            official_id, deputy_id, starts_on, ends_on, reason, recorded_by, now
         )
-        away = next(a for a in await upcoming(session, today, official_id) if a.id == absence_id)
+        away = next(a for a in await work.upcoming(today, official_id) if a.id == absence_id)
         chats: tuple[int, ...] = ()
-        deputy = await session.get(Person, deputy_id) if deputy_id is not None else None
+        deputy = await work.person(deputy_id) if deputy_id is not None else None
         if deputy is not None and not deputy.unreachable:
             params = {
                 "official": away.official_name,
@@ -59,20 +56,20 @@ async def record_absence(
             message = Message(
                 deputy.id, Kind.NOTICE, key="deputy.appointed", params=params, translate=("reason",)
             )
-            await add(session, [message], now)
+            await work.send([message], now)
             chats = (deputy.id,)
     return Recorded(away, chats)
 
 
 async def cancel_absence(
-    sessions: async_sessionmaker[AsyncSession], absence_id: int, official_id: int, now: datetime
+    units: Units[AbsenceWork], absence_id: int, official_id: int, now: datetime
 ) -> bool:
-    async with sessions.begin() as session:
-        return await cancel(session, absence_id, official_id, now)
+    async with units() as work:
+        return await work.cancel(absence_id, official_id, now)
 
 
 async def absences_from(
-    sessions: async_sessionmaker[AsyncSession], day: date, official_id: int | None = None
+    units: Units[AbsenceWork], day: date, official_id: int | None = None
 ) -> list[Away]:
-    async with sessions() as session:
-        return await upcoming(session, day, official_id)
+    async with units() as work:
+        return await work.upcoming(day, official_id)

@@ -5,27 +5,28 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core.queue import Step, Viewer, build_queue
 from bot.core.standards import StepClock
 from bot.core.workflow import Role, State
-from storage.absences import deputising
-from storage.queue import read_waiting
+from bot.ports.queue import QueueWork
+from bot.ports.units import Units
 
 
 async def queue_for(
-    sessions: async_sessionmaker[AsyncSession], clock: StepClock, viewer: Viewer, now: datetime
+    units: Units[QueueWork], clock: StepClock, viewer: Viewer, now: datetime
 ) -> list[Step]:
-    if not viewer.in_group and viewer.person_id is not None and Role.OFFICIAL not in viewer.roles:
-        # A deputy of an official away today sees the officials' step too.
-        async with sessions() as session:
+    async with units() as work:
+        if (
+            not viewer.in_group
+            and viewer.person_id is not None
+            and Role.OFFICIAL not in viewer.roles
+        ):
+            # A deputy of an official away today sees the officials' step too.
             day = clock.calendar.local(now).date()
-            if await deputising(session, viewer.person_id, day) is not None:
+            if await work.deputising(viewer.person_id, day) is not None:
                 viewer = replace(viewer, roles=viewer.roles | {Role.OFFICIAL})
-    steps = viewer.steps
-    # An officer alone (no team role, nothing to oversee) reads only their own drafts.
-    own = not viewer.in_group and steps == (State.COLLECTING,) and Role.OFFICER in viewer.roles
-    async with sessions() as session:
-        waiting = await read_waiting(session, steps, viewer.person_id if own else None)
+        steps = viewer.steps
+        # An officer alone (no team role, nothing to oversee) reads only their own drafts.
+        own = not viewer.in_group and steps == (State.COLLECTING,) and Role.OFFICER in viewer.roles
+        waiting = await work.waiting(steps, viewer.person_id if own else None)
     return build_queue(waiting, viewer, now, clock)

@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
+from bot.ports.absences import AbsenceWork
 from bot.ports.blobs import BlobStore
+from bot.ports.originals import OriginalsWork
+from bot.ports.queue import QueueWork
+from bot.ports.units import Units
 from bot.usecases.archive import MonthArchives
 from bot.usecases.chats import ChatService
 from bot.usecases.drafts import DraftService
@@ -54,6 +58,15 @@ class OfficeSettings(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Work:
+    """The units of work the handlers' smaller use cases open (built by the wiring)."""
+
+    queue: Units[QueueWork]
+    absences: Units[AbsenceWork]
+    originals: Units[OriginalsWork]
+
+
 @dataclass
 class Services:
     settings: OfficeSettings
@@ -64,8 +77,8 @@ class Services:
     blobs: BlobStore
     t: Translator
     zone: ZoneInfo
-    # For the use cases that read or write in their own unit of work.
-    sessions: async_sessionmaker[AsyncSession]
+    # For the use cases that open their own units of work.
+    work: Work
     engine: AsyncEngine | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.
     reminders: ReminderSweep | None = None

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.outgoing import Kind, Message
 from bot.ports.units import Conflict
 from storage.models import DailyMark, OutgoingRow
-from storage.reminder_work import SqlReminderWork
 from storage.units import units
+from storage.work import SqlReminderWork
 
 NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
 DAY = date(2026, 12, 7)
