@@ -34,6 +34,7 @@ from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
+from storage.chats import SqlChats
 from storage.db import create_engine, make_sessions
 from storage.records import SqlRecords
 from storage.units import units
@@ -265,7 +266,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             publish_targets=target_names(settings),
         ),
         drafts=DraftService(sessions, steps, settings.code_prefix, zone),
-        chats=ChatService(sessions),
+        chats=ChatService(SqlChats(sessions)),
         blobs=blobs,
         t=Translator(settings.default_language),
         zone=zone,
