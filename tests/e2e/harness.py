@@ -651,6 +651,7 @@ class Harness:
         deadline = loop.time() + (self.settle_timeout if max_wait is None else max_wait)
         horizon = datetime.now(UTC) + timedelta(seconds=self.job_horizon)
         stage = "starting"
+        first = True
 
         def remaining() -> float:
             left = deadline - loop.time()
@@ -667,6 +668,12 @@ class Harness:
                 self._check_server()
                 stage = "waiting for the update queue to be processed (update_queue.join)"
                 await asyncio.wait_for(self.app.update_queue.join(), remaining())
+                if first:
+                    # Counted from when the updates were handled, not from the call: on a
+                    # loaded machine handling them can take longer than the horizon, and
+                    # a job they scheduled (an album's settle, a paced send) would be missed.
+                    horizon = datetime.now(UTC) + timedelta(seconds=self.job_horizon)
+                    first = False
                 busy = self._busy(horizon)
                 if busy:
                     stage = "waiting for " + "; ".join(busy)
