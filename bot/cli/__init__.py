@@ -13,7 +13,6 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -219,7 +218,7 @@ def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
 
 def cmd_admin_link(settings: Settings, force: bool) -> int:
     """Print a fresh one-time link that makes whoever opens it an admin."""
-    from bot.usecases.people import PeopleService
+    from bot.shell.wiring import people_service
     from bot.usecases.services import utc_now
     from storage.db import create_engine, make_sessions
 
@@ -236,12 +235,7 @@ def cmd_admin_link(settings: Settings, force: bool) -> int:
     async def make() -> tuple[int, str | None]:
         engine = create_engine(settings.effective_database_url)
         try:
-            people = PeopleService(
-                make_sessions(engine),
-                settings.admin_ids,
-                timedelta(hours=settings.invite_ttl_hours),
-                settings.default_language,
-            )
+            people = people_service(settings, make_sessions(engine))
             admins = await people.admins()
             if admins and not force:
                 return len(admins), None

@@ -8,7 +8,6 @@ address) are printed but do not fail the check.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 from bot.cli.token import check_token
 from bot.core.heartbeat import heartbeat_state
 from bot.shell.config import Settings
-from bot.usecases.people import PeopleService
+from bot.shell.wiring import people_service
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -146,12 +145,7 @@ async def _admins(settings: Settings) -> set[int]:
 
     engine = create_engine(settings.effective_database_url)
     try:
-        people = PeopleService(
-            make_sessions(engine),
-            settings.admin_ids,
-            timedelta(hours=settings.invite_ttl_hours),
-            settings.default_language,
-        )
+        people = people_service(settings, make_sessions(engine))
         return await people.admins()
     finally:
         await engine.dispose()

@@ -36,6 +36,7 @@ from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
 from storage.chats import SqlChats
 from storage.db import create_engine, make_sessions
+from storage.people import SqlPeopleWork
 from storage.records import SqlRecords
 from storage.units import units
 from storage.work import SqlAbsenceWork, SqlOriginalsWork, SqlQueueWork, SqlReminderWork
@@ -253,12 +254,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     reports = month_reports(settings, sessions)
     services = Services(
         settings=settings,
-        people=PeopleService(
-            sessions,
-            settings.admin_ids,
-            timedelta(hours=settings.invite_ttl_hours),
-            settings.default_language,
-        ),
+        people=people_service(settings, sessions),
         items=ItemService(
             sessions,
             steps,
@@ -287,6 +283,15 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         archives=month_archives(settings, sessions, blobs, reports),
     )
     return services
+
+
+def people_service(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> PeopleService:
+    return PeopleService(
+        units(sessions, SqlPeopleWork),
+        settings.admin_ids,
+        timedelta(hours=settings.invite_ttl_hours),
+        settings.default_language,
+    )
 
 
 def month_reports(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> MonthlyReports:
