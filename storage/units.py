@@ -5,8 +5,8 @@ becomes :class:`bot.ports.units.Conflict`, so no SQLAlchemy error reaches a use 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import TypeVar
+from contextlib import asynccontextmanager
+from typing import Generic, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,17 +16,31 @@ from bot.ports.units import Conflict
 Work = TypeVar("Work")
 
 
-def units(
-    sessions: async_sessionmaker[AsyncSession], make: Callable[[AsyncSession], Work]
-) -> Callable[[], AbstractAsyncContextManager[Work]]:
-    """Open units whose work objects ``make`` builds on the unit's session."""
+class SessionUnits(Generic[Work]):
+    """Units whose work objects ``make`` builds on the unit's session."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], make: Callable[[AsyncSession], Work]
+    ) -> None:
+        self._sessions = sessions
+        self._make = make
 
     @asynccontextmanager
-    async def unit() -> AsyncIterator[Work]:
+    async def __call__(self) -> AsyncIterator[Work]:
         try:
-            async with sessions.begin() as session:
-                yield make(session)
+            async with self._sessions.begin() as session:
+                yield self._make(session)
         except IntegrityError as error:
             raise Conflict(str(error.orig)) from error
 
-    return unit
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Work]:
+        # Closed without a commit: whatever a read-only unit did is rolled back.
+        async with self._sessions() as session:
+            yield self._make(session)
+
+
+def units(
+    sessions: async_sessionmaker[AsyncSession], make: Callable[[AsyncSession], Work]
+) -> SessionUnits[Work]:
+    return SessionUnits(sessions, make)

@@ -20,9 +20,13 @@ Work = TypeVar("Work", covariant=True)
 
 
 class Units(Protocol[Work]):
-    """Opens a unit of work: ``async with units() as work: ...``."""
+    """Opens a unit of work: ``async with units() as work: ...`` commits what it wrote
+    when the block ends; ``async with units.read() as work: ...`` only reads (nothing is
+    committed, so a look costs no commit)."""
 
     def __call__(self) -> AbstractAsyncContextManager[Work]: ...
+
+    def read(self) -> AbstractAsyncContextManager[Work]: ...
 
 
 class Conflict(Exception):

@@ -71,5 +71,5 @@ async def cancel_absence(
 async def absences_from(
     units: Units[AbsenceWork], day: date, official_id: int | None = None
 ) -> list[Away]:
-    async with units() as work:
+    async with units.read() as work:
         return await work.upcoming(day, official_id)

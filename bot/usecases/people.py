@@ -54,7 +54,7 @@ class PeopleService:
         self._default_language = default_language
 
     async def get(self, person_id: int) -> Person | None:
-        async with self._units() as work:
+        async with self._units.read() as work:
             return await work.person(person_id)
 
     async def recognise(self, user: TelegramUser, now: datetime) -> Person | None:
@@ -143,13 +143,13 @@ class PeopleService:
     async def has_admin(self) -> bool:
         if self.admin_ids:
             return True
-        async with self._units() as work:
+        async with self._units.read() as work:
             return bool(await work.holder_ids(Role.ADMIN))
 
     async def admins(self) -> set[int]:
         """Telegram ids of every admin: those configured plus those made in chat (the
         first-admin link, or a grant by another admin)."""
-        async with self._units() as work:
+        async with self._units.read() as work:
             return set(self.admin_ids) | await work.holder_ids(Role.ADMIN)
 
     async def bootstrap_invite(self, now: datetime) -> Invite:
@@ -191,16 +191,16 @@ class PeopleService:
             return Redeemed(fresh, role, already_had=already)
 
     async def list_people(self) -> list[Person]:
-        async with self._units() as work:
+        async with self._units.read() as work:
             return await work.people()
 
     async def holders(self, role: Role) -> list[Person]:
-        async with self._units() as work:
+        async with self._units.read() as work:
             return await work.holders(role)
 
     async def deputy_candidates(self, official_id: int) -> list[tuple[int, str, bool]]:
         """Who may act for an official: (id, name, is an official), officials first."""
-        async with self._units() as work:
+        async with self._units.read() as work:
             return await work.deputy_candidates(official_id)
 
     async def set_role(

@@ -15,7 +15,7 @@ from bot.ports.units import Units
 async def queue_for(
     units: Units[QueueWork], clock: StepClock, viewer: Viewer, now: datetime
 ) -> list[Step]:
-    async with units() as work:
+    async with units.read() as work:
         if (
             not viewer.in_group
             and viewer.person_id is not None

@@ -98,7 +98,7 @@ async def send_reminders(
     """Write the reminders and escalations owed at ``now``."""
     if not any_hour and not calendar.is_open(now):
         return Reminded()
-    async with units() as work:
+    async with units.read() as work:
         visits = await work.owed(now)
         # Read once a sweep: who acts for an official away today.
         absent = Absent.of(await work.away_on(calendar.local(now).date())) if visits else Absent()
