@@ -14,11 +14,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import timefmt
 from bot.core.i18n import Translator
+from bot.core.item_changes import view_of
 from bot.core.publication import OUTBOX_EVENTS, PUBLISHED, REMOVING, PublicationStatus
 from bot.core.text import TEXT_LIMIT, esc, excerpt, split_for_messages, truncate, utf16_len
 from bot.core.values import Event, Item, Media, Person, Publication
 from bot.core.workflow import Action, Actor, Role, State, allowed_actions
-from bot.usecases.items import view_of
 from bot.usecases.services import Services
 from handlers.buttons import button
 

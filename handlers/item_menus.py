@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.item_changes import Edit
 from bot.core.workflow import Action
-from bot.usecases.moves import Edit
 from handlers.card_menus import CATEGORY_MENU, MEDIA_MENU
 from handlers.cards import live_media
 from handlers.common import WartaContext, answer_tap

@@ -8,10 +8,11 @@ from babel.dates import get_day_names
 from telegram import Update
 
 from bot.core import timefmt
+from bot.core.item_changes import Edit
 from bot.core.values import Person
 from bot.core.when import WhenError
 from bot.core.workflow import Action, WorkflowError
-from bot.usecases.moves import Edit, Outcome, StaleItem
+from bot.usecases.moves import Outcome, StaleItem
 from handlers.common import WartaContext
 
 OWN_ADDITIONS = ("add_media", "edit_text")

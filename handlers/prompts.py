@@ -21,12 +21,13 @@ from telegram import ForceReply, Update
 from telegram.constants import ChatType
 
 from bot.core import timefmt
+from bot.core.item_changes import Edit
 from bot.core.text import esc
 from bot.core.values import Item, Person
 from bot.core.when import WhenError, parse_when
 from bot.core.workflow import Action, WorkflowError
 from bot.usecases.chats import PendingPrompt
-from bot.usecases.moves import Edit, StaleItem
+from bot.usecases.moves import StaleItem
 from handlers.announce import announce
 from handlers.common import WartaContext, acting_person, language_of, reply
 from handlers.outcomes import explain, explain_when, perform, stale_text

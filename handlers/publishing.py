@@ -16,13 +16,14 @@ from datetime import date, datetime, timedelta
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.core.item_changes import Edit, view_of
 from bot.core.outgoing import Kind, Message
 from bot.core.purposes import Purpose
 from bot.core.text import esc, excerpt
 from bot.core.when import WhenError, resolve_quick
 from bot.core.workflow import Action, State, WorkflowError, transition
-from bot.usecases.items import actor_of, view_of
-from bot.usecases.moves import Edit, StaleItem
+from bot.usecases.items import actor_of
+from bot.usecases.moves import StaleItem
 from handlers.announce import announce, refresh_cards, targets
 from handlers.card_menus import SCHEDULE_MENU
 from handlers.common import (

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, Update
 
+from bot.core.item_changes import view_of
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, Role, WorkflowError, may_follow, needs_reason, transition
-from bot.usecases.items import actor_of, view_of
+from bot.usecases.items import actor_of
 from bot.usecases.move_log import log_stale
 from bot.usecases.moves import StaleItem
 from bot.usecases.people import roles_of

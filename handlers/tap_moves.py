@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core.item_changes import Edit
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, WorkflowError
-from bot.usecases.moves import Edit, Outcome, StaleItem
+from bot.usecases.moves import Outcome, StaleItem
 from handlers.announce import announce
 from handlers.common import WartaContext, answer_tap
 from handlers.outcomes import explain, perform, stale_text

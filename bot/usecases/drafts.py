@@ -17,17 +17,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.item_changes import absorb_text, enter_step, view_of
 from bot.core.standards import StepClock
-from bot.core.text import split_title_body
 from bot.core.values import Event, Item, Media, Person
 from bot.core.workflow import Action, Role, State, WorkflowError, transition
-from bot.usecases.item_changes import enter_step
-from bot.usecases.items import actor_of, view_of
+from bot.usecases.items import actor_of
 from bot.usecases.move_log import log_move
-from bot.usecases.moves import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 from bot.usecases.people import roles_of
 from storage import values
 from storage.card_facts import CardSpot
+from storage.item_changes import apply_changes
 from storage.models import Card, CodeCounter
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
@@ -133,7 +132,7 @@ class DraftService:
             media=[],
             publications=[],
         )
-        enter_step(item, state, now, self._clock)
+        apply_changes(item, enter_step(state, now, self._clock), now)
         session.add(item)
         await session.flush()
         session.add(
@@ -270,7 +269,7 @@ class DraftService:
             if item is None or created:
                 item = await self._create_item(session, person, now)
             code.append(item.code)
-            transition(view_of(item), actor, action, now)
+            transition(view_of(values.item(item)), actor, action, now)
             added: list[MediaRow] = []
             position = max((m.position for m in item.media), default=0)
             for incoming in files:
@@ -298,7 +297,7 @@ class DraftService:
             refused = None
             if text and text.strip():
                 try:
-                    self._absorb_text(item, text)
+                    item.title, item.body = absorb_text(item.title, item.body, text)
                 except WorkflowError as error:
                     if not files:
                         raise
@@ -342,19 +341,6 @@ class DraftService:
             note=note,
             created_at=now,
         )
-
-    @staticmethod
-    def _absorb_text(item: ItemRow, text: str) -> None:
-        """Add text to the draft, or refuse it leaving the draft exactly as it was."""
-        title, addition = item.title, text.strip()
-        if not (title or "").strip():
-            title, addition = split_title_body(text, MAX_TITLE_LENGTH)
-        body = item.body
-        if addition:
-            body = f"{body}\n\n{addition}" if body else addition
-        if body and len(body) > MAX_BODY_LENGTH:
-            raise WorkflowError("error.body_too_long", limit=MAX_BODY_LENGTH)
-        item.title, item.body = title, body
 
     async def note_download_failure(self, media_id: int) -> int:
         """Count a failed download; returns how many there have been."""

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.core.deputies import Away, deputy_may_help
+from bot.core.item_changes import Edit, move_changes, view_of
 from bot.core.publication import (
     DONE,
     OUTBOX_EVENTS,
-    UNCERTAIN,
 )
 from bot.core.standards import StepClock
 from bot.core.values import Event, Item, Person
@@ -36,21 +36,20 @@ from bot.core.workflow import (
     SYSTEM_ROLE,
     Action,
     Actor,
-    ItemView,
     Role,
     State,
     Transition,
     WorkflowError,
     transition,
 )
-from bot.usecases.item_changes import apply_edit, enter_step, in_trouble, write_outbox
 from bot.usecases.move_log import log_done, log_move, log_stale
-from bot.usecases.moves import Edit, Outcome, StaleItem
+from bot.usecases.moves import Outcome, StaleItem
 from bot.usecases.people import roles_of
 from storage import values
 from storage.absences import deputising
 from storage.card_facts import CardFacts
 from storage.deliveries import write_after_move
+from storage.item_changes import apply_changes
 from storage.loading import WITHOUT_ROLES
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
@@ -66,20 +65,6 @@ class _OlderVersion(Exception):
 
 def actor_of(person: Person) -> Actor:
     return Actor(person_id=person.id, roles=roles_of(person))
-
-
-def view_of(item: Item | ItemRow) -> ItemView:
-    live = [m for m in item.media if not m.dropped]
-    return ItemView(
-        state=State(item.state),
-        officer_id=item.officer_id,
-        media_count=len(live),
-        has_text=bool((item.title or "").strip() or (item.body or "").strip()),
-        has_title=bool((item.title or "").strip()),
-        scheduled=item.publish_at is not None,
-        publishing_trouble=any(in_trouble(p) for p in item.publications),
-        publishing_uncertain=any(p.status == UNCERTAIN for p in item.publications),
-    )
 
 
 class ItemService:
@@ -292,19 +277,17 @@ class ItemService:
         the outcome carries the facts its messages need; ``drawn_in``: the chat whose
         card the caller draws itself (no row is written for it)."""
         move, away = await self.checked_move(session, item, person, action, now, note)
-        if edit is None and action in (Action.SCHEDULE, Action.UNSCHEDULE):
-            edit = Edit()
-        event_note = move.note
-        if edit is not None:
-            event_note = apply_edit(item, action, edit, now, self.categories, self.clock)
-        if move.changes_state:
-            enter_step(item, move.target, now, self.clock)
-            if move.note:
-                item.last_note = move.note
-            elif move.target is not State.COLLECTING:
-                item.last_note = None
-        write_outbox(item, move, now, self.publish_targets)
-        item.updated_at = now
+        # The core decides what the move changes; storage writes it to the rows.
+        changes, event_note = move_changes(
+            values.item(item),
+            move,
+            edit,
+            now,
+            categories=self.categories,
+            clock=self.clock,
+            targets=self.publish_targets,
+        )
+        apply_changes(item, changes, now)
         event = EventRow(
             item_id=item.id,
             actor_id=person.id if person is not None else None,
@@ -365,11 +348,12 @@ class ItemService:
         the person with their roles or, when only the official's role is missing and
         they act today for an official away (Plt/Plh), with it (and that absence).
         Raises :class:`WorkflowError` as :func:`transition` does."""
+        view = view_of(values.item(item))
         if person is None:
-            return transition(view_of(item), SYSTEM_ACTOR, action, now, note), None
+            return transition(view, SYSTEM_ACTOR, action, now, note), None
         actor = actor_of(person)
         try:
-            return transition(view_of(item), actor, action, now, note), None
+            return transition(view, actor, action, now, note), None
         except WorkflowError as error:
             if not deputy_may_help(error):
                 raise
@@ -378,7 +362,7 @@ class ItemService:
             if away is None:
                 raise
         deputy = Actor(person.id, actor.roles | {Role.OFFICIAL})
-        return transition(view_of(item), deputy, action, now, note), away
+        return transition(view, deputy, action, now, note), away
 
     @staticmethod
     async def _last_event(session: AsyncSession, item_id: int) -> EventRow | None:

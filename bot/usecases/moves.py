@@ -4,16 +4,10 @@ handlers that render them and the log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.core.values import Event, Item, Person
 from bot.core.workflow import Transition
 from storage.card_facts import CardFacts
-
-MAX_TITLE_LENGTH = 300
-MAX_BODY_LENGTH = 20_000
-# A photo's description: a sentence or two (the column holds 300).
-MAX_ALT_LENGTH = 300
 
 
 class StaleItem(Exception):
@@ -37,15 +31,3 @@ class Outcome:
     facts: CardFacts | None = None
     # The chat whose card the caller draws itself (the move wrote no row for it).
     drawn_in: int | None = None
-
-
-@dataclass(frozen=True)
-class Edit:
-    """The content carried by an edit action."""
-
-    title: str | None = None
-    body: str | None = None
-    category: str | None = None
-    media_id: int | None = None
-    publish_at: datetime | None = None
-    alt: str | None = None  # a photo's description (``media_id`` names the photo)

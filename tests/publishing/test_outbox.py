@@ -355,7 +355,7 @@ async def test_publisher_retry_makes_a_failing_target_due_now(world: World) -> N
 
 
 async def test_schedule_and_system_publish(world: World) -> None:
-    from bot.usecases.moves import Edit
+    from bot.core.item_changes import Edit
 
     publisher = await world.person(PUBLISHER_ID)
     at = START + timedelta(hours=5)
