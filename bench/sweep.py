@@ -52,8 +52,10 @@ from publisher.outbox import Outbox  # noqa: E402
 from publisher.policy import RetryPolicy  # noqa: E402
 from storage.db import create_engine, make_sessions, upgrade_database_async  # noqa: E402
 from storage.deliveries import Deliveries  # noqa: E402
+from storage.items import SqlItemWork  # noqa: E402
 from storage.publications import PublicationStore  # noqa: E402
 from storage.reminders import owed  # noqa: E402
+from storage.units import units  # noqa: E402
 from tests.pg_admin import run_outside_transaction  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # Thursday 10.00 WIB
@@ -204,7 +206,7 @@ async def measure(url: str, rounds: int) -> dict[str, tuple[float, int]]:
     engine = create_engine(url)
     sessions = make_sessions(engine)
     clock = StepClock(TimeStandards(), office_calendar(load_settings()))
-    items = ItemService(sessions, clock, ["Berita"])
+    items = ItemService(units(sessions, SqlItemWork), clock, ["Berita"])
     deliveries = Deliveries(sessions)
     outbox = Outbox(PublicationStore(sessions), {}, RetryPolicy(), lambda: NOW)
 

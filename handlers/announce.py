@@ -17,6 +17,7 @@ from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Messa
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.core.card_facts import CardSpot
 from bot.core.notices import starts_outbox
 from bot.core.outgoing import card_redraws
 from bot.core.post import compose
@@ -30,7 +31,6 @@ from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded
 from publisher.articles import article_of
 from publisher.prepare import prepare
-from storage.card_facts import CardSpot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,6 +17,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.core.card_facts import CardFacts
 from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import truncate
 from bot.core.values import Person
@@ -25,7 +26,6 @@ from bot.usecases.people import TelegramUser, roles_of
 from bot.usecases.services import Services
 from publisher.files import PublicFiles
 from publisher.outbox import Outbox
-from storage.card_facts import CardFacts
 from storage.deliveries import Deliveries
 from storage.outgoing import OutgoingStore
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from functools import partial
 
+from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.outgoing import Kind
 from bot.core.text import esc, excerpt
 from bot.core.workflow import State
@@ -24,7 +25,6 @@ from handlers.cards import full_text_parts, history_text, live_media
 from handlers.common import WartaContext
 from handlers.reminders import send_digest, send_reminder
 from handlers.reports import send_report
-from storage.card_facts import CardFacts, CardSpot
 from storage.outgoing import DROPPED, SENT, Finished, PlacedCard, Queued
 
 

@@ -26,6 +26,7 @@ import logging
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot.core.card_facts import CardFacts
 from bot.core.outgoing import Kind
 from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import esc
@@ -40,7 +41,6 @@ from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
 from handlers.telegram_files import fetch
-from storage.card_facts import CardFacts
 from storage.file_checks import FileRefused, check_file
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.core import timefmt
+from bot.core.card_facts import CardFacts
 from bot.core.queue import Viewer
 from bot.core.reminders import NEXT_MOVE, Stage, holder_purpose
 from bot.core.text import esc
@@ -22,7 +23,6 @@ from handlers.buttons import button
 from handlers.cards import STATE_ICON
 from handlers.common import WartaContext, guarded
 from handlers.queue import queue_line
-from storage.card_facts import CardFacts
 
 
 def reminder_view(

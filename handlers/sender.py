@@ -22,6 +22,7 @@ from functools import partial
 
 from telegram.error import TelegramError
 
+from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.outgoing import Kind, Message
 from bot.core.pace import Pace, Window
 from handlers.announce import (
@@ -32,7 +33,6 @@ from handlers.announce import (
 from handlers.cards import full_text_parts, live_media
 from handlers.common import WartaContext
 from handlers.deliver import execute
-from storage.card_facts import CardFacts, CardSpot
 from storage.deliveries import Deliveries
 from storage.outgoing import Finished, OutgoingStore, Queued
 

@@ -9,13 +9,11 @@ outbox's progress) may show a newer item, so the sender reads the facts again fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.publication import OUTBOX_EVENTS
-from bot.core.values import Event, Item, Person
 from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
 from storage.models import Card, OutgoingRow
@@ -23,25 +21,6 @@ from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
 from storage.outgoing import UNFINISHED
-
-
-@dataclass(frozen=True)
-class CardSpot:
-    """The item's card in one chat: which message, for whose eyes."""
-
-    message_id: int
-    audience: str
-
-
-@dataclass
-class CardFacts:
-    item: Item
-    officer: Person | None
-    last_event: Event | None
-    # chat id -> the card there; kept current by the sender as it places cards.
-    cards: dict[int, CardSpot] = field(default_factory=dict)
-    # The item's rows still to go when these facts were read.
-    rows: frozenset[int] = frozenset()
 
 
 async def read_card_facts(

@@ -8,7 +8,6 @@ module reads the facts those decisions need (``storage.reach``) and writes the r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -28,7 +27,7 @@ from bot.core.outgoing import (
 )
 from bot.core.text import excerpt
 from bot.core.workflow import Action, State
-from storage.card_facts import CardSpot
+from bot.ports.items import Written
 from storage.models import Item, Person
 from storage.outgoing import add, unfinished
 from storage.reach import reach_of, read_cards
@@ -47,18 +46,6 @@ def facts_of(item: Item, actor_name: str) -> dict[str, str]:
         "name": actor_name or "-",
         "note": item.last_note or "",
     }
-
-
-@dataclass(frozen=True)
-class Written:
-    """What a move wrote for the sender: the chats, the rows, and where the item's cards
-    were (so whoever draws them next needs no second read)."""
-
-    chats: tuple[int, ...]
-    rows: frozenset[int]
-    cards: dict[int, CardSpot]
-    # The chat whose card the caller draws itself (no row was written for it).
-    drawn_in: int | None = None
 
 
 async def write_after_move(

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.card_facts import CardSpot
 from bot.core.outgoing import Reach
 from bot.core.purposes import Purpose
 from bot.core.workflow import Role
-from storage.card_facts import CardSpot
 from storage.models import Absence, Card, Item, Person, RoleGrant, TeamChat
 
 STEP_PURPOSES = (Purpose.IT, Purpose.EDITOR, Purpose.OFFICIAL, Purpose.PUBLISHER)

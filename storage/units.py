@@ -1,6 +1,7 @@
 """Units of work on SQLAlchemy sessions (the port :class:`bot.ports.units.Units`): one
 transaction per unit, committed when the block ends; a unique key lost to another writer
-becomes :class:`bot.ports.units.Conflict`, so no SQLAlchemy error reaches a use case."""
+becomes :class:`bot.ports.units.Conflict` and a row changed meanwhile
+:class:`bot.ports.units.Stale`, so no SQLAlchemy error reaches a use case."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from bot.ports.units import Conflict
+from bot.ports.units import Conflict, Stale
 
 Work = TypeVar("Work")
 
@@ -32,6 +34,8 @@ class SessionUnits(Generic[Work]):
                 yield self._make(session)
         except IntegrityError as error:
             raise Conflict(str(error.orig)) from error
+        except StaleDataError as error:
+            raise Stale(str(error)) from error
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Work]:

@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from bot.core.outgoing import Message
 
-__all__ = ["Conflict", "Sends", "Units"]
+__all__ = ["Conflict", "Sends", "Stale", "Units"]
 
 Work = TypeVar("Work", covariant=True)
 
@@ -32,6 +32,11 @@ class Units(Protocol[Work]):
 class Conflict(Exception):
     """Another writer got there first (the same once-only mark, the same key): nothing
     of this unit of work was written."""
+
+
+class Stale(Exception):
+    """Another unit of work changed the same row first (an item's version moved on):
+    nothing of this unit was written."""
 
 
 class Sends(Protocol):

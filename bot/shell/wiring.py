@@ -36,6 +36,7 @@ from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
 from storage.chats import SqlChats
 from storage.db import create_engine, make_sessions
+from storage.items import SqlItemWork
 from storage.people import SqlPeopleWork
 from storage.records import SqlRecords
 from storage.units import units
@@ -256,7 +257,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         settings=settings,
         people=people_service(settings, sessions),
         items=ItemService(
-            sessions,
+            units(sessions, SqlItemWork),
             steps,
             settings.categories,
             publish_targets=target_names(settings),

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.card_facts import CardSpot
 from bot.core.item_changes import absorb_text, enter_step, view_of
 from bot.core.standards import StepClock
 from bot.core.values import Event, Item, Media, Person
@@ -25,7 +26,6 @@ from bot.usecases.items import actor_of
 from bot.usecases.move_log import log_move
 from bot.usecases.people import roles_of
 from storage import values
-from storage.card_facts import CardSpot
 from storage.item_changes import apply_changes
 from storage.models import Card, CodeCounter
 from storage.models import Event as EventRow

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.card_facts import CardFacts
 from bot.core.values import Event, Item, Person
 from bot.core.workflow import Transition
-from storage.card_facts import CardFacts
 
 
 class StaleItem(Exception):

@@ -14,18 +14,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from bot.core.values import Item, Person
 from bot.core.workflow import Action, WorkflowError, may_follow, needs_reason
+from bot.ports.units import Stale
 from bot.usecases.items import ItemService, actor_of
 from bot.usecases.move_log import log_done, log_move, log_stale
 from bot.usecases.moves import Outcome, StaleItem
 from bot.usecases.people import PeopleService, TelegramUser
-from storage import values
-from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
-from storage.models import Item as ItemRow
-from storage.models import Person as PersonRow
 
 
 @dataclass(frozen=True)
@@ -58,39 +53,38 @@ async def tap_move(
     card the caller redraws itself, from the outcome's facts (no row is written for it)."""
     started = time.perf_counter()
     try:
-        async with items.unit() as session:
+        async with items.units() as work:
             # Each read is one statement: the rows and their collections joined.
-            person = values.maybe_person(await session.get(PersonRow, user.id, options=WITH_ROLES))
+            person = await work.person(user.id, roles=True)
             if person is None or not people.is_current(person, user):
                 return None
-            item = await session.get(ItemRow, item_id, options=WITH_FILES)
+            item = await work.item(item_id)
             if item is None:
                 return Tapped(person, refusal=WorkflowError("error.item_unknown"))
             if not may_follow(actor_of(person), item.officer_id):
                 return Tapped(person, refusal=WorkflowError("error.not_participant"))
             if item.version != version:
-                stale = StaleItem(values.item(item), await items.last_event_in(session, item.id))
+                stale = StaleItem(item, await work.last_event(item.id))
                 log_stale(started, stale, action, person, version)
                 return Tapped(person, stale=stale)
             try:
                 # The tapper is checked before anyone is asked for a reason (a deputy of
                 # an official away, with the official's powers).
                 note = "-" if needs_reason(action) else None
-                await items.checked_move(session, item, person, action, now, note)
+                await items.checked_move(work, item, person, action, now, note)
             except WorkflowError as error:
                 log_refusal(started, item, action, person, error)
-                return Tapped(person, item=values.item(item), refusal=error)
+                return Tapped(person, item=item, refusal=error)
             if ask_first:
-                return Tapped(person, item=values.item(item))
+                return Tapped(person, item=item)
             # The card shows the officer's name (their roles are not needed).
             officer: Person | None = person
             if item.officer_id != person.id:
-                row = await session.get(PersonRow, item.officer_id, options=WITHOUT_ROLES)
-                officer = values.maybe_person(row)
+                officer = await work.person(item.officer_id, roles=False)
             outcome = await items.apply(
-                session, item, person, action, now, officer=officer, drawn_in=drawn_in
+                work, item, person, action, now, officer=officer, drawn_in=drawn_in
             )
-    except StaleDataError:
+    except Stale:
         # Another move on the item committed between our read and our commit; the
         # rollback expired what was read, so it is read again.
         fresh = await items.get(item_id)
@@ -118,7 +112,7 @@ async def tap_move(
 
 
 def log_refusal(
-    started: float, item: Item | ItemRow, action: Action, person: Person, error: WorkflowError
+    started: float, item: Item, action: Action, person: Person, error: WorkflowError
 ) -> None:
     log_move(
         started,

@@ -26,8 +26,10 @@ from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy
 from storage import values as to_value
 from storage.db import create_engine, make_sessions
+from storage.items import SqlItemWork
 from storage.models import Event, Item, Person, Publication, RoleGrant
 from storage.publications import PublicationStore
+from storage.units import units
 
 START = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 OFFICIAL_ID, PUBLISHER_ID, OFFICER_ID = 11, 12, 10
@@ -182,7 +184,7 @@ async def world(migrated_database_url: str) -> AsyncIterator[World]:
         item_id = item.id
     targets = _targets("site", "wordpress", "channel")
     services = ItemService(
-        sessions,
+        units(sessions, SqlItemWork),
         StepClock(TimeStandards(), office_calendar(load_settings())),
         ["Berita"],
         publish_targets=list(targets),
