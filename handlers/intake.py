@@ -33,7 +33,8 @@ from bot.core.text import esc
 from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
 from bot.ports.blobs import BlobStoreError
-from bot.usecases.drafts import DraftUpdate, IncomingMedia
+from bot.ports.drafts import IncomingMedia
+from bot.usecases.drafts import DraftUpdate
 from bot.usecases.originals import keep_original, refuse_original
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply

@@ -24,7 +24,7 @@ class NewEvent:
     actor_name: str
     actor_role: str
     action: str
-    from_state: str
+    from_state: str | None
     to_state: str
     note: str | None
     at: datetime

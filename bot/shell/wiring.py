@@ -36,6 +36,7 @@ from publisher.renditions import Watermark
 from storage.blob_stores import blob_store
 from storage.chats import SqlChats
 from storage.db import create_engine, make_sessions
+from storage.drafts import SqlDraftWork
 from storage.items import SqlItemWork
 from storage.people import SqlPeopleWork
 from storage.records import SqlRecords
@@ -262,7 +263,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             settings.categories,
             publish_targets=target_names(settings),
         ),
-        drafts=DraftService(sessions, steps, settings.code_prefix, zone),
+        drafts=DraftService(units(sessions, SqlDraftWork), steps, settings.code_prefix, zone),
         chats=ChatService(SqlChats(sessions)),
         blobs=blobs,
         t=Translator(settings.default_language),

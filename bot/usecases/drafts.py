@@ -13,37 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core.card_facts import CardSpot
-from bot.core.item_changes import absorb_text, enter_step, view_of
+from bot.core.item_changes import Changes, absorb_text, enter_step, view_of
 from bot.core.standards import StepClock
 from bot.core.values import Event, Item, Media, Person
 from bot.core.workflow import Action, Role, State, WorkflowError, transition
+from bot.ports.drafts import DraftWork, IncomingMedia, NewDraft
+from bot.ports.items import NewEvent
+from bot.ports.units import Conflict, Units
 from bot.usecases.items import actor_of
 from bot.usecases.move_log import log_move
 from bot.usecases.people import roles_of
-from storage import values
-from storage.item_changes import apply_changes
-from storage.models import Card, CodeCounter
-from storage.models import Event as EventRow
-from storage.models import Item as ItemRow
-from storage.models import Media as MediaRow
-from storage.models import Person as PersonRow
-
-
-@dataclass(frozen=True)
-class IncomingMedia:
-    kind: str
-    telegram_file_id: str
-    telegram_unique_id: str
-    media_group_id: str | None = None
-    file_name: str | None = None
-    mime_type: str | None = None
-    size: int | None = None
-    source_message_id: int | None = None
 
 
 @dataclass
@@ -62,19 +42,19 @@ class DraftUpdate:
 class DraftService:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        units: Units[DraftWork],
         clock: StepClock,
         code_prefix: str,
         zone: ZoneInfo,
     ) -> None:
-        self._sessions = sessions
+        self._units = units
         self._clock = clock
         self._prefix = code_prefix
         self._zone = zone
 
     async def _get(self, item_id: int) -> Item | None:
-        async with self._sessions() as session:
-            return values.maybe_item(await session.get(ItemRow, item_id))
+        async with self._units.read() as work:
+            return await work.item(item_id)
 
     async def current_draft(self, person: Person) -> Item | None:
         if person.current_draft_id is None:
@@ -98,9 +78,9 @@ class DraftService:
             raise WorkflowError("error.wrong_role", role=Role.OFFICER.value)
         for attempt in range(5):
             try:
-                async with self._sessions.begin() as session:
-                    item = values.item(await self._create_item(session, person, now))
-            except IntegrityError:
+                async with self._units() as work:
+                    item = await self._create_item(work, person, now)
+            except Conflict:
                 # Two drafts raced for the same number; the counter moved, try again.
                 if attempt == 4:
                     raise
@@ -118,64 +98,37 @@ class DraftService:
             return item
         raise AssertionError("unreachable")
 
-    async def _create_item(self, session: AsyncSession, person: Person, now: datetime) -> ItemRow:
+    async def _create_item(self, work: DraftWork, person: Person, now: datetime) -> Item:
         year = now.astimezone(self._zone).year
-        number = await self._next_number(session, year)
+        number = await work.next_number(year)
         state = State.COLLECTING
-        item = ItemRow(
-            code=f"{self._prefix}-{year}-{number:04d}",
-            officer_id=person.id,
-            section=person.section,
-            created_at=now,
-            updated_at=now,
-            delivered_state=state.value,  # a new draft has nobody to tell
-            media=[],
-            publications=[],
-        )
-        apply_changes(item, enter_step(state, now, self._clock), now)
-        session.add(item)
-        await session.flush()
-        session.add(
-            EventRow(
-                item_id=item.id,
+        draft = NewDraft(f"{self._prefix}-{year}-{number:04d}", person.id, person.section)
+        item = await work.create(draft, enter_step(state, now, self._clock), now)
+        work.record(
+            item.id,
+            NewEvent(
                 actor_id=person.id,
                 actor_name=person.full_name,
                 actor_role=Role.OFFICER.value,
                 action="created",
+                from_state=None,
                 to_state=state.value,
-                created_at=now,
-            )
+                note=None,
+                at=now,
+            ),
         )
-        await session.execute(
-            update(PersonRow).where(PersonRow.id == person.id).values(current_draft_id=item.id)
-        )
+        await work.set_current_draft(person.id, item.id)
         return item
 
-    async def _next_number(self, session: AsyncSession, year: int) -> int:
-        bumped = await session.execute(
-            update(CodeCounter)
-            .where(CodeCounter.year == year)
-            .values(last=CodeCounter.last + 1)
-            .returning(CodeCounter.last)
-        )
-        number = bumped.scalar_one_or_none()
-        if number is not None:
-            return int(number)
-        session.add(CodeCounter(year=year, last=1))
-        await session.flush()
-        return 1
-
     async def select_draft(self, person: Person, item_id: int) -> Item:
-        async with self._sessions.begin() as session:
-            item = await session.get(ItemRow, item_id)
+        async with self._units() as work:
+            item = await work.item(item_id)
             if item is None or item.officer_id != person.id:
                 raise WorkflowError("error.item_unknown")
             if item.state != State.COLLECTING.value:
                 raise WorkflowError("error.not_now", state=item.state)
-            db_person = await session.get(PersonRow, person.id)
-            assert db_person is not None
-            db_person.current_draft_id = item.id
-            return values.item(item)
+            await work.set_current_draft(person.id, item.id)
+            return item
 
     async def receive(
         self,
@@ -209,7 +162,7 @@ class DraftService:
                 # transaction: one commit for the officer's message.
                 received = await self._receive(person, open_draft, files, text, now, action, code)
                 break
-            except IntegrityError:
+            except Conflict:
                 # Two new drafts raced for the same number; the counter moved, try again.
                 if attempt == 4:
                     raise
@@ -261,43 +214,26 @@ class DraftService:
         """The addition itself, one transaction (committed when this returns), into
         ``item_id`` while it is still the officer's open draft, else into a new one."""
         actor = actor_of(person)
-        async with self._sessions.begin() as session:
+        async with self._units() as work:
             item = None
             if item_id is not None:
-                item = await session.get(ItemRow, item_id, with_for_update=True)
+                item = await work.locked(item_id)
             created = item is None or item.state != State.COLLECTING.value
             if item is None or created:
-                item = await self._create_item(session, person, now)
+                item = await self._create_item(work, person, now)
             code.append(item.code)
-            transition(view_of(values.item(item)), actor, action, now)
-            added: list[MediaRow] = []
+            transition(view_of(item), actor, action, now)
             position = max((m.position for m in item.media), default=0)
             for incoming in files:
                 position += 1
-                media = MediaRow(
-                    item_id=item.id,
-                    kind=incoming.kind,
-                    telegram_file_id=incoming.telegram_file_id,
-                    telegram_unique_id=incoming.telegram_unique_id,
-                    media_group_id=incoming.media_group_id,
-                    file_name=incoming.file_name,
-                    mime_type=incoming.mime_type,
-                    size=incoming.size,
-                    source_message_id=incoming.source_message_id,
-                    position=position,
-                    received_at=now,
-                )
-                item.media.append(media)
-                added.append(media)
-                session.add(
-                    self._receipt(
-                        item, person, Action.ADD_MEDIA, now, f"#{position} {incoming.kind}"
-                    )
-                )
+                await work.add_media(item.id, incoming, position, now)
+                receipt = f"#{position} {incoming.kind}"
+                work.record(item.id, self._receipt(item, person, Action.ADD_MEDIA, now, receipt))
             refused = None
+            fields: dict[str, object] = {"updated_at": now}
             if text and text.strip():
                 try:
-                    item.title, item.body = absorb_text(item.title, item.body, text)
+                    fields["title"], fields["body"] = absorb_text(item.title, item.body, text)
                 except WorkflowError as error:
                     if not files:
                         raise
@@ -305,33 +241,26 @@ class DraftService:
                     refused = error
                 else:
                     note = text.strip()[:2000]
-                    session.add(self._receipt(item, person, Action.EDIT_TEXT, now, note))
-            item.updated_at = now
-            receipts = [
-                e for e in session.new if isinstance(e, EventRow) and e.action == action.value
-            ]
-            card = await session.scalar(
-                select(Card).where(Card.item_id == item.id, Card.chat_id == person.id)
-            )
+                    work.record(item.id, self._receipt(item, person, Action.EDIT_TEXT, now, note))
+            await work.change(item.id, Changes(fields), now)
+            card = await work.card_in(item.id, person.id)
             # Written now: the values carry the new version and the files' ids.
-            await session.flush()
+            saved, added, events = await work.saved(item.id)
+            receipts = [e for e in events if e.action == action.value]
             return DraftUpdate(
-                item=values.item(item),
+                item=saved,
                 created=created,
-                media=[values.media(m) for m in added],
+                media=added,
                 text_refused=refused,
-                last_event=values.event(receipts[-1]) if receipts else None,
-                card=None if card is None else CardSpot(card.message_id, card.audience),
+                last_event=receipts[-1] if receipts else None,
+                card=card,
             )
 
     @staticmethod
-    def _receipt(
-        item: ItemRow, person: Person, action: Action, now: datetime, note: str
-    ) -> EventRow:
+    def _receipt(item: Item, person: Person, action: Action, now: datetime, note: str) -> NewEvent:
         """What the officer added to a draft, for the record."""
         state = State(item.state).value
-        return EventRow(
-            item_id=item.id,
+        return NewEvent(
             actor_id=person.id,
             actor_name=person.full_name,
             actor_role=Role.OFFICER.value,
@@ -339,26 +268,14 @@ class DraftService:
             from_state=state,
             to_state=state,
             note=note,
-            created_at=now,
+            at=now,
         )
 
     async def note_download_failure(self, media_id: int) -> int:
         """Count a failed download; returns how many there have been."""
-        async with self._sessions.begin() as session:
-            media = await session.get(MediaRow, media_id)
-            if media is None:
-                return 0
-            media.download_attempts += 1
-            return media.download_attempts
+        async with self._units() as work:
+            return await work.note_download_failure(media_id)
 
     async def pending_downloads(self, limit: int = 50) -> list[Media]:
-        async with self._sessions() as session:
-            result = await session.scalars(
-                select(MediaRow)
-                # Never given up on: an original is part of the record. Fresh failures
-                # first, so one file that keeps failing does not hold up the others.
-                .where(MediaRow.blob_key.is_(None), MediaRow.refused.is_(None))
-                .order_by(MediaRow.download_attempts, MediaRow.id)
-                .limit(limit)
-            )
-            return [values.media(row) for row in result]
+        async with self._units.read() as work:
+            return await work.pending_downloads(limit)
