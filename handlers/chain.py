@@ -14,7 +14,6 @@ from bot.ports.blobs import BlobStoreError
 from bot.usecases.archive import archive_due
 from bot.usecases.chain import keep_chain
 from handlers.common import WartaContext
-from storage.audit import ChainStore
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +30,10 @@ _failed: dict[str, datetime] = {}
 
 async def chain_sweep(context: WartaContext) -> None:
     services = context.services
-    assert services.engine is not None
+    if services.chain is None:
+        return
     anchor = await keep_chain(
-        ChainStore(services.engine),
+        services.chain,
         services.settings.data_dir / "audit" / "chain-heads.txt",
         services.now(),
         services.zone,

@@ -15,27 +15,22 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.core.heartbeat import mark_stopped
 from bot.shell.config import Settings
 from bot.shell.timers import beat, start_timers
-from bot.shell.wiring import build_services, build_targets, public_files, retry_policy
+from bot.shell.wiring import build_outbox, build_sender, build_services, public_files
 from bot.usecases.services import utc_now
 from handlers import register
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
 from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.publishing import ChatListener
-from handlers.sender import Sender, pace_for
 from handlers.start import set_default_menus
-from publisher.outbox import Outbox
 from storage.blobs import LocalBlobStore
-from storage.card_facts import read_card_facts
-from storage.db import make_sessions, upgrade_database_async
-from storage.deliveries import Deliveries
-from storage.outgoing import OutgoingStore
-from storage.publications import PublicationStore
+from storage.db import create_engine, upgrade_database_async
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +40,8 @@ CONCURRENT_UPDATES = 8
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> WartaApp:
     """Build warta's PTB application; ``clock`` lets tests move time."""
-    services = build_services(settings, clock)
+    engine = create_engine(settings.effective_database_url)
+    services = build_services(settings, engine, clock)
     app: Application[Any, WartaContext, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.token())
@@ -62,25 +58,12 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .write_timeout(120)  # uploads of videos on a slow uplink
         .get_updates_read_timeout(settings.poll_timeout + 10)
         .post_init(partial(_post_init, settings))
-        .post_shutdown(_post_shutdown)
+        .post_shutdown(partial(_post_shutdown, engine))
         .build()
     )
-    assert services.engine is not None
     files = public_files(settings, services.blobs)
-    outbox = Outbox(
-        PublicationStore(make_sessions(services.engine)),
-        build_targets(settings, app.bot, services.blobs, services.engine, files),
-        retry_policy(settings),
-        clock,
-    )
-    sessions = make_sessions(services.engine)
-    sender = Sender(
-        OutgoingStore(sessions),
-        Deliveries(sessions),
-        partial(read_card_facts, sessions),
-        pace_for(settings.group_messages_per_minute),
-        clock,
-    )
+    outbox = build_outbox(settings, app.bot, services.blobs, engine, files, clock)
+    sender = build_sender(settings, engine, clock)
     attach(app, Wired(services, sender, outbox, files))
     register(app)
     return app
@@ -126,10 +109,11 @@ async def _post_init(
         )
 
 
-async def _post_shutdown(app: Application[Any, WartaContext, Any, Any, Any, Any]) -> None:
+async def _post_shutdown(
+    engine: AsyncEngine, app: Application[Any, WartaContext, Any, Any, Any, Any]
+) -> None:
     wired = wired_of(app)
     services = wired.services
     await asyncio.to_thread(mark_stopped, services.settings.data_dir)
     await wired.outbox.close()
-    if services.engine is not None:
-        await services.engine.dispose()
+    await engine.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -27,18 +28,25 @@ from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
 from bot.usecases.services import Services, Work, utc_now
+from handlers.sender import Sender, pace_for
 from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
 from publisher.model import PublishError, Target
+from publisher.outbox import Outbox
 from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
+from storage.audit import ChainStore
 from storage.blob_stores import blob_store
+from storage.card_facts import read_card_facts
 from storage.chats import SqlChats
-from storage.db import create_engine, make_sessions
+from storage.db import make_sessions
+from storage.deliveries import Deliveries
 from storage.drafts import SqlDraftWork
 from storage.items import SqlItemWork
+from storage.outgoing import OutgoingStore
 from storage.people import SqlPeopleWork
+from storage.publications import PublicationStore
 from storage.records import SqlRecords
 from storage.units import units
 from storage.work import SqlAbsenceWork, SqlOriginalsWork, SqlQueueWork, SqlReminderWork
@@ -246,8 +254,9 @@ def blobs_for(settings: Settings) -> BlobStore:
     )
 
 
-def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
-    engine = create_engine(settings.effective_database_url)
+def build_services(
+    settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now
+) -> Services:
     sessions = make_sessions(engine)
     zone = ZoneInfo(settings.timezone)
     calendar = office_calendar(settings)
@@ -268,7 +277,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
         blobs=blobs,
         t=Translator(settings.default_language),
         zone=zone,
-        engine=engine,
+        chain=ChainStore(engine),
         work=Work(
             queue=units(sessions, SqlQueueWork),
             absences=units(sessions, SqlAbsenceWork),
@@ -322,4 +331,33 @@ def month_archives(
         folder=settings.data_dir / "archive",
         office=settings.office_name,
         sop=settings.sop_number,
+    )
+
+
+def build_outbox(
+    settings: Settings,
+    bot: Bot,
+    blobs: BlobStore,
+    engine: AsyncEngine,
+    files: PublicFiles,
+    clock: Callable[[], datetime],
+) -> Outbox:
+    """The outbox worker with every enabled target."""
+    return Outbox(
+        PublicationStore(make_sessions(engine)),
+        build_targets(settings, bot, blobs, engine, files),
+        retry_policy(settings),
+        clock,
+    )
+
+
+def build_sender(settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime]) -> Sender:
+    """The durable sender, paced per chat."""
+    sessions = make_sessions(engine)
+    return Sender(
+        OutgoingStore(sessions),
+        Deliveries(sessions),
+        partial(read_card_facts, sessions),
+        pace_for(settings.group_messages_per_minute),
+        clock,
     )

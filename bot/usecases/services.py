@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.ports.absences import AbsenceWork
@@ -21,6 +19,7 @@ from bot.ports.originals import OriginalsWork
 from bot.ports.queue import QueueWork
 from bot.ports.units import Units
 from bot.usecases.archive import MonthArchives
+from bot.usecases.chain import Chain
 from bot.usecases.chats import ChatService
 from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
@@ -79,7 +78,8 @@ class Services:
     zone: ZoneInfo
     # For the use cases that open their own units of work.
     work: Work
-    engine: AsyncEngine | None = None
+    # The history's hash chain (the chain timer); None in tests without one.
+    chain: Chain | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.
     reminders: ReminderSweep | None = None
     # The monthly SOP report (/laporan); None in tests without one.
