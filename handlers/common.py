@@ -22,12 +22,11 @@ from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import truncate
 from bot.core.values import Person
 from bot.core.workflow import Role
+from bot.ports.outgoing import Deliveries, OutgoingRows
 from bot.usecases.people import TelegramUser, roles_of
 from bot.usecases.services import Services
 from publisher.files import PublicFiles
 from publisher.outbox import Outbox
-from storage.deliveries import Deliveries
-from storage.outgoing import OutgoingStore
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ T = TypeVar("T")
 class SenderPort(Protocol):
     """What handlers ask of the durable sender (:class:`handlers.sender.Sender`)."""
 
-    store: OutgoingStore
+    store: OutgoingRows
     deliveries: Deliveries
 
     def chat_moved(self) -> None: ...

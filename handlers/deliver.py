@@ -13,6 +13,7 @@ from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.outgoing import Kind
 from bot.core.text import esc, excerpt
 from bot.core.workflow import State
+from bot.ports.outgoing import DROPPED, SENT, Finished, PlacedCard, Queued
 from handlers.announce import (
     Calls,
     draw_card,
@@ -25,7 +26,6 @@ from handlers.cards import full_text_parts, history_text, live_media
 from handlers.common import WartaContext
 from handlers.reminders import send_digest, send_reminder
 from handlers.reports import send_report
-from storage.outgoing import DROPPED, SENT, Finished, PlacedCard, Queued
 
 
 async def execute(

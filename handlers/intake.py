@@ -34,6 +34,7 @@ from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
 from bot.ports.blobs import BlobStoreError
 from bot.ports.drafts import IncomingMedia
+from bot.ports.file_checks import FileRefused
 from bot.usecases.drafts import DraftUpdate
 from bot.usecases.originals import keep_original, refuse_original
 from handlers.announce import tell_log_chat
@@ -42,7 +43,6 @@ from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
 from handlers.telegram_files import fetch
-from storage.file_checks import FileRefused, check_file
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ async def download(context: WartaContext, media: Media) -> bool:
         await fetch(telegram_file, target, local_mode=local)
         # What it is, from its bytes: a file warta cannot take leaves the item now,
         # not at publishing.
-        checked = await asyncio.to_thread(check_file, target, media.kind, media.mime_type)
+        checked = await asyncio.to_thread(services.check_file, target, media.kind, media.mime_type)
         ref = await blobs.put_file(target)
     except FileRefused as refused:
         target.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.outgoing import Kind, Message
 from bot.core.pace import Pace, Window
+from bot.ports.outgoing import Deliveries, Finished, OutgoingRows, Queued
 from handlers.announce import (
     Calls,
     chat_language,
@@ -33,8 +34,6 @@ from handlers.announce import (
 from handlers.cards import full_text_parts, live_media
 from handlers.common import WartaContext
 from handlers.deliver import execute
-from storage.deliveries import Deliveries
-from storage.outgoing import Finished, OutgoingStore, Queued
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def pace_for(group_per_minute: int) -> Pace:
 class Sender:
     def __init__(
         self,
-        store: OutgoingStore,
+        store: OutgoingRows,
         deliveries: Deliveries,
         read_facts: Callable[[int], Awaitable[CardFacts | None]],
         pace: Pace,

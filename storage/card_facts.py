@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.card_facts import CardFacts, CardSpot
 from bot.core.publication import OUTBOX_EVENTS
+from bot.ports.outgoing import UNFINISHED
 from storage import values
 from storage.loading import WITH_FILES, WITHOUT_ROLES
 from storage.models import Card, OutgoingRow
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
 from storage.models import Person as PersonRow
-from storage.outgoing import UNFINISHED
 
 
 async def read_card_facts(

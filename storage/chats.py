@@ -15,9 +15,9 @@ from bot.core.purposes import Purpose
 from bot.core.values import Person
 from bot.core.workflow import Role
 from bot.ports.chats import StoredPrompt
+from bot.ports.outgoing import UNFINISHED
 from storage import values as to_value
 from storage.models import Card, Event, OutgoingRow, Prompt, TeamChat
-from storage.outgoing import UNFINISHED
 from storage.prompts import forget_prompt
 
 

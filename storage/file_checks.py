@@ -15,7 +15,6 @@ import os
 import re
 import struct
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import filetype
@@ -23,6 +22,7 @@ from PIL import Image
 from pillow_heif import register_heif_opener
 
 from bot.core.media_limits import MAX_PIXELS
+from bot.ports.file_checks import Checked, FileRefused
 
 # Pictures above this are not decoded here even at a reduced size (only their header
 # and structure are read): decoding them whole would cost more memory than it tells.
@@ -45,29 +45,6 @@ _OFFICE = {
 }
 _ODT = "application/vnd.oasis.opendocument.text"
 DOCUMENTS = {"application/pdf", _ODT, *_OFFICE}
-
-
-@dataclass(frozen=True)
-class FileRefused(Exception):
-    """Why a file is not taken: a catalog key (``intake.refused.<reason>``) and what
-    the sentence needs."""
-
-    reason: str
-    params: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return f"intake.refused.{self.reason}"
-
-
-@dataclass(frozen=True)
-class Checked:
-    """An accepted file: its kind as warta treats it and its type as read."""
-
-    kind: str  # photo / video / document / animation
-    mime: str
-    width: int | None = None
-    height: int | None = None
 
 
 def check_file(path: Path, claimed_kind: str, claimed_mime: str | None = None) -> Checked:

@@ -16,73 +16,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.outgoing import Kind, Message
+from bot.ports.outgoing import (
+    DROPPED,
+    FAILED,
+    SENDING,
+    SENT,
+    SUPERSEDED,
+    UNFINISHED,
+    WAITING,
+    Finished,
+    Queued,
+)
 from storage.models import Card, Item, OutgoingRow
-
-# Waiting for the sender (the stored value keeps its first name, "pending").
-WAITING = "pending"
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-SUPERSEDED = "superseded"
-DROPPED = "dropped"
-UNFINISHED = (WAITING, SENDING, FAILED)
-
-
-@dataclass(frozen=True)
-class PlacedCard:
-    """An item's card is now this message in that chat, seen by ``audience``."""
-
-    item_id: int
-    chat_id: int
-    message_id: int
-    audience: str
-
-
-@dataclass(frozen=True)
-class Finished:
-    """How a claimed row went: ``sent`` or ``dropped`` (nothing to send), and the card
-    its call placed, if any."""
-
-    row_id: int
-    status: str
-    card: PlacedCard | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Queued:
-    """One row, as the sender sees it."""
-
-    id: int
-    chat_id: int
-    kind: Kind
-    item_id: int | None
-    audience: str | None
-    repost: bool
-    key: str | None
-    params: dict[str, str] = field(default_factory=dict)
-    translate: tuple[str, ...] = ()
-    attempts: int = 0
-    created_at: datetime | None = None
-    # Of a message that takes several calls, how many went before a failed try.
-    calls_done: int = 0
-
-    @property
-    def hands_over(self) -> bool:
-        """Whether it gives the item to a step's people (its files, preview or card)."""
-        return self.kind in (Kind.FILES, Kind.PREVIEW) or (self.kind is Kind.CARD and self.repost)
-
-    @property
-    def new(self) -> bool:
-        """Whether it posts new messages (a card may only be edited)."""
-        return self.kind is not Kind.CARD or self.repost
 
 
 def _queued(row: OutgoingRow) -> Queued:

@@ -18,6 +18,7 @@ from bot.core import values
 from bot.core.publication import (
     CANCELLED,
     DONE,
+    OPEN,
     PENDING,
     PUBLISHED,
     REMOVED,
@@ -218,3 +219,17 @@ async def _record(session: AsyncSession, row: Publication, status: str, at: date
             created_at=at,
         )
     )
+
+
+async def open_publications(
+    sessions: async_sessionmaker[AsyncSession],
+) -> list[tuple[str, values.Publication]]:
+    """Every publication or takedown still to do, with its item's code (``warta outbox``)."""
+    async with sessions() as session:
+        result = await session.execute(
+            select(Item.code, Publication)
+            .join(Item, Item.id == Publication.item_id)
+            .where(Publication.status.in_(sorted(OPEN)))
+            .order_by(Publication.item_id, Publication.id)
+        )
+        return [(code, to_value.publication(row)) for code, row in result]

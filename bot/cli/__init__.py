@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.cli.doctor import cmd_doctor, local_link_warnings, write_problem
@@ -29,7 +28,8 @@ from bot.cli.token import (
 )
 from bot.core.heartbeat import heartbeat_state
 from bot.core.months import Month
-from bot.core.publication import OPEN, UNCERTAIN
+from bot.core.publication import UNCERTAIN
+from bot.core.values import Publication
 from bot.shell.config import ConfigError, Settings, load_settings
 from bot.shell.logs import configure
 
@@ -153,22 +153,13 @@ def cmd_outbox(settings: Settings) -> int:
     return 1 if trouble else 0
 
 
-async def _open_publications(settings: Settings) -> list[tuple[str, Any]]:
-    from sqlalchemy import select
-
+async def _open_publications(settings: Settings) -> list[tuple[str, Publication]]:
     from storage.db import create_engine, make_sessions
-    from storage.models import Item, Publication
+    from storage.publications import open_publications
 
     engine = create_engine(settings.effective_database_url)
     try:
-        async with make_sessions(engine)() as session:
-            result = await session.execute(
-                select(Item.code, Publication)
-                .join(Item, Item.id == Publication.item_id)
-                .where(Publication.status.in_(sorted(OPEN)))
-                .order_by(Publication.item_id, Publication.id)
-            )
-            return [(code, publication) for code, publication in result]
+        return await open_publications(make_sessions(engine))
     finally:
         await engine.dispose()
 

@@ -43,6 +43,7 @@ from storage.chats import SqlChats
 from storage.db import make_sessions
 from storage.deliveries import Deliveries
 from storage.drafts import SqlDraftWork
+from storage.file_checks import check_file
 from storage.items import SqlItemWork
 from storage.outgoing import OutgoingStore
 from storage.people import SqlPeopleWork
@@ -278,6 +279,7 @@ def build_services(
         t=Translator(settings.default_language),
         zone=zone,
         chain=ChainStore(engine),
+        check_file=check_file,
         work=Work(
             queue=units(sessions, SqlQueueWork),
             absences=units(sessions, SqlAbsenceWork),

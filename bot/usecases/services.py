@@ -15,6 +15,7 @@ from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.ports.absences import AbsenceWork
 from bot.ports.blobs import BlobStore
+from bot.ports.file_checks import FileCheck
 from bot.ports.originals import OriginalsWork
 from bot.ports.queue import QueueWork
 from bot.ports.units import Units
@@ -78,6 +79,8 @@ class Services:
     zone: ZoneInfo
     # For the use cases that open their own units of work.
     work: Work
+    # What a received file really is (its bytes read off the event loop).
+    check_file: FileCheck
     # The history's hash chain (the chain timer); None in tests without one.
     chain: Chain | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.

@@ -1,7 +1,8 @@
 """Counting what warta asks of its database: transactions begun, commits, SQL statements.
 
-Attached to warta's own engine (``services.engine``) with SQLAlchemy's connection
-events, so every session of the bot counts: the handler's, the sender's, the outbox's.
+Attached to every engine with SQLAlchemy's connection events, counting those on warta's
+own database (the office's ``effective_database_url``), so every session of the bot
+counts: the handler's, the sender's, the outbox's.
 Each event is stamped with ``time.monotonic()``, the clock the fake Bot API stamps its
 calls with (``ApiCall.at``), so a count can stop at the moment a tap was answered.
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 
 @dataclass(frozen=True)
@@ -30,28 +31,34 @@ class Counts:
 
 
 class SqlCounter:
-    """Every begin, commit and statement on one engine, with when it happened."""
+    """Every begin, commit and statement on one database, with when it happened."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine.sync_engine
+    def __init__(self, database_url: str) -> None:
+        self._database = make_url(database_url).database
         self.events: list[tuple[float, str, str]] = []
-        event.listen(self._engine, "begin", self._begin)
-        event.listen(self._engine, "commit", self._commit)
-        event.listen(self._engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "begin", self._begin)
+        event.listen(Engine, "commit", self._commit)
+        event.listen(Engine, "before_cursor_execute", self._statement)
 
     def close(self) -> None:
-        event.remove(self._engine, "begin", self._begin)
-        event.remove(self._engine, "commit", self._commit)
-        event.remove(self._engine, "before_cursor_execute", self._statement)
+        event.remove(Engine, "begin", self._begin)
+        event.remove(Engine, "commit", self._commit)
+        event.remove(Engine, "before_cursor_execute", self._statement)
 
-    def _begin(self, *_: Any) -> None:
-        self.events.append((time.monotonic(), "begin", ""))
+    def _ours(self, conn: Connection) -> bool:
+        return conn.engine.url.database == self._database
 
-    def _commit(self, *_: Any) -> None:
-        self.events.append((time.monotonic(), "commit", ""))
+    def _begin(self, conn: Connection, *_: Any) -> None:
+        if self._ours(conn):
+            self.events.append((time.monotonic(), "begin", ""))
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        self.events.append((time.monotonic(), "statement", statement))
+    def _commit(self, conn: Connection, *_: Any) -> None:
+        if self._ours(conn):
+            self.events.append((time.monotonic(), "commit", ""))
+
+    def _statement(self, conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if self._ours(conn):
+            self.events.append((time.monotonic(), "statement", statement))
 
     def mark(self) -> float:
         return time.monotonic()

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from handlers.common import wired_of
 from tests.e2e.harness import FakeBotAPI, sample_jpeg
 from tests.e2e.office import Office, card, channel_posts, code_in, publishing_office
 from tests.e2e.sqlcount import Counts, SqlCounter
@@ -75,7 +74,7 @@ def answered_at(o: Office, since: int) -> float:
 
 async def test_everyday_steps_stay_within_their_statement_budgets(office: Office) -> None:
     o = office
-    counter = SqlCounter(wired_of(o.h.app).services.engine)
+    counter = SqlCounter(o.h.settings.effective_database_url)
     report: dict[str, Counts] = {}
     try:
         _, report["/start"] = await counted(o, counter, o.officer.sends("/start"))

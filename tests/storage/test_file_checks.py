@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 # Importing it registers the HEIC/HEIF opener the samples below are made with.
-from storage.file_checks import Checked, FileRefused, check_file
+from bot.ports.file_checks import Checked, FileRefused
+from storage.file_checks import check_file
 from tests.fakebotapi.samples import png_header_only
 
 PDF = (

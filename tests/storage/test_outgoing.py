@@ -9,16 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.outgoing import Kind, Message
+from bot.ports.outgoing import FAILED, SENT, SUPERSEDED, WAITING, Finished, PlacedCard
 from storage.models import Card, Item, Person
-from storage.outgoing import (
-    FAILED,
-    SENT,
-    SUPERSEDED,
-    WAITING,
-    Finished,
-    OutgoingStore,
-    PlacedCard,
-)
+from storage.outgoing import OutgoingStore
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 GROUP = -100200
