@@ -53,8 +53,8 @@ def _write_video(path: Path, mebibytes: int) -> None:
 
 
 async def _publish(variant: str, data_dir: Path) -> Path:
+    from bot.ports.targets import ArticleMedia
     from publisher.files import PublicFiles
-    from publisher.model import ArticleMedia
     from publisher.mp4meta import strip_mp4_metadata
     from publisher.public_media import PublicMediaFolder
     from storage.blobs import LocalBlobStore

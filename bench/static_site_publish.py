@@ -61,8 +61,8 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageDraw  # noqa: E402
 
+from bot.ports.targets import Article, ArticleMedia, make_slug  # noqa: E402
 from publisher.files import PublicFiles  # noqa: E402
-from publisher.model import Article, ArticleMedia, make_slug  # noqa: E402
 from publisher.public_media import PublicMediaFolder  # noqa: E402
 from publisher.static_site import StaticSite  # noqa: E402
 from storage.blobs import LocalBlobStore  # noqa: E402

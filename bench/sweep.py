@@ -44,12 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bot.core.publish_policy import RetryPolicy  # noqa: E402
 from bot.core.standards import StepClock, TimeStandards  # noqa: E402
 from bot.shell.config import load_settings  # noqa: E402
 from bot.shell.office_calendar import office_calendar  # noqa: E402
 from bot.usecases.items import ItemService  # noqa: E402
-from publisher.outbox import Outbox  # noqa: E402
-from publisher.policy import RetryPolicy  # noqa: E402
+from bot.usecases.outbox import Outbox  # noqa: E402
 from storage.db import create_engine, make_sessions, upgrade_database_async  # noqa: E402
 from storage.deliveries import Deliveries  # noqa: E402
 from storage.items import SqlItemWork  # noqa: E402

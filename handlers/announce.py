@@ -25,12 +25,11 @@ from bot.core.purposes import Purpose
 from bot.core.text import esc
 from bot.core.values import Event, Item, Media, Person
 from bot.core.workflow import Action
+from bot.ports.articles import article_of
 from bot.usecases.moves import Outcome
 from handlers.card_menus import menu_keyboard
 from handlers.cards import CardView, live_media, render_card
 from handlers.common import WartaContext, guarded
-from publisher.articles import article_of
-from publisher.prepare import prepare
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -301,7 +300,7 @@ async def _prepare(context: WartaContext) -> None:
     assert context.job is not None and isinstance(context.job.data, Item)
     item = context.job.data
     article = article_of(item, context.services.now())
-    ready = await prepare(context.public_files, article)
+    ready = await context.public_files.prepare(article)
     log.info("%s: %d of %d files ready to publish", item.code, ready, len(article.media))
 
 

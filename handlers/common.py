@@ -23,10 +23,10 @@ from bot.core.text import truncate
 from bot.core.values import Person
 from bot.core.workflow import Role
 from bot.ports.outgoing import Deliveries, OutgoingRows
+from bot.ports.targets import PublicCopies
+from bot.usecases.outbox import Outbox
 from bot.usecases.people import TelegramUser, roles_of
 from bot.usecases.services import Services
-from publisher.files import PublicFiles
-from publisher.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class Wired:
     services: Services
     sender: SenderPort
     outbox: Outbox
-    files: PublicFiles
+    files: PublicCopies
 
 
 _WIRED = "warta"  # the one bot_data key, known only here
@@ -119,7 +119,7 @@ class WartaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         return wired_of(self.application).outbox
 
     @property
-    def public_files(self) -> PublicFiles:
+    def public_files(self) -> PublicCopies:
         return wired_of(self.application).files
 
 

@@ -1,7 +1,7 @@
 """The publishing step in the chats: the scheduler's sweep, the outbox's news, the
 schedule menu.
 
-The outbox (``publisher.outbox``) does the publishing; this module tells people about
+The outbox (``bot.usecases.outbox``) does the publishing; this module tells people about
 it. The sweep runs on PTB's job queue every few seconds and right after any move that
 publishes, takes down or retries, so an approved item goes out within seconds of the
 tap, a scheduled one at its time (after a restart too: the time is a row), and with
@@ -22,6 +22,7 @@ from bot.core.purposes import Purpose
 from bot.core.text import esc, excerpt
 from bot.core.when import WhenError, resolve_quick
 from bot.core.workflow import Action, State, WorkflowError, transition
+from bot.ports.targets import PublishError
 from bot.usecases.items import actor_of
 from bot.usecases.moves import StaleItem
 from handlers.announce import announce, refresh_cards, targets
@@ -36,7 +37,6 @@ from handlers.outcomes import explain, explain_when
 from handlers.prompts import ask
 from handlers.tap_guard import Tapped, on_tap
 from handlers.tap_moves import move_from_tap
-from publisher.model import PublishError
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bot.core import values
 from bot.core.archive_manifest import NoPublicCopy, PublicCopy
-from publisher.articles import article_of
+from bot.ports.articles import article_of
+from bot.ports.targets import PublishError
 from publisher.files import PublicFiles
-from publisher.model import PublishError
 
 
 class ArchiveCopies:

@@ -21,8 +21,8 @@ from functools import partial
 from pathlib import Path
 
 from bot.ports.blobs import BlobNotFoundError, BlobStore, hash_stream
+from bot.ports.targets import ArticleMedia, PublishError
 from publisher.documents import CLEANED_TYPES, UncleanableDocument, clean_document
-from publisher.model import ArticleMedia, PublishError
 from publisher.mp4meta import NotMp4, strip_mp4_file
 from publisher.posters import NoPoster, poster_jpeg
 from publisher.renditions import (

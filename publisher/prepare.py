@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from bot.ports.targets import Article, PublishError
 from publisher.files import PublicFiles, is_image, is_mp4
-from publisher.model import Article, PublishError
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +34,13 @@ async def prepare(files: PublicFiles, article: Article) -> int:
             continue
         ready += 1
     return ready
+
+
+class AheadOfPublishing:
+    """:class:`bot.ports.targets.PublicCopies` on the public files."""
+
+    def __init__(self, files: PublicFiles) -> None:
+        self._files = files
+
+    async def prepare(self, article: Article) -> int:
+        return await prepare(self._files, article)

@@ -13,8 +13,8 @@ import os
 import shutil
 from pathlib import Path
 
+from bot.ports.targets import ArticleMedia, PublishError
 from publisher.files import PublicFile, PublicFiles, StoredRendition
-from publisher.model import ArticleMedia, PublishError
 
 
 class PublicMediaFolder:

@@ -64,9 +64,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.ports.targets import Article, ErrorKind, PublishedRef, PublishError
 from publisher.html import text_to_html
 from publisher.http import NEVER_SENT
-from publisher.model import Article, ErrorKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 
 if TYPE_CHECKING:

@@ -256,7 +256,7 @@ class Publication(Base):
     # The last failure may have reached the target (a timeout after sending).
     ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str | None] = mapped_column(Text)
-    # The failure in terms a publisher can act on (``publisher.model.ErrorKind``).
+    # The failure in terms a publisher can act on (``bot.ports.targets.ErrorKind``).
     error_kind: Mapped[str | None] = mapped_column(String(20))
     remote_id: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(Text)

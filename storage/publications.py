@@ -1,4 +1,4 @@
-"""The publication rows the outbox drives (:mod:`publisher.outbox`), behind the port
+"""The publication rows the outbox drives (:mod:`bot.usecases.outbox`), behind the port
 :class:`bot.ports.publications.Publications`: each step its own short transaction, so
 the outbox never holds one open across a call to a target.
 

@@ -166,8 +166,8 @@ async def _open_publications(settings: Settings) -> list[tuple[str, Publication]
 
 def cmd_site(settings: Settings, action: str, host: str, port: int) -> int:
     """``build`` regenerates every page; ``serve`` previews the site (built if missing)."""
+    from bot.ports.targets import PublishError
     from bot.shell.wiring import blobs_for, public_files, static_site_from_settings
-    from publisher.model import PublishError
     from publisher.static_site import serve
 
     configure(secrets=_secrets(settings))

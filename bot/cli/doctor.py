@@ -203,8 +203,8 @@ async def _check_publishing(settings: Settings) -> list[tuple[str, str]]:
         except OSError as error:
             lines.append(("static site", f"FAILED: cannot write {site_dir} ({error.strerror})"))
     if "wordpress" in names:
+        from bot.ports.targets import PublishError
         from bot.shell.wiring import wordpress_from_settings
-        from publisher.model import PublishError
 
         files = public_files(settings, blobs_for(settings))
         wordpress = wordpress_from_settings(settings, files)

@@ -1,6 +1,6 @@
 """The publications port: the rows the outbox drives to each target, one short step at a
 time, and what each step returns. ``storage.publications`` implements it; the outbox
-(``publisher.outbox``) never holds a transaction open across a call to a target."""
+(``bot.usecases.outbox``) never holds a transaction open across a call to a target."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from handlers.limiter import RetryAfterLimiter
 from handlers.ordering import PerChatUpdateProcessor
 from handlers.publishing import ChatListener
 from handlers.start import set_default_menus
+from publisher.prepare import AheadOfPublishing
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine, upgrade_database_async
 
@@ -64,7 +65,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
     files = public_files(settings, services.blobs)
     outbox = build_outbox(settings, app.bot, services.blobs, engine, files, clock)
     sender = build_sender(settings, engine, clock)
-    attach(app, Wired(services, sender, outbox, files))
+    attach(app, Wired(services, sender, outbox, AheadOfPublishing(files)))
     register(app)
     return app
 

@@ -22,7 +22,7 @@ one line, wrapped here):
   key of the refusal; ``outcome=error`` (WARNING) when the transaction failed.
 
 - ``warta.publish`` (:data:`PUBLISH`): every attempt of the outbox on one target
-  (``publisher.outbox``); ``op`` is ``publish``, ``takedown`` or ``lookup`` (finding
+  (``bot.usecases.outbox``); ``op`` is ``publish``, ``takedown`` or ``lookup`` (finding
   what an interrupted attempt left); ``outcome`` is ``ok``, ``found``, ``retry``,
   ``uncertain`` or ``skipped``::
 
@@ -33,7 +33,7 @@ one line, wrapped here):
 
   A failure is WARNING from the ``alert_after``-th attempt on (and an uncertain
   outcome, which a person must check), INFO before. ``reason`` is the short kind of
-  the failure (``publisher.model.ErrorKind``), never the target's answer (that stays in
+  the failure (``bot.ports.targets.ErrorKind``), never the target's answer (that stays in
   ``warta outbox`` and the alert); ``ambiguous=yes`` when the request may have arrived,
   ``alert=sent`` on the attempt that alerted the webmaster, ``lookup=missing|found``
   when a lookup came first. URLs are logged without any ``user:password@``.

@@ -15,8 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.i18n import Translator
+from bot.core.publish_policy import RetryPolicy, sort_key
 from bot.core.standards import StepClock
 from bot.ports.blobs import BlobStore
+from bot.ports.targets import PublishError, Target
 from bot.shell.config import ConfigError, Settings
 from bot.shell.office_calendar import office_calendar
 from bot.shell.report_files import ReportRenderer
@@ -24,6 +26,7 @@ from bot.usecases.archive import MonthArchives
 from bot.usecases.chats import ChatService
 from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
+from bot.usecases.outbox import Outbox
 from bot.usecases.people import PeopleService
 from bot.usecases.remind import ReminderSweep
 from bot.usecases.report import MonthlyReports
@@ -31,9 +34,6 @@ from bot.usecases.services import Services, Work, utc_now
 from handlers.sender import Sender, pace_for
 from publisher.archive_copies import ArchiveCopies
 from publisher.files import PublicFiles
-from publisher.model import PublishError, Target
-from publisher.outbox import Outbox
-from publisher.policy import RetryPolicy, sort_key
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.audit import ChainStore

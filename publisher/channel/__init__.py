@@ -11,7 +11,7 @@ copy when there is one.
 A post is all or nothing: when a later message fails, the messages already posted are
 deleted again, so a retry does not duplicate them. A channel cannot be searched, so
 after an ambiguous failure (a timeout after sending) :meth:`TelegramChannel.locate`
-says :class:`~publisher.model.CannotTell` and a person checks the channel. A published
+says :class:`~bot.ports.targets.CannotTell` and a person checks the channel. A published
 post is never edited in place; taking it down deletes its messages, or, for those
 Telegram no longer lets a bot delete, replaces their text with a short notice.
 
@@ -20,7 +20,7 @@ The parts:
 - :mod:`.layout`: the caption, follow-ups and albums of one article (no Telegram);
 - :mod:`.posting`: the Bot API calls that send them;
 - :mod:`.takedown`: deleting a post, or the notice in what cannot be deleted;
-- :mod:`.errors`: Telegram's failures as :class:`~publisher.model.PublishError`;
+- :mod:`.errors`: Telegram's failures as :class:`~bot.ports.targets.PublishError`;
 - :mod:`.target`: :class:`TelegramChannel`, the target that puts them together.
 
 The words warta adds itself (the link label, the takedown notice) come from the

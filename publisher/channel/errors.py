@@ -1,6 +1,6 @@
 """Telegram's failures in the publisher's words.
 
-The outbox decides what to do from a :class:`~publisher.model.PublishError`'s kind
+The outbox decides what to do from a :class:`~bot.ports.targets.PublishError`'s kind
 (wait, retry, tell the IT team) and whether it is ambiguous (the post may be in the
 channel already); the message keeps the detail for the IT team, never the bot token.
 """
@@ -19,8 +19,8 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.ports.targets import PublishError
 from publisher.http import NEVER_SENT
-from publisher.model import PublishError
 
 
 def says(exc: TelegramError, *phrases: str) -> bool:

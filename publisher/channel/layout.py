@@ -16,7 +16,7 @@ from typing import Literal
 from bot.core.i18n import Translator
 from bot.core.post import compose
 from bot.core.text import CAPTION_LIMIT, TEXT_LIMIT, utf16_len
-from publisher.model import Article
+from bot.ports.targets import Article
 
 #: Most items Telegram accepts in one album (sendMediaGroup takes 2-10).
 ALBUM_LIMIT = 10

@@ -15,8 +15,8 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, TelegramError
 
 from bot.core.i18n import DEFAULT_LANGUAGE, Translator
+from bot.ports.targets import PublishError
 from publisher.channel.errors import says
-from publisher.model import PublishError
 
 log = logging.getLogger(__name__)
 

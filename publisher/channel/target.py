@@ -15,19 +15,19 @@ from telegram import Bot, Message
 from telegram.error import TelegramError
 
 from bot.core.i18n import DEFAULT_LANGUAGE, Translator
+from bot.ports.targets import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
 from publisher.channel.errors import publish_error
 from publisher.channel.layout import Upload, albums, post_texts, read_more_label
 from publisher.channel.posting import Poster
 from publisher.channel.takedown import Remover, takedown_notice
 from publisher.files import PublicFiles, needs_cleaning
-from publisher.model import Article, ArticleMedia, CannotTell, PublishedRef, PublishError
 
 if TYPE_CHECKING:
     pass
 
 
 class TelegramChannel:
-    """The public channel as a publishing :class:`~publisher.model.Target`.
+    """The public channel as a publishing :class:`~bot.ports.targets.Target`.
 
     ``language`` is the language of the words warta adds to a post itself (the "read
     more" link, the takedown notice); the article's own text is as the editor approved.

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from publisher.model import PublishError
+from bot.ports.targets import PublishError
 
 MANIFEST_VERSION = 1
 MANIFEST_FILE = Path(".warta") / "posts.json"

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from publisher.model import PublishError
+from bot.ports.targets import PublishError
 from publisher.static_site.record import Post, write_if_changed
 from publisher.static_site.views import CategoryView, Pager, PostViews, SiteInfo, category_folder
 

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from bot.core.i18n import DEFAULT_LANGUAGE, Translator
+from bot.ports.targets import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.files import is_image, is_mp4
-from publisher.model import Article, ArticleMedia, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site.feeds import write_feeds
 from publisher.static_site.record import (

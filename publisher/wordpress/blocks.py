@@ -11,9 +11,9 @@ from typing import Any
 
 from markupsafe import escape
 
+from bot.ports.targets import Article, ArticleMedia
 from publisher.files import is_image
 from publisher.html import text_to_html
-from publisher.model import Article, ArticleMedia
 
 # Label of the download button under a document.
 DOWNLOAD_LABEL = "Unduh"

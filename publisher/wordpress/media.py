@@ -15,8 +15,8 @@ import mimetypes
 import re
 from typing import Any
 
+from bot.ports.targets import Article, ArticleMedia, PublishError
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, PublishError
 from publisher.wordpress.blocks import Upload, plain
 from publisher.wordpress.rest import RestClient, json_list, json_object
 

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 import httpx
 
+from bot.ports.targets import PublishError
 from publisher.http import NEVER_SENT
-from publisher.model import PublishError
 
 USER_AGENT = "warta-wordpress/1"
 # How much of WordPress's error message is quoted back.

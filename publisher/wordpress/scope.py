@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from publisher.model import Article, PublishError
+from bot.ports.targets import Article, PublishError
 
 # Reads this installation's id (from the database: it exists only once the schema is
 # upgraded, after the targets are built).

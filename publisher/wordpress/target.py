@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from bot.ports.targets import Article, PublishedRef, PublishError
 from publisher.files import PublicFiles, is_image
 from publisher.html import excerpt
-from publisher.model import Article, PublishedRef, PublishError
 from publisher.wordpress.blocks import content, plain
 from publisher.wordpress.media import MediaLibrary
 from publisher.wordpress.rest import RestClient, json_list, json_object

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from publisher.model import Article
+from bot.ports.targets import Article
 from publisher.wordpress.rest import RestClient, json_list, json_object
 
 

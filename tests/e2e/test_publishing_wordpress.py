@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
+from bot.ports.targets import Article, make_slug
 from bot.shell.wiring import InstallationId
 from publisher.files import PublicFiles
-from publisher.model import Article, make_slug
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from storage.db import create_engine

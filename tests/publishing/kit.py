@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from PIL import ExifTags, Image
 
 from bot.ports.blobs import BlobStore
-from publisher.model import Article, ArticleMedia, MediaKind, make_slug
+from bot.ports.targets import Article, ArticleMedia, MediaKind, make_slug
 
 _numbers = itertools.count(1)
 # Monday 4 May 2026, 10.00 in Jakarta: long past, so no target schedules it for later.

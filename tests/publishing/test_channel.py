@@ -16,12 +16,12 @@ import pytest
 from telegram import Bot
 
 from bot.core.text import utf16_len
+from bot.ports.targets import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
 from bot.shell.config import Settings
 from bot.shell.wiring import channel_from_settings
 from publisher.channel import TAKEDOWN_NOTICE, TelegramChannel, normalize_channel_id
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
-from publisher.model import ArticleMedia, CannotTell, MediaKind, PublishedRef, PublishError
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import ApiCall, FakeBotAPI, StoredMessage, sample_jpeg
 from tests.fakebotapi.samples import sample_mp4, sample_pdf

@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from bot.ports.targets import PublishError
 from publisher.documents import (
     ODT,
     PDF,
@@ -17,7 +18,6 @@ from publisher.documents import (
     clean_document,
 )
 from publisher.files import PublicFiles
-from publisher.model import PublishError
 from storage.blobs import LocalBlobStore
 from tests.publishing.kit import stored_media
 

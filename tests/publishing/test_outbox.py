@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core import values
+from bot.core.publish_policy import RetryPolicy
 from bot.core.standards import StepClock, TimeStandards
 from bot.core.workflow import Action, WorkflowError
+from bot.ports.targets import Article, CannotTell, PublishedRef, PublishError
 from bot.shell.config import load_settings
 from bot.shell.office_calendar import office_calendar
 from bot.usecases.items import ItemService
-from publisher.model import Article, CannotTell, PublishedRef, PublishError
-from publisher.outbox import Outbox
-from publisher.policy import RetryPolicy
+from bot.usecases.outbox import Outbox
 from storage import values as to_value
 from storage.db import create_engine, make_sessions
 from storage.items import SqlItemWork

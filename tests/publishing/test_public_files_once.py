@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bot.ports.targets import ArticleMedia, PublishError
 from publisher.files import PublicFiles
-from publisher.model import ArticleMedia, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.renditions import Watermark
 from storage.blobs import LocalBlobStore

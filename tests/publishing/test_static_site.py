@@ -23,11 +23,18 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
+from bot.ports.targets import (
+    Article,
+    ArticleMedia,
+    MediaKind,
+    PublishedRef,
+    PublishError,
+    make_slug,
+)
 from bot.shell.config import load_settings
 from bot.shell.wiring import static_site_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError, make_slug
 from publisher.public_media import PublicMediaFolder
 from publisher.static_site import StaticSite, make_server
 from storage.blobs import LocalBlobStore

@@ -19,12 +19,12 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.ports.targets import ArticleMedia, MediaKind, PublishedRef, PublishError
 from bot.shell.config import Settings
 from bot.shell.wiring import webhook_from_settings
 from publisher.documents import clean_document
 from publisher.files import PublicFiles
 from publisher.html import text_to_html
-from publisher.model import ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.public_media import PublicMediaFolder
 from publisher.webhook import Webhook, sign, verify_signature
 from storage.blobs import LocalBlobStore

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.ports.targets import Article, ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia, MediaKind, PublishedRef, PublishError
 from publisher.wordpress import WordPress
 from storage.blobs import LocalBlobStore
 from tests.fakebotapi import sample_jpeg

@@ -34,10 +34,10 @@ from sqlalchemy.pool import NullPool
 
 from bot.cli.backup import cmd_backup, cmd_restore
 from bot.ports.blobs import BlobRef
+from bot.ports.targets import Article, ArticleMedia
 from bot.shell.config import Settings
 from bot.shell.wiring import static_site_from_settings
 from publisher.files import PublicFiles
-from publisher.model import Article, ArticleMedia
 from publisher.static_site import StaticSite
 from storage.backup import (
     FORMAT_VERSION,

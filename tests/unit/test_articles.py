@@ -19,7 +19,7 @@ import pytest
 def test_document_names_are_safe_and_readable(given: str, public: str) -> None:
     from types import SimpleNamespace
 
-    from publisher.articles import public_name
+    from bot.ports.articles import public_name
 
     media = SimpleNamespace(kind="document", file_name=given, mime_type=None)
     assert public_name("judul-pkp-2026-0001", 3, media) == public  # type: ignore[arg-type]
@@ -28,7 +28,7 @@ def test_document_names_are_safe_and_readable(given: str, public: str) -> None:
 def test_photos_are_named_after_the_article() -> None:
     from types import SimpleNamespace
 
-    from publisher.articles import public_name
+    from bot.ports.articles import public_name
 
     photo = SimpleNamespace(kind="photo", file_name=None, mime_type="image/jpeg")
     assert public_name("judul-pkp-2026-0001", 2, photo) == "judul-pkp-2026-0001-2.jpg"  # type: ignore[arg-type]

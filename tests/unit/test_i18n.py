@@ -27,14 +27,14 @@ from bot.core.i18n import (
     placeholders,
 )
 from bot.core.publication import OUTBOX_EVENTS
+from bot.core.publish_policy import TARGET_ORDER
 from bot.core.workflow import Action, Role, State
+from bot.ports.targets import ErrorKind
 from bot.usecases.chats import Purpose
 from handlers import start
 from handlers.cards import _MOVE_BUTTONS
 from handlers.prompts import ITEM_PROMPTS
 from handlers.taps import CONFIRM_FIRST, PROMPT_FOR
-from publisher.model import ErrorKind
-from publisher.policy import TARGET_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("bot", "handlers", "publisher")

@@ -36,11 +36,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.core.logline import PUBLISH, elapsed_ms, kv
 from bot.core.publication import PUBLISHED, REMOVED, REMOVING, UNCERTAIN
+from bot.core.publish_policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
 from bot.core.values import Publication
+from bot.ports.articles import article_of
 from bot.ports.publications import Publications, Remote
-from publisher.articles import article_of
-from publisher.model import Article, CannotTell, PublishedRef, PublishError, Target
-from publisher.policy import RetryPolicy, RowState, sort_key, waits_for_website, web_url
+from bot.ports.targets import Article, CannotTell, PublishedRef, PublishError, Target
 
 log = logging.getLogger(__name__)
 publish_log = logging.getLogger(PUBLISH)

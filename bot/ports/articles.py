@@ -8,7 +8,7 @@ import unicodedata
 from datetime import datetime
 
 from bot.core.values import Item, Media
-from publisher.model import Article, ArticleMedia, MediaKind, make_slug
+from bot.ports.targets import Article, ArticleMedia, MediaKind, make_slug
 
 _KIND: dict[str, MediaKind] = {
     "photo": "photo",

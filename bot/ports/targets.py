@@ -156,3 +156,12 @@ def make_slug(title: str, key: str, limit: int = 60) -> str:
         words = words[:limit].rsplit("-", 1)[0] or words[:limit]
     tail = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return f"{words}-{tail}" if words else tail
+
+
+class PublicCopies(Protocol):
+    """The public copies of an item's files (renditions, cleaned documents and videos),
+    made ahead of publishing (``publisher.prepare``)."""
+
+    async def prepare(self, article: Article) -> int:
+        """Make every public copy of ``article`` not made yet; how many files are ready."""
+        ...
