@@ -24,7 +24,7 @@ from bot.core.when import WhenError, resolve_quick
 from bot.core.workflow import Action, State, WorkflowError, transition
 from bot.ports.targets import PublishError
 from bot.usecases.items import actor_of
-from bot.usecases.moves import StaleItem
+from bot.usecases.scheduled import publish_due
 from handlers.announce import announce, refresh_cards, targets
 from handlers.card_menus import SCHEDULE_MENU
 from handlers.common import (
@@ -51,15 +51,7 @@ async def publish_sweep(context: WartaContext) -> None:
     # What failed to go before this round is tried again.
     await sender.sweep(context)
     auto = services.settings.auto_publish
-    for item_id, scheduled in await services.items.due_for_publishing(services.now(), auto):
-        note = "scheduled" if scheduled else "auto"
-        try:
-            outcome = await services.items.act(
-                item_id, None, None, Action.PUBLISH, services.now(), note=note
-            )
-        except (WorkflowError, StaleItem):
-            # Someone acted on it at the same moment (held it, published it): fine.
-            continue
+    async for outcome in publish_due(services.items, services.now(), auto):
         try:
             await announce(context, outcome, kick_outbox=False)
         except TelegramError:
