@@ -20,11 +20,9 @@ flowchart TD
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Message, Update
-from telegram.error import TelegramError
 
 from bot.core.card_facts import CardFacts
 from bot.core.outgoing import Kind
@@ -32,23 +30,19 @@ from bot.core.outgoing import Message as OutgoingMessage
 from bot.core.text import esc
 from bot.core.values import Media, Person
 from bot.core.workflow import Role, WorkflowError
-from bot.ports.blobs import BlobStoreError
 from bot.ports.drafts import IncomingMedia
-from bot.ports.file_checks import FileRefused
+from bot.usecases.downloads import bring_in
 from bot.usecases.drafts import DraftUpdate
-from bot.usecases.originals import keep_original, refuse_original
 from handlers.announce import tell_log_chat
 from handlers.common import WartaContext, acting_person, has_role, language_of, reply
 from handlers.outcomes import explain
 from handlers.prompts import answer
 from handlers.start import help_text
-from handlers.telegram_files import fetch
+from handlers.telegram_files import TelegramFetch
 
 log = logging.getLogger(__name__)
 
 CARD_JOB = "draft-card-{item_id}"
-# After this many failed downloads of one file the log group is told (once).
-REPORT_DOWNLOAD_AFTER = 5
 
 
 def incoming_media(message: Message) -> IncomingMedia | None:
@@ -134,52 +128,22 @@ async def on_file(update: Update, context: WartaContext) -> None:
 async def download(context: WartaContext, media: Media) -> bool:
     """Fetch the original into the blob store; a failure is retried by the sweep."""
     services = context.services
-    blobs = services.blobs
-    target = blobs.new_temp_path()
-    try:
-        telegram_file = await context.bot.get_file(media.telegram_file_id)
-        # Streamed to disk in chunks: memory stays flat, other chats are answered.
-        local = services.settings.telegram_local_mode
-        await fetch(telegram_file, target, local_mode=local)
-        # What it is, from its bytes: a file warta cannot take leaves the item now,
-        # not at publishing.
-        checked = await asyncio.to_thread(services.check_file, target, media.kind, media.mime_type)
-        ref = await blobs.put_file(target)
-    except FileRefused as refused:
-        target.unlink(missing_ok=True)
-        log.info("media %s refused: %s", media.id, refused.reason)
-        chats = await refuse_original(
-            services.work.originals, media.id, refused.key, refused.params, services.now()
+    fetch = TelegramFetch(context.bot, local_mode=services.settings.telegram_local_mode)
+    fetched = await bring_in(services.originals, fetch, media, services.now())
+    if fetched.wake:
+        context.sender.wake(context, fetched.wake)
+    if fetched.stuck is not None:
+        attempts, kind = fetched.stuck
+        text = services.t(
+            "log.download_stuck",
+            services.settings.default_language,
+            media=media.id,
+            item=media.item_id,
+            attempts=attempts,
+            error=kind,
         )
-        context.sender.wake(context, chats)
-        return False
-    except (TelegramError, OSError, BlobStoreError) as error:
-        target.unlink(missing_ok=True)
-        log.warning("download of media %s failed: %s", media.id, type(error).__name__)
-        attempts = await services.drafts.note_download_failure(media.id)
-        if attempts == REPORT_DOWNLOAD_AFTER:
-            text = services.t(
-                "log.download_stuck",
-                services.settings.default_language,
-                media=media.id,
-                item=media.item_id,
-                attempts=attempts,
-                error=type(error).__name__,
-            )
-            await tell_log_chat(context, text)
-        return False
-    chats = await keep_original(
-        services.work.originals,
-        media.id,
-        ref.key,
-        ref.size,
-        ref.sha256,
-        checked.mime,
-        services.now(),
-    )
-    if chats:  # the same bytes as a file the item has: refused as a duplicate
-        context.sender.wake(context, chats)
-    return True
+        await tell_log_chat(context, text)
+    return fetched.kept
 
 
 async def retry_downloads(context: WartaContext) -> None:

@@ -16,7 +16,11 @@ from pathlib import Path
 from urllib import parse
 
 import httpx
-from telegram import File
+from telegram import Bot, File
+from telegram.error import TelegramError
+
+from bot.core.values import Media
+from bot.ports.downloads import FetchFailed
 
 CHUNK = 1024 * 1024
 # A slow uplink may take long in all, but never a minute without a byte.
@@ -70,3 +74,19 @@ async def _stream(url: str, target: Path) -> int:
     except httpx.HTTPError as error:
         raise FetchError(f"download interrupted ({type(error).__name__})") from None
     return size
+
+
+class TelegramFetch:
+    """:class:`bot.ports.downloads.Fetch` from Telegram: the file's path asked for, then
+    streamed (:func:`fetch`)."""
+
+    def __init__(self, bot: Bot, *, local_mode: bool) -> None:
+        self._bot = bot
+        self._local_mode = local_mode
+
+    async def __call__(self, media: Media, target: Path) -> None:
+        try:
+            telegram_file = await self._bot.get_file(media.telegram_file_id)
+            await fetch(telegram_file, target, local_mode=self._local_mode)
+        except TelegramError as error:
+            raise FetchFailed(type(error).__name__) from error

@@ -24,6 +24,7 @@ from bot.shell.office_calendar import office_calendar
 from bot.shell.report_files import ReportRenderer
 from bot.usecases.archive import MonthArchives
 from bot.usecases.chats import ChatService
+from bot.usecases.downloads import Originals
 from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
 from bot.usecases.outbox import Outbox
@@ -263,6 +264,7 @@ def build_services(
     calendar = office_calendar(settings)
     steps = StepClock(settings.time_standards, calendar)
     blobs = blobs_for(settings)
+    drafts = DraftService(units(sessions, SqlDraftWork), steps, settings.code_prefix, zone)
     reports = month_reports(settings, sessions)
     services = Services(
         settings=settings,
@@ -273,13 +275,13 @@ def build_services(
             settings.categories,
             publish_targets=target_names(settings),
         ),
-        drafts=DraftService(units(sessions, SqlDraftWork), steps, settings.code_prefix, zone),
+        drafts=drafts,
         chats=ChatService(SqlChats(sessions)),
         blobs=blobs,
         t=Translator(settings.default_language),
         zone=zone,
         chain=ChainStore(engine),
-        check_file=check_file,
+        originals=Originals(blobs, check_file, units(sessions, SqlOriginalsWork), drafts),
         work=Work(
             queue=units(sessions, SqlQueueWork),
             absences=units(sessions, SqlAbsenceWork),

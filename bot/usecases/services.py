@@ -15,13 +15,13 @@ from bot.core.i18n import Translator
 from bot.core.standards import StepClock
 from bot.ports.absences import AbsenceWork
 from bot.ports.blobs import BlobStore
-from bot.ports.file_checks import FileCheck
 from bot.ports.originals import OriginalsWork
 from bot.ports.queue import QueueWork
 from bot.ports.units import Units
 from bot.usecases.archive import MonthArchives
 from bot.usecases.chain import Chain
 from bot.usecases.chats import ChatService
+from bot.usecases.downloads import Originals
 from bot.usecases.drafts import DraftService
 from bot.usecases.items import ItemService
 from bot.usecases.people import PeopleService
@@ -79,8 +79,8 @@ class Services:
     zone: ZoneInfo
     # For the use cases that open their own units of work.
     work: Work
-    # What a received file really is (its bytes read off the event loop).
-    check_file: FileCheck
+    # Bringing in received files' originals: the blob store, the check of their bytes.
+    originals: Originals
     # The history's hash chain (the chain timer); None in tests without one.
     chain: Chain | None = None
     # The time standards' sweep (reminders and escalations); None in tests without one.
