@@ -6,7 +6,6 @@ archive (:mod:`bot.usecases.archive`) is written once and the log group told."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
 from bot.core.outgoing import Kind, Message
 from bot.core.purposes import Purpose
@@ -21,11 +20,6 @@ CHAIN_JOB = "chain-sweep"
 CHAIN_EVERY = 60  # seconds
 ARCHIVE_JOB = "month-archive"
 ARCHIVE_EVERY = 15 * 60  # seconds
-# After a failed archive (a full disk, the media store out of reach) the next try waits
-# this long, so the log group hears of it hourly, not every quarter of an hour.
-ARCHIVE_RETRY = timedelta(hours=1)
-# Month → when its archive last failed, in this process.
-_failed: dict[str, datetime] = {}
 
 
 async def chain_sweep(context: WartaContext) -> None:
@@ -57,20 +51,19 @@ async def month_archive(context: WartaContext) -> None:
         return
     now = services.now()
     month = archive_due(archives, services.steps.calendar, now)
-    if month is None or now - _failed.get(str(month), now - ARCHIVE_RETRY) < ARCHIVE_RETRY:
+    if month is None:
         return
     if not await archives.recorded_before_end(month):
         return  # the month before warta was installed
     try:
         written = await archives.write(month, now)
     except (OSError, BlobStoreError) as error:
-        _failed[str(month)] = now
+        archives.failed(month, now)
         log.warning("month archive %s not written: %s; tried again in an hour", month, error)
         await _tell_log_group(
             context, "archive.failed", {"month": str(month), "error": str(error)[:300]}
         )
         return
-    _failed.pop(str(month), None)
     log.info(
         "month archive month=%s items=%d files=%d bytes=%d path=%s",
         month,

@@ -18,7 +18,7 @@ import re
 import uuid
 import zipfile
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +40,9 @@ from bot.ports.records import ArchivedItem, MonthChain, Records
 from bot.usecases.report import MonthlyReports
 
 CHUNK = 1024 * 1024
+# After a failed archive the next try waits this long, so the log group hears of it
+# hourly, not at every run of the timer.
+RETRY_AFTER = timedelta(hours=1)
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
 
@@ -138,6 +141,18 @@ class MonthArchives:
         self.folder = folder
         self._office = office
         self._sop = sop
+        # Month → when its archive last failed to be written, in this process.
+        self._failed: dict[str, datetime] = {}
+
+    def failed(self, month: Month, now: datetime) -> None:
+        """The month's archive could not be written now (a full disk, the media store
+        out of reach): the next try waits :data:`RETRY_AFTER`."""
+        self._failed[str(month)] = now
+
+    def resting(self, month: Month, now: datetime) -> bool:
+        """Whether the month's last failed try is too recent for another."""
+        last = self._failed.get(str(month))
+        return last is not None and now - last < RETRY_AFTER
 
     async def recorded_before_end(self, month: Month) -> bool:
         return await self._records.history_before(month.bounds(self._reports.zone)[1])
@@ -306,4 +321,6 @@ def archive_due(archives: MonthArchives, calendar: OfficeCalendar, now: datetime
     if not calendar.is_open(now):
         return None
     month = Month.of(now, calendar.zone).previous()
-    return None if archives.path_for(month).exists() else month
+    if archives.path_for(month).exists() or archives.resting(month, now):
+        return None
+    return month
