@@ -21,7 +21,13 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.core.heartbeat import mark_stopped
 from bot.shell.config import Settings
 from bot.shell.timers import beat, start_timers
-from bot.shell.wiring import build_outbox, build_sender, build_services, public_files
+from bot.shell.wiring import (
+    blobs_for,
+    build_outbox,
+    build_sender,
+    build_services,
+    public_files,
+)
 from bot.usecases.services import utc_now
 from handlers import register
 from handlers.common import WartaApp, WartaContext, Wired, attach, wired_of
@@ -42,7 +48,10 @@ CONCURRENT_UPDATES = 8
 def build_application(settings: Settings, clock: Callable[[], datetime] = utc_now) -> WartaApp:
     """Build warta's PTB application; ``clock`` lets tests move time."""
     engine = create_engine(settings.effective_database_url)
-    services = build_services(settings, engine, clock)
+    blobs = blobs_for(settings)
+    # One maker of public copies, for the outbox and the monthly archive alike.
+    files = public_files(settings, blobs)
+    services = build_services(settings, engine, clock, blobs, files)
     app: Application[Any, WartaContext, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.token())
@@ -62,8 +71,7 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = utc_no
         .post_shutdown(partial(_post_shutdown, engine))
         .build()
     )
-    files = public_files(settings, services.blobs)
-    outbox = build_outbox(settings, app.bot, services.blobs, engine, files, clock)
+    outbox = build_outbox(settings, app.bot, blobs, engine, files, clock)
     sender = build_sender(settings, engine, clock)
     attach(app, Wired(services, sender, outbox, AheadOfPublishing(files)))
     register(app)

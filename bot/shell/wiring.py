@@ -257,13 +257,19 @@ def blobs_for(settings: Settings) -> BlobStore:
 
 
 def build_services(
-    settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    engine: AsyncEngine,
+    clock: Callable[[], datetime] = utc_now,
+    blobs: BlobStore | None = None,
+    files: PublicFiles | None = None,
 ) -> Services:
+    """The handlers' bundle. ``blobs`` and ``files``: the app's own, so that one store
+    and one maker of public copies serve the bot, the outbox and the archive."""
     sessions = make_sessions(engine)
     zone = ZoneInfo(settings.timezone)
     calendar = office_calendar(settings)
     steps = StepClock(settings.time_standards, calendar)
-    blobs = blobs_for(settings)
+    blobs = blobs or blobs_for(settings)
     drafts = DraftService(units(sessions, SqlDraftWork), steps, settings.code_prefix, zone)
     reports = month_reports(settings, sessions)
     services = Services(
@@ -295,7 +301,7 @@ def build_services(
             any_hour=settings.remind_outside_hours,
         ),
         reports=reports,
-        archives=month_archives(settings, sessions, blobs, reports),
+        archives=month_archives(settings, sessions, blobs, reports, files),
     )
     return services
 
@@ -326,12 +332,14 @@ def month_archives(
     sessions: async_sessionmaker[AsyncSession],
     blobs: BlobStore,
     reports: MonthlyReports | None = None,
+    files: PublicFiles | None = None,
 ) -> MonthArchives:
     return MonthArchives(
         SqlRecords(sessions),
         blobs,
         reports or month_reports(settings, sessions),
-        ArchiveCopies(public_files(settings, blobs)),
+        # The same public files as the outbox's, where the bot has them: one maker.
+        ArchiveCopies(files or public_files(settings, blobs)),
         folder=settings.data_dir / "archive",
         office=settings.office_name,
         sop=settings.sop_number,
