@@ -14,7 +14,7 @@ from bot.core.values import Event, Item, Media
 from bot.ports.drafts import IncomingMedia, NewDraft
 from bot.ports.items import NewEvent
 from storage import values as to_value
-from storage.item_changes import apply_changes
+from storage.item_changes import apply_changes, event_row
 from storage.models import Card, CodeCounter
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
@@ -101,17 +101,7 @@ class SqlDraftWork:
         apply_changes(self._row(item_id), changes, now)
 
     def record(self, item_id: int, event: NewEvent) -> None:
-        row = EventRow(
-            item_id=item_id,
-            actor_id=event.actor_id,
-            actor_name=event.actor_name,
-            actor_role=event.actor_role,
-            action=event.action,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            note=event.note,
-            created_at=event.at,
-        )
+        row = event_row(item_id, event)
         self._session.add(row)
         self._events.append(row)
 

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.core.item_changes import Changes, Fields
 from bot.core.publication import PENDING
-from storage.models import Item, Publication
+from bot.ports.items import NewEvent
+from storage.models import Event, Item, Publication
 
 ITEM_COLUMNS = frozenset(
     {
@@ -72,3 +73,20 @@ def apply_changes(item: Item, changes: Changes, now: datetime) -> None:
                 updated_at=now,
             )
         )
+
+
+def event_row(item_id: int, event: NewEvent) -> Event:
+    """The history row of a move's (or a draft's) event."""
+    return Event(
+        item_id=item_id,
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        actor_role=event.actor_role,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        note=event.note,
+        created_at=event.at,
+        acting_for_id=event.acting_for_id,
+        acting_for_name=event.acting_for_name,
+    )

@@ -21,7 +21,7 @@ from bot.ports.items import NewEvent, Written
 from storage import absences
 from storage import values as to_value
 from storage.deliveries import write_after_move
-from storage.item_changes import apply_changes
+from storage.item_changes import apply_changes, event_row
 from storage.loading import WITH_FILES, WITH_ROLES, WITHOUT_ROLES
 from storage.models import Event as EventRow
 from storage.models import Item as ItemRow
@@ -133,19 +133,7 @@ class SqlItemWork:
         apply_changes(await self._row(item_id), changes, now)
 
     def record(self, item_id: int, event: NewEvent) -> None:
-        row = EventRow(
-            item_id=item_id,
-            actor_id=event.actor_id,
-            actor_name=event.actor_name,
-            actor_role=event.actor_role,
-            action=event.action,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            note=event.note,
-            created_at=event.at,
-            acting_for_id=event.acting_for_id,
-            acting_for_name=event.acting_for_name,
-        )
+        row = event_row(item_id, event)
         self._session.add(row)
         self._recorded = row
 
