@@ -209,7 +209,7 @@ class Bench:
         self.keeping = False
         self.wh = office.h
         self.warta_server = office.h.server
-        self.sql = SqlCounter(wired_of(office.h.app).services.engine)
+        self.sql = SqlCounter(office.h.settings.effective_database_url)
         #: What each kept round's steps cost the database, by step.
         self.counts: dict[str, list[Counts]] = {key: [] for key in SQL_STEPS}
 

@@ -1,5 +1,5 @@
 """The reminder sweep's port: the step visits owed a reminder or an escalation, and
-what one visit's unit of work reads and writes (``storage.reminder_work`` implements it)."""
+what one visit's unit of work reads and writes (``storage.work.SqlReminderWork`` implements it)."""
 
 from __future__ import annotations
 
